@@ -1,0 +1,514 @@
+#!/usr/bin/env python3
+"""Generate a synthetic but realistic portfolio of customer accounts as CSV.
+
+The output feeds the riskscale examples, notebooks and benchmarks: one row per
+account, with the SPEC §2 inputs (four risk factors, ``active_days``, ``users``,
+``seats``) and a few descriptive columns that are passed through untouched.
+Everything here is made up; no real customer or company is described.
+
+Header (exactly)::
+
+    account_id,account_name,industry,region,plan,sensitive_data,org_disruption,
+    physical_safety,legal_exposure,active_days,users,seats
+
+Usage::
+
+    python3 generate_accounts.py [--rows N] [--seed S] [--output PATH]
+                                 [--invalid-rows K]
+
+Regenerate the shipped files (from this directory; byte-identical)::
+
+    python3 generate_accounts.py --output accounts.csv
+    python3 generate_accounts.py --rows 200 --seed 7 --invalid-rows 6 \\
+        --output accounts_with_errors.csv
+
+Model of each column
+--------------------
+Accounts are drawn one after another from a single pseudo-random stream, so
+the first N rows for a seed do not depend on ``--rows``.
+
+``account_id``
+    ``ACC-`` and the 1-based row number, zero-padded to six digits.
+``industry``
+    One of 15 industries (``INDUSTRIES`` below), drawn by portfolio weight:
+    software and retail are the most common, hospitality the rarest. The
+    industry sets the distributions of every other column.
+``account_name``
+    A made-up name built from word lists: a place-like word or one or two
+    surnames, an industry noun ("Care Partners", "Freight"), and sometimes a
+    legal form typical of the region ("GmbH", ", Inc."; none after
+    "University", "Credit Union" and the like). Law and consulting
+    firms are often "Surname, Surname & Surname LLP"; government accounts are
+    "City of ...", "... County" and the like. About one name in thirteen
+    contains a comma and one in forty-five a double quote (an abbreviation
+    such as ``("SHP")``), so CSV quoting is exercised. Names are unique and
+    ASCII.
+``region``
+    North America, Europe, Asia Pacific, Latin America or Middle East & Africa
+    (40/28/17/8/7 %). Europe adds a small uplift to sensitive_data and
+    legal_exposure (privacy regulation).
+``plan``
+    starter, team, business or enterprise, with an industry-specific mix
+    (banking and government buy enterprise more often, agencies and
+    hospitality starter). The plan drives the account size.
+``sensitive_data``, ``org_disruption``, ``physical_safety``, ``legal_exposure``
+    Each in [0, 1], rounded to 2 decimals. Logit-normal: the logit of the
+    industry's median plus an account-wide shock shared by the four factors
+    (how regulated or critical this particular customer is) plus a per-factor
+    shock. Healthcare and banking are high on sensitive data and legal
+    exposure; manufacturing, energy & utilities and construction on physical
+    safety; retail, media and hospitality are low on everything. Larger
+    plans add to org_disruption (more people to disrupt). In industries with
+    no physical hazard, physical_safety stays close to 0.
+``active_days``
+    Average active days per user per month, in [0, 31], rounded to 1 decimal.
+    Logit-normal around the industry's typical usage (logistics and
+    healthcare use the product nearly every working day, construction and
+    government now and then); small teams use it a little more often per
+    user, large deployments a little less. About 4 % of accounts are dormant (under 1.5
+    days), and accounts with no users have 0.
+``users``
+    Users to onboard, an integer. Log-normal by plan, with its median scaled
+    by industry (retail and government deploy widely) and truncated to the
+    plan's range by redrawing: starter 1-25 (median 4), team 3-150 (22),
+    business 20-2,500 (180), enterprise 150-250,000 (2,200, heavy tail into
+    tens of thousands). About 0.4 % of accounts have just signed and have 0.
+``seats``
+    Licensed seats, an integer. Usually users plus log-normal headroom
+    (median 15 %), rounded up to the plan's seat pack (5, 5, 10, 50). Some
+    accounts are over-deployed (seats < users: 3 % of starter up to 12 % of
+    enterprise accounts with at least 5 users), with seats 80-99 % of users.
+
+All values lie within the SPEC §2 ranges, except the ``--invalid-rows``
+rows: K of the N rows, spread evenly through the file, each get one fault, in
+this order and then repeating: negative users, active_days 40, sensitive_data
+1.3, an empty legal_exposure, "n/a" as users, a negative org_disruption,
+"inf" seats, "nan" physical_safety, users 2e10. The valid rows are the same
+as without ``--invalid-rows`` for the same seed and row count.
+
+Determinism
+-----------
+Only ``random.Random(seed).random()`` is used (its Mersenne Twister stream is
+stable across Python 3 versions), with our own transforms on top (Box-Muller,
+inverse CDF); a set is used for membership tests only, so hash order plays no
+part. The CSV is built in memory with ``\\n`` line endings and written as
+UTF-8 bytes, so the same arguments give the same bytes with every Python 3.6+
+(checked with 3.6 to 3.13). The transforms call ``math.log``/``exp``/``cos``;
+a C library whose last bit differs could in principle move a value across a
+rounding boundary, which has not been seen.
+"""
+
+import argparse
+import collections
+import csv
+import io
+import math
+import random
+import sys
+
+HEADER = [
+    "account_id", "account_name", "industry", "region", "plan",
+    "sensitive_data", "org_disruption", "physical_safety", "legal_exposure",
+    "active_days", "users", "seats",
+]
+
+DEFAULT_ROWS = 2400
+DEFAULT_SEED = 20261127
+
+PLANS = ["starter", "team", "business", "enterprise"]
+
+# Per plan: users log-normal (median, sigma of ln) truncated to [low, high];
+# seat pack size; share of over-deployed accounts; logit shift of
+# org_disruption and of active_days.
+PlanProfile = collections.namedtuple(
+    "PlanProfile",
+    "users_median users_sigma users_low users_high seat_pack "
+    "over_deployed org_shift frequency_shift")
+PLAN_PROFILES = {
+    "starter": PlanProfile(4, 0.60, 1, 25, 5, 0.03, -0.40, 0.15),
+    "team": PlanProfile(22, 0.65, 3, 150, 5, 0.06, -0.15, 0.05),
+    "business": PlanProfile(180, 0.75, 20, 2500, 10, 0.09, 0.15, -0.05),
+    "enterprise": PlanProfile(2200, 1.00, 150, 250000, 50, 0.12, 0.45, -0.15),
+}
+
+# Per industry: portfolio weight (%); medians of the four risk factors; median
+# active days; users multiplier; plan mix (starter, team, business,
+# enterprise); whether physical hazards exist at all; name nouns.
+IndustryProfile = collections.namedtuple(
+    "IndustryProfile",
+    "weight sensitive org physical legal days size plan_mix hazardous nouns")
+INDUSTRIES = collections.OrderedDict([
+    ("healthcare", IndustryProfile(
+        9, 0.70, 0.35, 0.22, 0.60, 17, 1.2, (20, 30, 30, 20), True,
+        ["Health", "Medical Group", "Clinics", "Health System",
+         "Care Partners", "Family Practice", "Diagnostics", "Hospital"])),
+    ("banking", IndustryProfile(
+        6, 0.72, 0.30, 0.02, 0.65, 15, 1.1, (15, 25, 32, 28), False,
+        ["Bank", "Savings Bank", "Credit Union", "Bancorp", "Trust",
+         "Capital", "Financial"])),
+    ("insurance", IndustryProfile(
+        5, 0.55, 0.22, 0.02, 0.45, 13, 1.0, (20, 28, 32, 20), False,
+        ["Insurance", "Mutual", "Assurance", "Underwriters",
+         "Insurance Group", "Re"])),
+    ("life_sciences", IndustryProfile(
+        3, 0.50, 0.25, 0.20, 0.55, 12, 0.8, (25, 32, 28, 15), True,
+        ["Therapeutics", "Biosciences", "Pharma", "Laboratories",
+         "Biologics", "Genomics"])),
+    ("manufacturing", IndustryProfile(
+        10, 0.10, 0.25, 0.35, 0.12, 11, 1.0, (25, 32, 28, 15), True,
+        ["Manufacturing", "Industries", "Fabrication", "Precision Parts",
+         "Components", "Works", "Plastics", "Machining"])),
+    ("energy_utilities", IndustryProfile(
+        4, 0.20, 0.32, 0.45, 0.30, 10, 1.1, (18, 27, 32, 23), True,
+        ["Energy", "Power", "Utilities", "Water", "Electric Cooperative",
+         "Gas & Electric", "Renewables"])),
+    ("construction", IndustryProfile(
+        5, 0.06, 0.18, 0.40, 0.15, 7, 0.9, (35, 33, 22, 10), True,
+        ["Construction", "Builders", "Contracting", "Civil Works",
+         "Engineering & Construction", "Homes", "Scaffolding"])),
+    ("logistics", IndustryProfile(
+        7, 0.10, 0.25, 0.16, 0.10, 19, 1.2, (25, 32, 28, 15), True,
+        ["Logistics", "Freight", "Transport", "Shipping", "Distribution",
+         "Couriers", "Haulage"])),
+    ("retail", IndustryProfile(
+        10, 0.12, 0.10, 0.02, 0.06, 12, 1.3, (30, 30, 25, 15), False,
+        ["Outfitters", "Market", "Stores", "Goods", "Home & Garden",
+         "Boutique", "Supply", "Grocers"])),
+    ("software", IndustryProfile(
+        14, 0.18, 0.12, 0.01, 0.07, 14, 1.0, (35, 33, 22, 10), False,
+        ["Software", "Labs", "Systems", "Cloud", "Analytics", "Digital",
+         "Technologies"])),
+    ("education", IndustryProfile(
+        7, 0.20, 0.10, 0.02, 0.12, 8, 1.2, (28, 32, 28, 12), False,
+        ["Academy", "University", "College", "School District", "Learning",
+         "Institute"])),
+    ("media", IndustryProfile(
+        5, 0.06, 0.10, 0.01, 0.08, 11, 0.9, (38, 34, 20, 8), False,
+        ["Media", "Studios", "Publishing", "Broadcasting", "Pictures",
+         "Press", "Records"])),
+    ("government", IndustryProfile(
+        5, 0.45, 0.22, 0.05, 0.50, 9, 1.3, (15, 27, 33, 25), False,
+        [])),  # government names have their own patterns
+    ("professional_services", IndustryProfile(
+        8, 0.22, 0.08, 0.01, 0.20, 13, 0.8, (36, 34, 22, 8), False,
+        ["Consulting", "Advisors", "Partners", "Associates", "Accountants",
+         "Group"])),
+    ("hospitality", IndustryProfile(
+        2, 0.05, 0.07, 0.03, 0.05, 16, 1.1, (40, 32, 20, 8), False,
+        ["Hotels", "Resorts", "Hospitality", "Restaurant Group", "Inns",
+         "Catering"])),
+])
+
+# Region, weight (%), legal forms used in names.
+REGIONS = [
+    ("North America", 40, ["Inc.", "LLC", "Corp.", "Co."]),
+    ("Europe", 28, ["GmbH", "AG", "B.V.", "S.A.", "Ltd", "plc", "AB", "Oy"]),
+    ("Asia Pacific", 17, ["Pty Ltd", "Pte. Ltd.", "K.K.", "Ltd", "Limited"]),
+    ("Latin America", 8, ["S.A.", "S.A. de C.V.", "Ltda.", "S.R.L."]),
+    ("Middle East & Africa", 7, ["Ltd", "FZ-LLC", "(Pty) Ltd", "W.L.L."]),
+]
+REGION_LEGAL_UPLIFT = {"Europe": 0.25}  # logit shift, sensitive and legal
+
+# Logit-scale spreads of the risk factors and of usage.
+ACCOUNT_RISK_SIGMA = 0.45   # shared by the four factors of one account
+FACTOR_RISK_SIGMA = 0.55    # each factor on its own
+NO_HAZARD_PHYSICAL_SIGMA = 0.35
+FREQUENCY_SIGMA = 0.85
+DORMANT_SHARE = 0.04
+DORMANT_MAX_DAYS = 1.5
+NO_USERS_SHARE = 0.004
+HEADROOM_MEDIAN = 0.15
+HEADROOM_SIGMA = 0.7
+MAX_DAYS = 31.0
+MAX_NAME_REDRAWS = 50
+
+PLACES = [
+    "Northgate", "Silverbrook", "Cedar Ridge", "Bluewater", "Ironwood",
+    "Harborview", "Stonebridge", "Maple Hollow", "Redfern", "Eastlake",
+    "Pinecrest", "Brightwater", "Fairhaven", "Westmoor", "Oakridge",
+    "Granite Peak", "Lakeshore", "Summitvale", "Riverbend", "Copperfield",
+    "Kingsbury", "Ashford", "Millbrook", "Thornbury", "Willowmere",
+    "Highcliff", "Sandpiper", "Falconridge", "Elmstead", "Marigold",
+    "Larkspur", "Deepwell", "Coldspring", "Juniper", "Ravensworth",
+    "Sunhaven", "Glenmore", "Halcyon", "Brookfield", "Windmere",
+    "Tidewater", "Amberly", "Norcross", "Clearwater", "Alderton",
+    "Quarry Hill", "Seabright", "Kestrel", "Osprey", "Heron Bay",
+]
+SURNAMES = [
+    "Hale", "Whitaker", "Okafor", "Lindqvist", "Moreau", "Tanaka", "Novak",
+    "O'Brien", "Castellano", "Brennan", "Fischer", "Adeyemi", "Marsh",
+    "Iyer", "Kowalski", "Delgado", "Haddad", "Sorensen", "Achterberg",
+    "Whitfield", "Nakamura", "Petrov", "Quinlan", "Abernathy", "Ferreira",
+    "Lachance", "Mbeki", "Vance", "Holloway", "Sato", "Grieve", "Oyelaran",
+    "Rasmussen", "Pemberton", "Carvalho", "Ellison", "Varga", "Dunmore",
+]
+# Nouns that already name the kind of organisation: no legal form after them.
+NOUNS_WITHOUT_LEGAL_FORM = {
+    "Bancorp", "Credit Union", "Mutual", "Electric Cooperative", "Hospital",
+    "Academy", "University", "College", "School District", "Institute",
+}
+GOVERNMENT_PATTERNS = [
+    "City of {place}", "{place} County", "{place} Transit Authority",
+    "{place} Port Authority", "{place} Water Board",
+    "State Department of Revenue, {place} Office",
+    "{place} Municipal Court", "{place} Housing Authority",
+]
+
+
+class Sampler(object):
+    """Distributions built on ``random.Random.random()`` alone.
+
+    The library's own ``gauss``/``choices``/``randrange`` are avoided on
+    purpose: only the raw stream is guaranteed across Python versions.
+    """
+
+    def __init__(self, seed):
+        self._rng = random.Random(seed)
+
+    def uniform(self, low=0.0, high=1.0):
+        return low + (high - low) * self._rng.random()
+
+    def chance(self, probability):
+        return self._rng.random() < probability
+
+    def normal(self):
+        # Box-Muller; 1 - u lies in (0, 1], so the log is finite.
+        u1 = 1.0 - self._rng.random()
+        u2 = self._rng.random()
+        return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+    def index(self, count):
+        return min(int(self._rng.random() * count), count - 1)
+
+    def pick(self, items):
+        return items[self.index(len(items))]
+
+    def distinct(self, items, count):
+        """``count`` different items, in draw order."""
+        chosen = []
+        while len(chosen) < count:
+            item = self.pick(items)
+            if item not in chosen:
+                chosen.append(item)
+        return chosen
+
+    def weighted_index(self, weights):
+        target = self._rng.random() * sum(weights)
+        running = 0.0
+        for position, weight in enumerate(weights):
+            running += weight
+            if target < running:
+                return position
+        return len(weights) - 1
+
+
+def logit(p):
+    return math.log(p / (1.0 - p))
+
+
+def sigmoid(z):
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def draw_risk_factors(sampler, profile, plan, region):
+    """Four correlated risk factors in (0, 1), in SPEC §2 column order."""
+    plan_profile = PLAN_PROFILES[plan]
+    account_shock = ACCOUNT_RISK_SIGMA * sampler.normal()
+    uplift = REGION_LEGAL_UPLIFT.get(region, 0.0)
+    # (median, logit shift, follows the account-wide shock?)
+    factor_models = [
+        (profile.sensitive, uplift, True),
+        (profile.org, plan_profile.org_shift, True),
+        (profile.physical, 0.0, profile.hazardous),
+        (profile.legal, uplift, True),
+    ]
+    factors = []
+    for median, shift, follows_account in factor_models:
+        noise = sampler.normal()
+        if follows_account:
+            z = (logit(median) + shift + account_shock
+                 + FACTOR_RISK_SIGMA * noise)
+        else:
+            # Offices, shops and studios: physical danger stays near zero
+            # whatever the account's overall criticality.
+            z = logit(median) + NO_HAZARD_PHYSICAL_SIGMA * noise
+        factors.append(sigmoid(z))
+    return factors
+
+
+def draw_users(sampler, profile, plan):
+    plan_profile = PLAN_PROFILES[plan]
+    if sampler.chance(NO_USERS_SHARE):
+        return 0
+    mu = math.log(plan_profile.users_median * profile.size)
+    while True:  # truncate by redrawing, so no spikes at the bounds
+        users = int(round(math.exp(mu + plan_profile.users_sigma
+                                   * sampler.normal())))
+        if plan_profile.users_low <= users <= plan_profile.users_high:
+            return users
+
+
+def draw_seats(sampler, plan, users):
+    plan_profile = PLAN_PROFILES[plan]
+    pack = plan_profile.seat_pack
+    if users >= 5 and sampler.chance(plan_profile.over_deployed):
+        return int(math.floor(users * sampler.uniform(0.80, 0.99)))
+    headroom = HEADROOM_MEDIAN * math.exp(HEADROOM_SIGMA * sampler.normal())
+    wanted = max(users * (1.0 + headroom), 1.0)
+    return int(math.ceil(wanted / pack - 1e-9)) * pack
+
+
+def draw_active_days(sampler, profile, plan, users):
+    if users == 0:
+        return 0.0
+    if sampler.chance(DORMANT_SHARE):
+        return sampler.uniform(0.0, DORMANT_MAX_DAYS)
+    z = (logit(profile.days / MAX_DAYS)
+         + PLAN_PROFILES[plan].frequency_shift
+         + FREQUENCY_SIGMA * sampler.normal())
+    return MAX_DAYS * sigmoid(z)
+
+
+def initials(words):
+    return "".join(w[0] for w in words.replace("&", " ").split()
+                   if w[0].isupper())
+
+
+def draw_name(sampler, industry, profile, forms):
+    """A plausible made-up company name; may contain commas and quotes."""
+    place = sampler.pick(PLACES)
+    if industry == "government":
+        return sampler.pick(GOVERNMENT_PATTERNS).format(place=place)
+    noun = sampler.pick(profile.nouns)
+    style = sampler.uniform()
+    if industry == "professional_services" and style < 0.35:
+        first, second, third = sampler.distinct(SURNAMES, 3)
+        ending = sampler.pick(["LLP", "& Co.", "Partners"])
+        if ending == "LLP":
+            return "{}, {} & {} LLP".format(first, second, third)
+        return "{}, {} {}".format(first, second, ending)
+    if style < 0.55:
+        stem = place
+    elif style < 0.80:
+        stem = sampler.pick(SURNAMES)
+    elif style < 0.92:
+        stem = " & ".join(sampler.distinct(SURNAMES, 2))
+    else:
+        stem = "{} {}".format(place, sampler.pick(SURNAMES))
+    name = "{} {}".format(stem, noun)
+    if sampler.chance(0.025):
+        return '{} ("{}")'.format(name, initials(name))
+    if noun not in NOUNS_WITHOUT_LEGAL_FORM and sampler.chance(0.35):
+        form = sampler.pick(forms)
+        comma = form in ("Inc.", "LLC", "Ltd") and sampler.chance(0.4)
+        name = "{}{} {}".format(name, "," if comma else "", form)
+    return name
+
+
+def generate_accounts(rows, seed):
+    """Return ``rows`` valid accounts as lists of strings, in HEADER order."""
+    sampler = Sampler(seed)
+    industry_names = list(INDUSTRIES)
+    industry_weights = [INDUSTRIES[n].weight for n in industry_names]
+    region_weights = [r[1] for r in REGIONS]
+    used_names = set()
+    accounts = []
+    for number in range(1, rows + 1):
+        industry = industry_names[sampler.weighted_index(industry_weights)]
+        profile = INDUSTRIES[industry]
+        region, _, forms = REGIONS[sampler.weighted_index(region_weights)]
+        plan = PLANS[sampler.weighted_index(profile.plan_mix)]
+        name = draw_name(sampler, industry, profile, forms)
+        for _ in range(MAX_NAME_REDRAWS):
+            if name not in used_names:  # membership only: order never used
+                break
+            name = draw_name(sampler, industry, profile, forms)
+        else:
+            name = "{} ({})".format(name, number)
+        used_names.add(name)
+        factors = draw_risk_factors(sampler, profile, plan, region)
+        users = draw_users(sampler, profile, plan)
+        seats = draw_seats(sampler, plan, users)
+        days = draw_active_days(sampler, profile, plan, users)
+        accounts.append(
+            ["ACC-{:06d}".format(number), name, industry, region, plan]
+            + ["{:.2f}".format(x) for x in factors]
+            + ["{:.1f}".format(min(days, MAX_DAYS)), str(users), str(seats)])
+    return accounts
+
+
+# (column, replacement given the valid cell) in the order they are applied.
+FAULTS = [
+    ("users", lambda value: "-" + value if value != "0" else "-1"),
+    ("active_days", lambda value: "40"),
+    ("sensitive_data", lambda value: "1.3"),
+    ("legal_exposure", lambda value: ""),
+    ("users", lambda value: "n/a"),
+    ("org_disruption", lambda value: "-0.20"),
+    ("seats", lambda value: "inf"),
+    ("physical_safety", lambda value: "nan"),
+    ("users", lambda value: "2e10"),
+]
+
+
+def insert_faults(accounts, count):
+    """Give ``count`` rows, spread evenly, one SPEC §2 violation each."""
+    rows = len(accounts)
+    for fault in range(count):
+        position = (2 * fault + 1) * rows // (2 * count)
+        column, replace = FAULTS[fault % len(FAULTS)]
+        cell = HEADER.index(column)
+        accounts[position][cell] = replace(accounts[position][cell])
+    return accounts
+
+
+def to_csv_bytes(accounts):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(accounts)
+    return buffer.getvalue().encode("utf-8")
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="Generate a deterministic synthetic portfolio of "
+                    "customer accounts for riskscale (CSV).")
+    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS,
+                        help="number of accounts (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
+                        help="random seed (default %(default)s)")
+    parser.add_argument("--output", default="-",
+                        help="output file, '-' for stdout (default)")
+    parser.add_argument("--invalid-rows", type=int, default=0,
+                        help="rows to make deliberately invalid, spread "
+                             "through the file (default 0)")
+    args = parser.parse_args(argv)
+    if args.rows < 0:
+        parser.error("--rows must be >= 0, got {}".format(args.rows))
+    if not 0 <= args.invalid_rows <= args.rows:
+        parser.error("--invalid-rows must be in [0, --rows], got {}".format(
+            args.invalid_rows))
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    accounts = insert_faults(generate_accounts(args.rows, args.seed),
+                             args.invalid_rows)
+    data = to_csv_bytes(accounts)
+    if args.output == "-":
+        sys.stdout.flush()
+        getattr(sys.stdout, "buffer", sys.stdout).write(data)
+        sys.stdout.flush()
+    else:
+        with open(args.output, "wb") as handle:
+            handle.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+// riskscale: one account's inputs (SPEC §2), their valid ranges, and per-row validity codes.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace riskscale {
+
+/// The inputs of one account (SPEC §2); risk factors a policy adds are looked up in `extra_factors`.
+struct account {
+  std::string account_id;
+  double sensitive_data = 0.0;
+  double org_disruption = 0.0;
+  double physical_safety = 0.0;
+  double legal_exposure = 0.0;
+  double active_days = 0.0;
+  double users = 0.0;
+  /// Licensed seats: used by metrics only, validated when present.
+  std::optional<double> seats;
+  /// Values of risk factors that a policy adds by name (SPEC §7), keyed by that name.
+  std::map<std::string, double, std::less<>> extra_factors;
+
+  /// The value of the named input field or risk factor, or nothing when this account lacks it.
+  [[nodiscard]] std::optional<double> field(std::string_view name) const {
+    if (name == "sensitive_data") return sensitive_data;
+    if (name == "org_disruption") return org_disruption;
+    if (name == "physical_safety") return physical_safety;
+    if (name == "legal_exposure") return legal_exposure;
+    if (name == "active_days") return active_days;
+    if (name == "users") return users;
+    if (name == "seats") return seats;
+    if (auto it = extra_factors.find(name); it != extra_factors.end()) return it->second;
+    return std::nullopt;
+  }
+};
+
+/// The closed interval a numeric input must lie in (SPEC §2).
+struct field_range {
+  double lower;
+  double upper;
+};
+
+/// Range of every risk factor, the four of SPEC §2 and any a policy adds.
+inline constexpr field_range risk_factor_range{0.0, 1.0};
+/// Range of `active_days`: days per user per month.
+inline constexpr field_range active_days_range{0.0, 31.0};
+/// Range of `users` and `seats`.
+inline constexpr field_range count_range{0.0, 1e9};
+
+/// Why a row of a batch got no scores; `ok` for a classified row.
+enum class row_status : std::uint8_t {
+  ok = 0,
+  not_a_number = 1,  ///< the value is NaN (in a table: a missing cell)
+  infinite = 2,      ///< the value is +inf or -inf
+  below_range = 3,   ///< finite but below the field's lower bound
+  above_range = 4,   ///< finite but above the field's upper bound
+};
+
+/// A short, stable code for a row status, e.g. "below_range".
+[[nodiscard]] constexpr std::string_view to_string(row_status status) noexcept {
+  switch (status) {
+    case row_status::ok: return "ok";
+    case row_status::not_a_number: return "not_a_number";
+    case row_status::infinite: return "infinite";
+    case row_status::below_range: return "below_range";
+    case row_status::above_range: return "above_range";
+  }
+  return "unknown";
+}
+
+/// Checks one value against its range: `ok` or why it is refused (never clamps).
+[[nodiscard]] inline row_status check_value(double value, field_range range) noexcept {
+  if (std::isnan(value)) return row_status::not_a_number;
+  if (std::isinf(value)) return row_status::infinite;
+  if (value < range.lower) return row_status::below_range;
+  if (value > range.upper) return row_status::above_range;
+  return row_status::ok;
+}
+
+/// Formats a double for messages: shortest form that reads back the same ("1e+09", "0.5", "nan").
+[[nodiscard]] std::string format_number(double value);
+
+/// A sentence saying why `value` of `field` was refused and what is accepted.
+[[nodiscard]] std::string describe_invalid(std::string_view field, double value,
+                                           field_range range, row_status status);
+
+}  // namespace riskscale
+
+#include "riskscale/detail/format_number.hpp"

@@ -1,0 +1,329 @@
+// riskscale: a whole portfolio as columns in, caller-owned columns out (SPEC §8), multi-threaded, no row lost.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "riskscale/account.hpp"
+#include "riskscale/archetype.hpp"
+#include "riskscale/detail/kernel.hpp"
+#include "riskscale/error.hpp"
+#include "riskscale/policy.hpp"
+
+namespace riskscale {
+
+/// Named input columns of equal length, borrowed (never copied): contiguous doubles such as a
+/// numpy float64 array, an `Eigen::ArrayXd` or a `std::vector<double>`; they must outlive the call.
+class portfolio {
+ public:
+  /// A portfolio of `rows` accounts with no columns yet.
+  explicit portfolio(std::size_t rows) noexcept : rows_(rows) {}
+
+  /// Borrows `rows()` contiguous values for the column `name` (replacing a column of that name).
+  portfolio& add(std::string name, const double* values) {
+    for (auto& column : columns_) {
+      if (column.first == name) {
+        column.second = values;
+        return *this;
+      }
+    }
+    columns_.emplace_back(std::move(name), values);
+    return *this;
+  }
+  /// Borrows an Eigen array; throws `input_error` when its length is not `rows()`.
+  portfolio& add(std::string name, const Eigen::ArrayXd& values) {
+    check_length(name, static_cast<std::size_t>(values.size()));
+    return add(std::move(name), values.data());
+  }
+  /// Borrows an Eigen map; throws `input_error` when its length is not `rows()`.
+  portfolio& add(std::string name, const Eigen::Map<const Eigen::ArrayXd>& values) {
+    check_length(name, static_cast<std::size_t>(values.size()));
+    return add(std::move(name), values.data());
+  }
+  /// Borrows a vector; throws `input_error` when its length is not `rows()`.
+  portfolio& add(std::string name, const std::vector<double>& values) {
+    check_length(name, values.size());
+    return add(std::move(name), values.data());
+  }
+
+  /// Number of accounts.
+  [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+  /// The column of that name, or null.
+  [[nodiscard]] const double* find(std::string_view name) const noexcept {
+    for (const auto& column : columns_) {
+      if (column.first == name) return column.second;
+    }
+    return nullptr;
+  }
+  /// The names of the columns, in the order they were added.
+  [[nodiscard]] std::vector<std::string> names() const {
+    std::vector<std::string> result;
+    for (const auto& column : columns_) result.push_back(column.first);
+    return result;
+  }
+
+ private:
+  void check_length(const std::string& name, std::size_t length) const {
+    if (length != rows_) {
+      throw input_error(name, std::nullopt, "",
+                        "column has " + std::to_string(length) + " values; accepted: " +
+                            std::to_string(rows_) + " (the portfolio's row count)");
+    }
+  }
+
+  std::size_t rows_;
+  std::vector<std::pair<std::string, const double*>> columns_;
+};
+
+/// Caller-owned output columns of `rows` entries each (the recommendation arrays hold
+/// rows × policy::recommendation_width(), row-major); a null pointer skips that output,
+/// except `status`, which every call fills so that no row is lost silently.
+struct batch_output {
+  double* risk_score = nullptr;
+  double* scale_score = nullptr;
+  double* frequency_score = nullptr;
+  double* reach_score = nullptr;
+  std::int8_t* archetype = nullptr;   ///< archetype index (SPEC §1 order), -1 for an invalid row
+  double* margin = nullptr;
+  std::uint8_t* borderline = nullptr; ///< 0 or 1 (numpy bool layout)
+  std::array<double*, archetype_count> membership{};  ///< p_<archetype>, SPEC order
+  double* users_for_high_scale = nullptr;        ///< NaN when absent
+  double* active_days_for_high_scale = nullptr;  ///< NaN when absent
+  std::int16_t* recommendations = nullptr;       ///< ranked catalogue indices, -1 padded
+  double* recommendation_scores = nullptr;       ///< scores beside `recommendations`, NaN padded
+  std::int16_t* recommendation_count = nullptr;  ///< recommendations per row
+  row_status* status = nullptr;                  ///< required: ok, or why the row got no scores
+  std::int16_t* invalid_field = nullptr;  ///< index into policy::input_fields(), -1 when valid
+};
+
+/// How a batch runs; any setting gives the same results.
+struct batch_options {
+  /// Worker threads; 0 means every hardware thread.
+  unsigned threads = 0;
+  /// Rows per unit of work handed to a thread; 0 splits the rows evenly over the threads.
+  std::size_t chunk_rows = 0;
+};
+
+/// Owning results of a batch, in SPEC §8 order; `view()` gives the matching `batch_output`.
+struct batch_result {
+  std::size_t rows = 0;
+  std::size_t recommendation_width = 0;
+  Eigen::ArrayXd risk_score, scale_score, frequency_score, reach_score;
+  std::vector<std::int8_t> archetype;
+  Eigen::ArrayXd margin;
+  std::vector<std::uint8_t> borderline;
+  std::array<Eigen::ArrayXd, archetype_count> membership;
+  std::vector<std::int16_t> recommendations;
+  Eigen::ArrayXd recommendation_scores;
+  std::vector<std::int16_t> recommendation_count;
+  Eigen::ArrayXd users_for_high_scale, active_days_for_high_scale;
+  std::vector<row_status> status;
+  std::vector<std::int16_t> invalid_field;
+
+  /// Allocates every column for `rows` accounts under `pol`.
+  batch_result(std::size_t row_count, const policy& pol)
+      : rows(row_count),
+        recommendation_width(pol.recommendation_width()),
+        risk_score(static_cast<Eigen::Index>(row_count)),
+        scale_score(static_cast<Eigen::Index>(row_count)),
+        frequency_score(static_cast<Eigen::Index>(row_count)),
+        reach_score(static_cast<Eigen::Index>(row_count)),
+        archetype(row_count),
+        margin(static_cast<Eigen::Index>(row_count)),
+        borderline(row_count),
+        recommendations(row_count * recommendation_width),
+        recommendation_scores(static_cast<Eigen::Index>(row_count * recommendation_width)),
+        recommendation_count(row_count),
+        users_for_high_scale(static_cast<Eigen::Index>(row_count)),
+        active_days_for_high_scale(static_cast<Eigen::Index>(row_count)),
+        status(row_count),
+        invalid_field(row_count) {
+    for (auto& column : membership) column.resize(static_cast<Eigen::Index>(row_count));
+  }
+
+  /// Pointers to every column, for `classify_into`.
+  [[nodiscard]] batch_output view() {
+    batch_output out;
+    out.risk_score = risk_score.data();
+    out.scale_score = scale_score.data();
+    out.frequency_score = frequency_score.data();
+    out.reach_score = reach_score.data();
+    out.archetype = archetype.data();
+    out.margin = margin.data();
+    out.borderline = borderline.data();
+    for (std::size_t a = 0; a < archetype_count; ++a) out.membership[a] = membership[a].data();
+    out.users_for_high_scale = users_for_high_scale.data();
+    out.active_days_for_high_scale = active_days_for_high_scale.data();
+    out.recommendations = recommendations.data();
+    out.recommendation_scores = recommendation_scores.data();
+    out.recommendation_count = recommendation_count.data();
+    out.status = status.data();
+    out.invalid_field = invalid_field.data();
+    return out;
+  }
+
+  /// Number of rows that got no scores.
+  [[nodiscard]] std::size_t invalid_rows() const noexcept {
+    return static_cast<std::size_t>(
+        std::count_if(status.begin(), status.end(), [](row_status s) { return s != row_status::ok; }));
+  }
+};
+
+namespace detail {
+
+// Gathers the input pointers in policy::input_fields() order; a missing required column is a caller error.
+inline std::vector<const double*> resolve_columns(const portfolio& input, const policy& pol) {
+  std::vector<const double*> columns;
+  const std::vector<std::string> fields = pol.input_fields();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const double* column = input.find(fields[i]);
+    const bool optional = fields[i] == "seats";
+    if (column == nullptr && !optional && input.rows() > 0) {
+      std::string required;
+      for (std::size_t j = 0; j + 1 < fields.size(); ++j) required += (j ? ", " : "") + fields[j];
+      throw input_error(fields[i], std::nullopt, "",
+                        "missing column; the policy requires the columns " + required +
+                            " (and reads seats when present)");
+    }
+    columns.push_back(column);
+  }
+  return columns;
+}
+
+inline void classify_range(const policy& pol, const double* const* columns, std::size_t field_count,
+                           std::size_t begin, std::size_t end, const batch_output& out) {
+  constexpr int B = batch_block_rows;
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::size_t width = pol.recommendation_width();
+  const double band = pol.settings().borderline_band;
+  const bool want_recommendations = out.recommendations != nullptr ||
+                                    out.recommendation_scores != nullptr ||
+                                    out.recommendation_count != nullptr;
+  std::vector<std::int16_t> indices(std::max<std::size_t>(width, 1));
+  std::vector<double> scores(std::max<std::size_t>(width, 1));
+  block_scores<B> block;
+  for (std::size_t offset = begin; offset < end; offset += B) {
+    const int count = static_cast<int>(std::min<std::size_t>(B, end - offset));
+    compute_block<B>(pol, block_source{columns, field_count, offset, count}, block);
+    const auto write = [&](double* column, const lanes<B>& values) {
+      if (column != nullptr) std::copy_n(values.data(), count, column + offset);
+    };
+    write(out.risk_score, block.risk);
+    write(out.scale_score, block.scale);
+    write(out.frequency_score, block.frequency);
+    write(out.reach_score, block.reach);
+    write(out.margin, block.margin);
+    for (std::size_t a = 0; a < archetype_count; ++a) write(out.membership[a], block.membership[a]);
+    write(out.users_for_high_scale, block.users_for_high_scale);
+    write(out.active_days_for_high_scale, block.active_days_for_high_scale);
+    for (int lane = 0; lane < count; ++lane) {
+      const std::size_t row = offset + static_cast<std::size_t>(lane);
+      const bool valid = block.status[lane] == row_status::ok;
+      out.status[row] = block.status[lane];
+      if (out.invalid_field != nullptr) out.invalid_field[row] = block.invalid_field[lane];
+      if (out.archetype != nullptr) {
+        out.archetype[row] = valid ? static_cast<std::int8_t>(classify_lane(
+                                         pol, block.risk[lane], block.scale[lane]))
+                                   : std::int8_t{-1};
+      }
+      if (out.borderline != nullptr) out.borderline[row] = valid && block.margin[lane] < band;
+      if (!want_recommendations) continue;
+      std::size_t ranked = 0;
+      if (valid) {
+        const std::array<double, archetype_count> membership = {
+            block.membership[0][lane], block.membership[1][lane], block.membership[2][lane],
+            block.membership[3][lane]};
+        ranked = rank_formats(pol, membership, indices.data(), scores.data());
+      }
+      if (out.recommendation_count != nullptr) {
+        out.recommendation_count[row] = static_cast<std::int16_t>(ranked);
+      }
+      for (std::size_t j = 0; j < width; ++j) {
+        if (out.recommendations != nullptr) out.recommendations[row * width + j] = j < ranked ? indices[j] : -1;
+        if (out.recommendation_scores != nullptr) {
+          out.recommendation_scores[row * width + j] = j < ranked ? scores[j] : nan;
+        }
+      }
+    }
+    // SPEC §2: an invalid row gets no scores, never clamped values.
+    for (int lane = 0; lane < count; ++lane) {
+      if (block.status[lane] == row_status::ok) continue;
+      const std::size_t row = offset + static_cast<std::size_t>(lane);
+      for (double* column : {out.risk_score, out.scale_score, out.frequency_score, out.reach_score,
+                             out.margin, out.membership[0], out.membership[1], out.membership[2],
+                             out.membership[3], out.users_for_high_scale,
+                             out.active_days_for_high_scale}) {
+        if (column != nullptr) column[row] = nan;
+      }
+    }
+  }
+}
+
+}  // namespace detail
+
+/// Classifies every row of `input` into the caller's columns `out`; invalid rows get a
+/// `status` and `invalid_field` and NaN scores, never an exception. Throws `input_error`
+/// only when a required column is missing.
+inline void classify_into(const portfolio& input, const policy& pol, const batch_output& out,
+                          const batch_options& options = {}) {
+  if (out.status == nullptr && input.rows() > 0) {
+    throw error("batch_output::status is null; accepted: a buffer of rows() row_status values");
+  }
+  const std::vector<const double*> columns = detail::resolve_columns(input, pol);
+  const std::size_t rows = input.rows();
+  if (rows == 0) return;
+  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::size_t chunk = options.chunk_rows;
+  if (chunk == 0) chunk = (rows + threads - 1) / threads;
+  const std::size_t chunks = (rows + chunk - 1) / chunk;
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks));
+  const auto work = [&](unsigned worker) {
+    // Static round-robin assignment: which thread runs a chunk never changes a result.
+    for (std::size_t c = worker; c < chunks; c += threads) {
+      const std::size_t begin = c * chunk;
+      detail::classify_range(pol, columns.data(), columns.size(), begin, std::min(rows, begin + chunk), out);
+    }
+  };
+  if (threads <= 1) {
+    work(0);
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (unsigned worker = 1; worker < threads; ++worker) pool.emplace_back(work, worker);
+  work(0);
+  for (auto& thread : pool) thread.join();
+}
+
+/// Classifies every row of `input` into newly allocated columns.
+[[nodiscard]] inline batch_result classify(const portfolio& input, const policy& pol = policy(),
+                                           const batch_options& options = {}) {
+  batch_result result(input.rows(), pol);
+  classify_into(input, pol, result.view(), options);
+  return result;
+}
+
+/// The `input_error` describing invalid row `row` of a batch (for front ends that raise on the first one).
+[[nodiscard]] inline input_error row_error(const portfolio& input, const policy& pol, std::size_t row,
+                                           row_status status, std::int16_t invalid_field,
+                                           std::string account_id = "") {
+  const std::vector<std::string> fields = pol.input_fields();
+  const auto index = static_cast<std::size_t>(invalid_field);
+  const std::string& name = fields.at(index);
+  const double* column = input.find(name);
+  const double value = column != nullptr ? column[row] : std::numeric_limits<double>::quiet_NaN();
+  return input_error(name, row, std::move(account_id),
+                     describe_invalid(name, value, detail::input_field_range(pol, index), status));
+}
+
+}  // namespace riskscale

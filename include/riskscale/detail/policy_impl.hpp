@@ -1,0 +1,352 @@
+// riskscale internals: policy validation (SPEC §4, §5, §7) and the JSON reader/writer.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "riskscale/account.hpp"
+#include "riskscale/error.hpp"
+#include "riskscale/policy.hpp"
+#include "riskscale/version.hpp"
+
+namespace riskscale {
+namespace detail {
+
+using ordered_json = nlohmann::ordered_json;
+
+/// Most formats a catalogue may hold: ranked indices are stored as int16.
+inline constexpr std::size_t max_catalog_size = 32767;
+
+[[noreturn]] inline void refuse(const std::string& path, double value, const std::string& accepted) {
+  throw policy_error(path, format_number(value) + " is out of range; accepted: " + accepted);
+}
+
+inline void require_in(const std::string& path, double value, double lower, double upper,
+                       bool open_lower, bool open_upper, const std::string& accepted) {
+  const bool ok = std::isfinite(value) && (open_lower ? value > lower : value >= lower) &&
+                  (open_upper ? value < upper : value <= upper);
+  if (!ok) refuse(path, value, accepted);
+}
+
+inline bool is_identifier(std::string_view name) {
+  if (name.empty()) return false;
+  const auto word_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  if (name.front() >= '0' && name.front() <= '9') return false;
+  return std::all_of(name.begin(), name.end(), word_char);
+}
+
+// SPEC §4, §5, §7: every range rule, with the JSON path a file would use.
+inline void validate(const policy_settings& s) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  require_in("$.frequency_full", s.frequency_full, 0, inf, true, true, "a finite number > 0 (days)");
+  require_in("$.reach_full", s.reach_full, 0, 1e9, true, false, "a number in (0, 1e9] (users)");
+  require_in("$.scale_weights.frequency", s.frequency_weight, 0, inf, false, true, "a finite number >= 0");
+  require_in("$.scale_weights.reach", s.reach_weight, 0, inf, false, true, "a finite number >= 0");
+  if (!(s.frequency_weight + s.reach_weight > 0)) {
+    throw policy_error("$.scale_weights",
+                       "both weights are 0; accepted: weights >= 0 with a positive sum");
+  }
+  if (s.risk_weights.empty()) {
+    throw policy_error("$.risk_weights", "no risk factor; accepted: at least one factor name with a weight in [0, 1]");
+  }
+  std::set<std::string_view> factor_names;
+  for (const risk_factor& factor : s.risk_weights) {
+    const std::string path = "$.risk_weights." + factor.name;
+    if (!is_identifier(factor.name)) {
+      throw policy_error(path,
+                         "'" + factor.name +
+                             "' is not a usable factor name; accepted: letters, digits and '_', "
+                             "not starting with a digit (it names an input column)");
+    }
+    for (std::string_view reserved : reserved_field_names) {
+      if (factor.name == reserved) {
+        throw policy_error(path, "'" + factor.name +
+                                     "' is an input of its own (SPEC §2), not a risk factor; "
+                                     "accepted: any other column name");
+      }
+    }
+    if (!factor_names.insert(factor.name).second) {
+      throw policy_error(path, "factor '" + factor.name + "' is given twice; accepted: unique names");
+    }
+    require_in(path, factor.weight, 0, 1, false, false, "a number in [0, 1]");
+  }
+  require_in("$.risk_threshold", s.risk_threshold, 0, 1, true, true, "a number in (0, 1)");
+  require_in("$.scale_threshold", s.scale_threshold, 0, 1, true, true, "a number in (0, 1)");
+  require_in("$.borderline_band", s.borderline_band, 0, inf, false, true, "a finite number >= 0");
+  require_in("$.temperature", s.temperature, 0, inf, true, true, "a finite number > 0");
+  require_in("$.min_score", s.min_score, 0, 1, false, false, "a number in [0, 1]");
+  if (s.catalog.empty()) {
+    throw policy_error("$.catalog", "the catalogue is empty; accepted: 1 to 32767 formats");
+  }
+  if (s.catalog.size() > max_catalog_size) {
+    throw policy_error("$.catalog", std::to_string(s.catalog.size()) +
+                                        " formats; accepted: 1 to 32767 formats");
+  }
+  std::set<std::string_view> ids;
+  for (std::size_t k = 0; k < s.catalog.size(); ++k) {
+    const training_format& format = s.catalog[k];
+    const std::string path = "$.catalog[" + std::to_string(k) + "]";
+    if (format.id.empty()) {
+      throw policy_error(path + ".id", "the id is empty; accepted: a non-empty, unique string");
+    }
+    if (format.id.find(';') != std::string::npos) {
+      throw policy_error(path + ".id", "'" + format.id +
+                                           "' contains ';', the recommendations separator; accepted: "
+                                           "an id without ';'");
+    }
+    if (!ids.insert(format.id).second) {
+      throw policy_error(path + ".id", "'" + format.id +
+                                           "' is a duplicate id; accepted: a non-empty, unique string");
+    }
+    for (std::size_t a = 0; a < archetype_count; ++a) {
+      require_in(path + ".affinity." + std::string(to_string(static_cast<archetype>(a))),
+                 format.affinity[a], 0, 1, false, false, "a number in [0, 1]");
+    }
+  }
+}
+
+inline std::string json_excerpt(const ordered_json& value) {
+  std::string text = value.dump();
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return text;
+}
+
+[[noreturn]] inline void wrong_type(const std::string& path, const ordered_json& value,
+                                    const std::string& accepted) {
+  throw policy_error(path, json_excerpt(value) + " is a JSON " + value.type_name() +
+                               "; accepted: " + accepted);
+}
+
+inline double read_number(const ordered_json& value, const std::string& path) {
+  if (!value.is_number()) wrong_type(path, value, "a number");
+  return value.get<double>();
+}
+
+inline std::string read_string(const ordered_json& value, const std::string& path) {
+  if (!value.is_string()) wrong_type(path, value, "a string");
+  return value.get<std::string>();
+}
+
+inline void require_object(const ordered_json& value, const std::string& path, const std::string& accepted) {
+  if (!value.is_object()) wrong_type(path, value, accepted);
+}
+
+[[noreturn]] inline void unknown_key(const std::string& path, const std::string& accepted_keys) {
+  throw policy_error(path, "unknown key; accepted keys: " + accepted_keys);
+}
+
+inline std::string json_key_path(const std::string& parent, const std::string& key) {
+  return parent + "." + key;
+}
+
+inline training_format read_format(const ordered_json& entry, const std::string& path) {
+  require_object(entry, path, "an object with id, name, description, affinity");
+  training_format format;
+  bool has_id = false;
+  bool has_name = false;
+  for (const auto& [key, value] : entry.items()) {
+    const std::string key_path = json_key_path(path, key);
+    if (key == "id") {
+      format.id = read_string(value, key_path);
+      has_id = true;
+    } else if (key == "name") {
+      format.name = read_string(value, key_path);
+      has_name = true;
+    } else if (key == "description") {
+      format.description = read_string(value, key_path);
+    } else if (key == "affinity") {
+      require_object(value, key_path, "an object from archetype id to a number in [0, 1]");
+      for (const auto& [archetype_id, affinity] : value.items()) {
+        const std::string affinity_path = json_key_path(key_path, archetype_id);
+        const auto which = archetype_from_string(archetype_id);
+        if (!which) {
+          throw policy_error(affinity_path,
+                             "unknown archetype '" + archetype_id +
+                                 "'; accepted: high_scale_high_risk, high_scale_low_risk, "
+                                 "low_scale_high_risk, low_scale_low_risk");
+        }
+        format.affinity[static_cast<std::size_t>(*which)] = read_number(affinity, affinity_path);
+      }
+    } else {
+      unknown_key(key_path, "id, name, description, affinity");
+    }
+  }
+  if (!has_id) throw policy_error(path + ".id", "missing; accepted: a non-empty, unique string");
+  if (!has_name) format.name = format.id;  // a bare catalogue entry still shows a name
+  return format;
+}
+
+inline policy_settings read_settings(const ordered_json& doc) {
+  if (!doc.is_object()) wrong_type("$", doc, "a JSON object (SPEC §7)");
+  policy_settings s;
+  static const std::string top_level_keys =
+      "version, frequency_full, reach_full, scale_weights, risk_weights, risk_threshold, "
+      "scale_threshold, borderline_band, temperature, min_score, top_k, catalog";
+  for (const auto& [key, value] : doc.items()) {
+    const std::string path = json_key_path("$", key);
+    if (key == "version") {
+      if (!value.is_number_integer() || value.get<long long>() != spec_version) {
+        throw policy_error(path, "policy version " + json_excerpt(value) +
+                                     " is not supported; this build of riskscale " + version +
+                                     " reads version " + std::to_string(spec_version));
+      }
+    } else if (key == "frequency_full") {
+      s.frequency_full = read_number(value, path);
+    } else if (key == "reach_full") {
+      s.reach_full = read_number(value, path);
+    } else if (key == "scale_weights") {
+      require_object(value, path, R"(an object {"frequency": w, "reach": w})");
+      // SPEC §7: a weight object given in a file replaces the whole set; a component left out weighs 0.
+      s.frequency_weight = 0.0;
+      s.reach_weight = 0.0;
+      for (const auto& [component, weight] : value.items()) {
+        const std::string weight_path = json_key_path(path, component);
+        if (component == "frequency") {
+          s.frequency_weight = read_number(weight, weight_path);
+        } else if (component == "reach") {
+          s.reach_weight = read_number(weight, weight_path);
+        } else {
+          unknown_key(weight_path, "frequency, reach");
+        }
+      }
+    } else if (key == "risk_weights") {
+      require_object(value, path, "an object from factor name to a weight in [0, 1]");
+      s.risk_weights.clear();  // SPEC §7: replaces the whole factor set
+      for (const auto& [name, weight] : value.items()) {
+        s.risk_weights.push_back({name, read_number(weight, json_key_path(path, name))});
+      }
+    } else if (key == "risk_threshold") {
+      s.risk_threshold = read_number(value, path);
+    } else if (key == "scale_threshold") {
+      s.scale_threshold = read_number(value, path);
+    } else if (key == "borderline_band") {
+      s.borderline_band = read_number(value, path);
+    } else if (key == "temperature") {
+      s.temperature = read_number(value, path);
+    } else if (key == "min_score") {
+      s.min_score = read_number(value, path);
+    } else if (key == "top_k") {
+      if (value.is_null()) {
+        s.top_k.reset();
+      } else if (value.is_number_unsigned() ||
+                 (value.is_number_integer() && value.get<long long>() >= 0)) {
+        s.top_k = value.get<std::size_t>();
+      } else if (value.is_number()) {
+        throw policy_error(path, json_excerpt(value) +
+                                     " is not a whole number >= 0; accepted: null (no limit) or an integer >= 0");
+      } else {
+        wrong_type(path, value, "null (no limit) or an integer >= 0");
+      }
+    } else if (key == "catalog") {
+      if (!value.is_array()) wrong_type(path, value, "an array of format objects");
+      s.catalog.clear();  // SPEC §7: replaces the whole catalogue
+      for (std::size_t k = 0; k < value.size(); ++k) {
+        s.catalog.push_back(read_format(value[k], path + "[" + std::to_string(k) + "]"));
+      }
+    } else {
+      unknown_key(path, top_level_keys);
+    }
+  }
+  return s;
+}
+
+}  // namespace detail
+
+inline policy::policy() : policy(policy_settings{}) {}
+
+inline policy::policy(policy_settings settings) {
+  detail::validate(settings);
+  const double weight_sum = settings.frequency_weight + settings.reach_weight;
+  const double frequency_weight = settings.frequency_weight / weight_sum;
+  const double reach_weight = settings.reach_weight / weight_sum;
+  const double log_reach_full = std::log1p(settings.reach_full);
+  const std::size_t width =
+      settings.top_k ? std::min(*settings.top_k, settings.catalog.size()) : settings.catalog.size();
+  data_ = std::make_shared<const data>(
+      data{std::move(settings), frequency_weight, reach_weight, log_reach_full, width});
+}
+
+inline policy policy::from_json(std::string_view json_text) {
+  detail::ordered_json doc;
+  try {
+    doc = detail::ordered_json::parse(json_text.begin(), json_text.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw policy_error("$", std::string("not valid JSON (") + e.what() +
+                                "); accepted: a JSON object as in SPEC §7");
+  }
+  return policy(detail::read_settings(doc));
+}
+
+inline policy policy::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw error("cannot read policy file '" + path + "'; accepted: a readable JSON file (SPEC §7)");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return from_json(text.str());
+  } catch (const policy_error& e) {
+    throw policy_error(e.json_path(), e.message() + " (in file " + path + ")");
+  }
+}
+
+inline std::string policy::to_json(int indent) const {
+  const policy_settings& s = settings();
+  detail::ordered_json doc;
+  doc["version"] = spec_version;
+  doc["frequency_full"] = s.frequency_full;
+  doc["reach_full"] = s.reach_full;
+  doc["scale_weights"] = {{"frequency", s.frequency_weight}, {"reach", s.reach_weight}};
+  detail::ordered_json risk_weights = detail::ordered_json::object();
+  for (const risk_factor& factor : s.risk_weights) risk_weights[factor.name] = factor.weight;
+  doc["risk_weights"] = risk_weights;
+  doc["risk_threshold"] = s.risk_threshold;
+  doc["scale_threshold"] = s.scale_threshold;
+  doc["borderline_band"] = s.borderline_band;
+  doc["temperature"] = s.temperature;
+  doc["min_score"] = s.min_score;
+  doc["top_k"] = s.top_k ? detail::ordered_json(*s.top_k) : detail::ordered_json(nullptr);
+  detail::ordered_json catalog = detail::ordered_json::array();
+  for (const training_format& format : s.catalog) {
+    detail::ordered_json affinity = detail::ordered_json::object();
+    for (std::size_t a = 0; a < archetype_count; ++a) {
+      if (format.affinity[a] != 0.0) {
+        affinity[std::string(to_string(static_cast<archetype>(a)))] = format.affinity[a];
+      }
+    }
+    catalog.push_back({{"id", format.id},
+                       {"name", format.name},
+                       {"description", format.description},
+                       {"affinity", affinity}});
+  }
+  doc["catalog"] = catalog;
+  return doc.dump(indent);
+}
+
+inline std::optional<std::size_t> policy::format_index(std::string_view id) const noexcept {
+  const auto& formats = catalog();
+  for (std::size_t k = 0; k < formats.size(); ++k) {
+    if (formats[k].id == id) return k;
+  }
+  return std::nullopt;
+}
+
+inline std::vector<std::string> policy::input_fields() const {
+  std::vector<std::string> fields;
+  for (const risk_factor& factor : risk_factors()) fields.push_back(factor.name);
+  fields.emplace_back("active_days");
+  fields.emplace_back("users");
+  fields.emplace_back("seats");
+  return fields;
+}
+
+}  // namespace riskscale

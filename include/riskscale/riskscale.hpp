@@ -1,0 +1,12 @@
+// riskscale: the whole library, one include: policy, single-account assessment, batch classification.
+#pragma once
+
+#include "riskscale/version.hpp"
+#include "riskscale/error.hpp"
+#include "riskscale/archetype.hpp"
+#include "riskscale/catalog.hpp"
+#include "riskscale/account.hpp"
+#include "riskscale/policy.hpp"
+#include "riskscale/explain.hpp"
+#include "riskscale/assess.hpp"
+#include "riskscale/batch.hpp"

@@ -1,0 +1,132 @@
+// Streaming RFC 4180 CSV reader and CSV field writer.
+//
+// The reader is built for very large inputs: it reads the stream in large
+// blocks into one reusable buffer (grown only when a single record does not
+// fit), and it fills a caller-owned `record` whose vectors and strings are
+// reused from row to row, so memory stays flat whatever the number of rows.
+//
+// Parsing rules (RFC 4180 plus the leniencies a command-line tool needs):
+//  * Records end at LF or CRLF; a CR that is followed by LF, or that is the
+//    very last byte of the input, belongs to the terminator, never to a field.
+//    A CR anywhere else in an unquoted field is kept as data.
+//  * A field that starts with '"' is quoted: it may contain the delimiter,
+//    CR and LF (kept as-is), and '""' stands for one '"'.
+//  * A UTF-8 byte order mark at the very start of the input is skipped.
+//  * Blank lines (empty, or a single CR before the LF) are skipped, but they
+//    still count in line numbers. A line holding only `""` is not blank: it
+//    is a record with one empty field.
+//  * Problems never stop the reader and never lose a row: the record is
+//    returned with `malformed = true` and an `error` text, and parsing resumes
+//    at the next record. Problems detected are an unterminated quoted field
+//    (which, per RFC 4180, runs to the end of the input), text after a
+//    closing quote, and a quote inside an unquoted field.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace riskscale::csv {
+
+// One parsed CSV record, meant to be reused across reader::next() calls so
+// that its vectors and strings keep their capacity.
+struct record {
+    // 1-based physical line number on which the record starts (blank lines and
+    // newlines embedded in quoted fields of earlier records are counted).
+    std::size_t line = 0;
+    // Field values with the quoting removed ("" collapsed to ").
+    std::vector<std::string> fields;
+    // The record's text exactly as it appears in the input, without its line
+    // terminator (embedded newlines of quoted fields are included).
+    std::string raw;
+    // True when the record broke a quoting rule; fields then hold a best-effort
+    // reading and `raw` holds the exact text.
+    bool malformed = false;
+    // What was wrong with a malformed record (the first problem found), empty
+    // otherwise, e.g. "stray quote in unquoted field (field 2)".
+    std::string error;
+};
+
+// Reads CSV records one at a time from any std::istream in large blocks.
+class reader {
+public:
+    // Reads from `in`, which must outlive the reader; `buffer_bytes` is the
+    // initial block size (at least 1) and `delimiter` separates fields and may
+    // not be '"', CR or LF (std::invalid_argument is thrown otherwise).
+    explicit reader(std::istream& in, std::size_t buffer_bytes = std::size_t{1} << 20,
+                    char delimiter = ',');
+
+    // A reader owns a position in a stream, so it is movable but not copyable.
+    reader(const reader&) = delete;
+    // Copy assignment is disabled for the same reason as copying.
+    reader& operator=(const reader&) = delete;
+    // Moving hands the stream position and buffer over to the new reader.
+    reader(reader&&) noexcept = default;
+    // Move assignment is impossible because the reader refers to its stream.
+    reader& operator=(reader&&) = delete;
+
+    // Fills `out` with the next record and returns true, or returns false at
+    // the end of the input (then `out` is left in an unspecified state). A read
+    // error of the stream is treated as end of input: check `in.bad()` after
+    // next() returns false.
+    [[nodiscard]] bool next(record& out);
+
+    // Number of input bytes consumed so far by the records returned (including
+    // a skipped byte order mark and skipped blank lines), for progress reports.
+    [[nodiscard]] std::size_t bytes_consumed() const noexcept { return bytes_consumed_; }
+
+private:
+    // Moves the unconsumed bytes to the front of the buffer (growing it when
+    // they fill it) and appends more input; returns false when nothing more
+    // could be read. Offsets relative to record_begin_ stay valid across it.
+    bool refill();
+
+    // Makes the byte at `offset` from record_begin_ available in the buffer,
+    // reading more input if needed; returns false if the input ends before it.
+    bool ensure_available(std::size_t offset);
+
+    // Marks the bytes [record_begin_, record_begin_ + count) as consumed.
+    void consume(std::size_t count) noexcept;
+
+    // Skips the input's leading byte order mark and any blank lines; returns
+    // false when no record remains.
+    bool skip_to_record_start();
+
+    // Appends buffer bytes [begin, end) (offsets from record_begin_) to `field`.
+    void append_span(std::string& field, std::size_t begin, std::size_t end) const;
+
+    std::istream& in_;                 // the input stream (not owned)
+    std::vector<char> buffer_;         // block buffer; size() is its capacity
+    std::size_t record_begin_ = 0;     // buffer index of the first unconsumed byte
+    std::size_t data_end_ = 0;         // buffer index one past the last byte read
+    std::size_t bytes_consumed_ = 0;   // total input bytes consumed so far
+    std::size_t next_line_ = 1;        // physical line number of record_begin_
+    char delimiter_ = ',';             // field separator
+    bool input_exhausted_ = false;     // the stream reported end of input or an error
+    bool byte_order_mark_checked_ = false;  // the start of input was examined for a BOM
+};
+
+// Appends `value` to `out` as one CSV field, quoted per RFC 4180 only when it
+// contains the delimiter, a quote, CR or LF, or starts or ends with a space or
+// tab; quotes inside are doubled. An empty value is written as nothing, so a
+// record made of a single empty field must be written by the caller as `""`
+// (an empty line would be read back as a skipped blank line).
+void append_field(std::string& out, std::string_view value, char delimiter = ',');
+
+// Appends the shortest text that parses back (with parse_double) to exactly
+// the same double, e.g. "0.1", "-0", "1e+21", "inf". The caller must not pass
+// NaN (write an empty field instead); if it does, "nan" or "-nan" is written.
+void append_double(std::string& out, double value);
+
+// Parses the whole of `text` as a double, independently of any locale, with
+// correct rounding: surrounding spaces and tabs are ignored, a leading '+' is
+// accepted, and "nan", "inf", "infinity" (any case, optionally signed) give
+// NaN or infinity so the caller can reject them with a precise reason. A
+// decimal number too large for a double gives +/-infinity and one too small
+// gives +/-0. Returns false, leaving `value` unchanged, when the text is empty
+// or not entirely a number (e.g. "1.5x", "1,5", "0x10", "+-1").
+[[nodiscard]] bool parse_double(std::string_view text, double& value);
+
+}  // namespace riskscale::csv
