@@ -196,7 +196,8 @@ inline policy_settings read_settings(const ordered_json& doc) {
       if (!value.is_number_integer() || value.get<long long>() != spec_version) {
         throw policy_error(path, "policy version " + json_excerpt(value) +
                                      " is not supported; this build of riskscale " + version +
-                                     " reads version " + std::to_string(spec_version));
+                                     " reads version " + std::to_string(spec_version) +
+                                     "; accepted: \"version\": " + std::to_string(spec_version));
       }
     } else if (key == "frequency_full") {
       s.frequency_full = read_number(value, path);
