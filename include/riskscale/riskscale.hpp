@@ -10,3 +10,4 @@
 #include "riskscale/explain.hpp"
 #include "riskscale/assess.hpp"
 #include "riskscale/batch.hpp"
+#include "riskscale/summary.hpp"

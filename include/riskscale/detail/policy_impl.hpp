@@ -261,7 +261,12 @@ inline policy_settings read_settings(const ordered_json& doc) {
 
 }  // namespace detail
 
-inline policy::policy() : policy(policy_settings{}) {}
+inline policy::policy() {
+  // The defaults are built and validated once, then shared: an immutable value, so no
+  // thread can observe it change, and default-constructed policies cost one atomic increment.
+  static const std::shared_ptr<const data> defaults = policy(policy_settings{}).data_;
+  data_ = defaults;
+}
 
 inline policy::policy(policy_settings settings) {
   detail::validate(settings);
