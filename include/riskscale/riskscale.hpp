@@ -11,3 +11,4 @@
 #include "riskscale/assess.hpp"
 #include "riskscale/batch.hpp"
 #include "riskscale/summary.hpp"
+#include "riskscale/describe.hpp"

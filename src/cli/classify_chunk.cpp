@@ -1,0 +1,210 @@
+#include "cli/classify_chunk.hpp"
+
+#include <cmath>
+#include <optional>
+#include <vector>
+
+#include "csv/csv.hpp"
+#include "riskscale/batch.hpp"
+
+namespace riskscale::cli {
+namespace {
+
+// SPEC §8 column order.
+constexpr const char* spec_columns[] = {
+    "account_id", "risk_score", "scale_score", "frequency_score", "reach_score", "archetype", "margin",
+    "borderline", "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk",
+    "p_low_scale_low_risk", "recommendations", "users_for_high_scale", "active_days_for_high_scale"};
+
+// One rejects row: line, account_id, column, reason, message, and the original record.
+void append_reject(chunk& c, std::size_t record, std::string_view account_id, std::string_view column,
+                   std::string_view reason, std::string_view message) {
+  std::string& out = c.rejects;
+  out += std::to_string(c.lines[record]);
+  out += ',';
+  csv::append_field(out, account_id);
+  out += ',';
+  csv::append_field(out, column);
+  out += ',';
+  csv::append_field(out, reason);
+  out += ',';
+  csv::append_field(out, message);
+  out += ',';
+  const std::string_view raw = c.raw_text(record);
+  if (raw.empty()) {
+    out += "\"\"";
+  } else {
+    csv::append_field(out, raw);
+  }
+  out += '\n';
+  ++c.rejected;
+}
+
+void append_number(std::string& out, double value) {
+  if (!std::isnan(value)) csv::append_double(out, value);  // SPEC §8: absent is an empty cell
+}
+
+}  // namespace
+
+std::string output_header(const input_layout& layout) {
+  std::string out;
+  for (std::size_t column : layout.kept) {
+    csv::append_field(out, layout.header[column]);
+    out += ',';
+  }
+  bool first = true;
+  for (const char* name : spec_columns) {
+    if (!first) out += ',';
+    out += name;
+    first = false;
+  }
+  out += '\n';
+  return out;
+}
+
+std::string rejects_header() { return "line,account_id,column,reason,message,record\n"; }
+
+void classify_chunk(chunk& c, const chunk_job& job) {
+  const policy& pol = *job.policy;
+  const input_layout& layout = *job.layout;
+  const std::vector<std::string> fields = pol.input_fields();
+  const std::size_t records = c.size();
+
+  // 1. Text to numbers; a record that cannot be read goes to the rejects now.
+  std::vector<std::vector<double>> columns(fields.size());
+  for (auto& column : columns) column.reserve(records);
+  std::size_t rows = 0;  // readable records, the model's rows
+  std::vector<double> values(fields.size());
+  struct unreadable {
+    std::string column;
+    std::string reason;
+    std::string message;
+  };
+  std::vector<std::optional<unreadable>> unreadable_records(records);
+  const auto reject_later = [&](std::size_t r, std::string column, std::string reason, std::string message) {
+    unreadable_records[r] = unreadable{std::move(column), std::move(reason), std::move(message)};
+  };
+  for (std::size_t r = 0; r < records; ++r) {
+    const bool complete = c.field_count(r) == layout.header.size();
+    if (!c.errors[r].empty()) {
+      reject_later(r, "", "malformed_csv", c.errors[r] + "; accepted: RFC 4180 CSV");
+      continue;
+    }
+    if (!complete) {
+      reject_later(r, "", "wrong_field_count",
+                    "expected " + std::to_string(layout.header.size()) + " fields as in the header, found " +
+                        std::to_string(c.field_count(r)));
+      continue;
+    }
+    bool readable = true;
+    for (std::size_t f = 0; f < fields.size() && readable; ++f) {
+      const std::size_t column = layout.fields[f];
+      if (column == no_column) continue;  // seats absent from the file: it is optional
+      const std::string_view text = c.field(r, column);
+      if (csv::parse_double(text, values[f])) continue;
+      const field_range range = detail::input_field_range(pol, f);
+      const std::string accepted =
+          "accepted: a number in [" + format_number(range.lower) + ", " + format_number(range.upper) + "]";
+      if (text.find_first_not_of(" \t") == std::string_view::npos) {
+        if (fields[f] == "seats") {
+          values[f] = 0.0;  // an empty seats cell means unknown; seats is optional and feeds no score
+          continue;
+        }
+        reject_later(r, fields[f], "missing_value", fields[f] + " is empty; " + accepted);
+      } else {
+        reject_later(r, fields[f], "not_a_number", fields[f] + " = '" + std::string(text) + "' is not a number; " + accepted);
+      }
+      readable = false;
+    }
+    if (!readable) continue;
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      if (layout.fields[f] != no_column) columns[f].push_back(values[f]);
+    }
+    ++rows;
+  }
+
+  // 2. The model, on the readable rows.
+  portfolio input(rows);
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    if (layout.fields[f] != no_column) input.add(fields[f], columns[f].data());
+  }
+  batch_result result(rows, pol);
+  classify_into(input, pol, result.view(), {1, 0});
+
+  // 3. Format every record in input order: output rows, or rejects with line and reason.
+  if (job.summarize) c.summary.emplace(pol);
+  const std::size_t width = result.recommendation_width;
+  std::string recommendations;
+  std::size_t row = 0;
+  for (std::size_t r = 0; r < records; ++r) {
+    if (unreadable_records[r]) {
+      const auto& why = *unreadable_records[r];
+      const std::string_view account_id =
+          layout.account_id < c.field_count(r) ? c.field(r, layout.account_id) : std::string_view();
+      append_reject(c, r, account_id, why.column, why.reason, why.message);
+      if (c.summary) c.summary->add_invalid();
+      continue;
+    }
+    const std::string_view account_id = c.field(r, layout.account_id);
+    const std::size_t this_row = row++;
+    if (result.status[this_row] != row_status::ok) {
+      const auto field = static_cast<std::size_t>(result.invalid_field[this_row]);
+      const std::size_t column = layout.fields[field];
+      double value = 0.0;
+      (void)csv::parse_double(c.field(r, column), value);
+      append_reject(c, r, account_id, fields[field], to_string(result.status[this_row]),
+                    describe_invalid(fields[field], value, detail::input_field_range(pol, field), result.status[this_row]));
+      if (c.summary) c.summary->add_invalid();
+      continue;
+    }
+    ++c.classified;
+    const auto i = static_cast<Eigen::Index>(this_row);
+    const auto type = static_cast<archetype>(result.archetype[this_row]);
+    const std::int16_t* ranked = result.recommendations.data() + this_row * width;
+    const auto ranked_count = static_cast<std::size_t>(result.recommendation_count[this_row]);
+    if (c.summary) {
+      c.summary->add(std::string(account_id), type, result.margin[i], result.borderline[this_row] != 0,
+                     result.risk_score[i], result.scale_score[i], result.frequency_score[i], result.reach_score[i],
+                     ranked, ranked_count, c.first_order + r);
+    }
+    if (!job.format_output) continue;
+    std::string& out = c.output;
+    for (std::size_t column : layout.kept) {
+      csv::append_field(out, c.field(r, column));
+      out += ',';
+    }
+    if (account_id.empty() && layout.kept.empty()) {
+      out += "\"\"";  // keeps a one-cell-empty row from reading back as a blank line
+    } else {
+      csv::append_field(out, account_id);
+    }
+    for (const Eigen::ArrayXd* column : {&result.risk_score, &result.scale_score, &result.frequency_score,
+                                         &result.reach_score}) {
+      out += ',';
+      append_number(out, (*column)[i]);
+    }
+    out += ',';
+    out += to_string(type);
+    out += ',';
+    append_number(out, result.margin[i]);
+    out += result.borderline[this_row] != 0 ? ",true" : ",false";
+    for (const auto& membership : result.membership) {
+      out += ',';
+      append_number(out, membership[i]);
+    }
+    out += ',';
+    recommendations.clear();
+    for (std::size_t j = 0; j < ranked_count; ++j) {
+      if (j > 0) recommendations += ';';
+      recommendations += pol.catalog()[static_cast<std::size_t>(ranked[j])].id;
+    }
+    csv::append_field(out, recommendations);
+    out += ',';
+    append_number(out, result.users_for_high_scale[i]);
+    out += ',';
+    append_number(out, result.active_days_for_high_scale[i]);
+    out += '\n';
+  }
+}
+
+}  // namespace riskscale::cli

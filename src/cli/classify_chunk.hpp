@@ -1,0 +1,29 @@
+// riskscale CLI: one chunk of CSV records through the model: parse, classify, format; bad rows to rejects.
+#pragma once
+
+#include <string>
+
+#include "cli/input_layout.hpp"
+#include "cli/pipeline.hpp"
+#include "riskscale/policy.hpp"
+
+namespace riskscale::cli {
+
+/// What a command wants from each chunk.
+struct chunk_job {
+  const riskscale::policy* policy = nullptr;
+  const input_layout* layout = nullptr;
+  bool format_output = true;  ///< fill chunk::output with SPEC §8 rows
+  bool summarize = false;     ///< fill chunk::summary
+};
+
+/// The output header: kept input columns, then the SPEC §8 columns in order.
+[[nodiscard]] std::string output_header(const input_layout& layout);
+/// The rejects file header.
+[[nodiscard]] std::string rejects_header();
+
+/// Parses every record of `c`, classifies the well-formed ones and formats both outputs;
+/// safe to call from several threads on different chunks.
+void classify_chunk(chunk& c, const chunk_job& job);
+
+}  // namespace riskscale::cli
