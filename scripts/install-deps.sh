@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages riskscale needs that this machine lacks (as root, or via sudo).
+# Idempotent: does nothing, and needs no network, when everything is present.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ clang            # toolchain (clang: the libFuzzer harnesses)
+  libeigen3-dev nlohmann-json3-dev       # the library's own dependencies
+  libcli11-dev                           # the command-line tool
+  libgtest-dev libbenchmark-dev          # tests and benchmarks
+  python3 python3-numpy python3-pandas python3-pytest  # CLI tests, benchmark peers
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+run_as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  run_as_root=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${run_as_root[@]}" apt-get update -qq
+"${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The main job on the bundled sample: classify examples/data/accounts.csv and summarise it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+mkdir -p build/sample
+status=0
+build/bin/riskscale classify examples/data/accounts.csv -o build/sample/accounts_classified.csv \
+  --keep industry,region || status=$?
+[ "$status" -le 1 ] || exit "$status"
+echo "wrote build/sample/accounts_classified.csv"
+build/bin/riskscale summary build/sample/accounts_classified.csv
