@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,9 @@ struct conformance_case {
   std::string accounts;
   std::string expected;
   std::string policy;  // empty: defaults
+
+  // Names the case in test listings instead of dumping its bytes.
+  friend void PrintTo(const conformance_case& c, std::ostream* os) { *os << c.accounts; }
 };
 
 class conformance : public ::testing::TestWithParam<conformance_case> {
