@@ -1,0 +1,39 @@
+"""riskscale: the risk–scale onboarding matrix for notebooks.
+
+Place customer accounts on a 2×2 matrix of risk and scale, name their onboarding
+archetype and recommend training formats. Every number comes from the C++ core
+(``riskscale._core``); this package translates between it and pandas/numpy.
+
+Examples
+--------
+>>> import riskscale
+>>> a = riskscale.assess(sensitive_data=0.9, org_disruption=0.2, physical_safety=0.0,
+...                      legal_exposure=0.7, active_days=18, users=450)
+>>> a.archetype
+'high_scale_high_risk'
+"""
+
+from ._core import SPEC_VERSION, InputError, PolicyError, RiskscaleError
+from ._core import __version__
+from ._policy import Policy
+from ._assess import Assessment, Recommendation, assess
+from ._classify import ARCHETYPES, classify, recommendations
+from ._summary import summary
+from ._plot import plot_matrix
+
+__all__ = [
+    "ARCHETYPES",
+    "Assessment",
+    "InputError",
+    "Policy",
+    "PolicyError",
+    "Recommendation",
+    "RiskscaleError",
+    "SPEC_VERSION",
+    "assess",
+    "classify",
+    "plot_matrix",
+    "recommendations",
+    "summary",
+    "__version__",
+]

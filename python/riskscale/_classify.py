@@ -1,0 +1,177 @@
+"""A portfolio through the model: pandas (or a dict of arrays) in, a SPEC §8 DataFrame out."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._policy import Policy, _core_policy
+
+#: Archetype ids in SPEC §1 order (the categories of the ``archetype`` column).
+ARCHETYPES = tuple(item[0] for item in _core.ARCHETYPES)
+
+#: SPEC §8 column order.
+SPEC_COLUMNS = (
+    "account_id", "risk_score", "scale_score", "frequency_score", "reach_score", "archetype", "margin",
+    "borderline", "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk",
+    "p_low_scale_low_risk", "recommendations", "users_for_high_scale", "active_days_for_high_scale",
+)
+
+
+def _as_float64(values: Any, name: str, labels: pd.Index) -> np.ndarray:
+    """The column as a contiguous float64 array: no copy when it already is one."""
+    if isinstance(values, pd.Series):
+        if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+            values = values.to_numpy(dtype=np.float64, na_value=np.nan)  # nullable Int64/Float64: NA -> NaN
+        else:
+            values = values.to_numpy()
+    array = np.asarray(values)
+    if array.ndim != 1:
+        raise ValueError(f"column {name!r}: expected one value per row, got an array of shape {array.shape}")
+    if array.dtype == np.float64 and array.flags.c_contiguous:
+        return array
+    if array.dtype.kind in "biuf":
+        return np.ascontiguousarray(array, dtype=np.float64)  # one conversion, documented
+    converted = pd.to_numeric(pd.Series(array, index=labels, copy=False), errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.flatnonzero(np.isnan(converted) & ~pd.isna(array))
+    if bad.size:
+        row = bad[0]
+        raise ValueError(
+            f"row {labels[row]!r}, column {name!r}: {array[row]!r} is not a number; accepted: numbers "
+            f"(missing values as NaN)"
+        )
+    return converted
+
+
+def classify(
+    data: Union[pd.DataFrame, Mapping[str, Any]],
+    policy: Optional[Policy] = None,
+    *,
+    threads: Optional[int] = None,
+    on_invalid: str = "raise",
+) -> pd.DataFrame:
+    """Classify every account of a portfolio.
+
+    Parameters
+    ----------
+    data : DataFrame or mapping of column name to array
+        The SPEC §2 inputs as columns (``sensitive_data``, ``org_disruption``,
+        ``physical_safety``, ``legal_exposure``, ``active_days``, ``users``, optional
+        ``seats`` and ``account_id``, and any factor the policy adds). float64 columns
+        are read in place, without a copy; other numeric dtypes are converted once.
+    policy : Policy, optional
+        Defaults to the SPEC defaults.
+    threads : int, optional
+        Worker threads; all cores by default. Results do not depend on it.
+    on_invalid : {"raise", "flag"}
+        ``"raise"``: a ``ValueError`` naming the first invalid row's index label, column,
+        value and accepted range. ``"flag"``: keep every row; invalid rows get NaN scores,
+        a missing archetype and an ``invalid_reason``.
+
+    Returns
+    -------
+    DataFrame
+        The SPEC §8 columns, the input's index; ``archetype`` is a Categorical with the
+        four ids in SPEC order.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"account_id": ["a"], "sensitive_data": [0.9], "org_disruption": [0.2],
+    ...                    "physical_safety": [0.0], "legal_exposure": [0.7],
+    ...                    "active_days": [18.0], "users": [450.0]})
+    >>> classify(df).loc[0, "archetype"]
+    'high_scale_high_risk'
+    """
+    if on_invalid not in ("raise", "flag"):
+        raise ValueError(f"on_invalid={on_invalid!r}; accepted: 'raise' or 'flag'")
+    core_policy = _core_policy(policy)
+    if isinstance(data, pd.DataFrame):
+        index = data.index
+        columns = data
+    else:
+        columns = dict(data)
+        lengths = {len(v) for v in columns.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"columns have different lengths {sorted(lengths)}; accepted: equal lengths")
+        index = pd.RangeIndex(lengths.pop() if lengths else 0)
+    fields = core_policy.input_fields
+    missing = [f for f in fields if f != "seats" and f not in columns]
+    if missing:
+        raise ValueError(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the policy needs "
+            f"{', '.join(f for f in fields if f != 'seats')} (seats optional)"
+        )
+    inputs = {f: _as_float64(columns[f], f, index) for f in fields if f in columns}
+    out = _core.classify_columns(inputs, core_policy, threads or 0, True)
+
+    status = out["status"]
+    invalid = np.flatnonzero(status)
+    if invalid.size and on_invalid == "raise":
+        row = invalid[0]
+        field = int(out["invalid_field"][row])
+        name = fields[field]
+        message = _core.describe_invalid(core_policy, field, float(inputs[name][row]), int(status[row]))
+        raise ValueError(f"row {index[row]!r}, column {name!r}: {message}")
+
+    codes, categories = _core.recommendation_codes(out["recommendation_index"], out["recommendation_count"], core_policy)
+    recommendation_text = np.asarray(categories + [None], dtype=object)[np.where(status == 0, codes, len(categories))]
+
+    result = {}
+    if "account_id" in columns:
+        account_id = columns["account_id"]
+        result["account_id"] = account_id.to_numpy() if isinstance(account_id, pd.Series) else np.asarray(account_id)
+    for name in SPEC_COLUMNS[1:]:
+        if name == "archetype":
+            result[name] = pd.Categorical.from_codes(out["archetype"], categories=list(ARCHETYPES))
+        elif name == "recommendations":
+            result[name] = recommendation_text
+        else:
+            result[name] = out[name]
+    if on_invalid == "flag":
+        reasons = np.full(len(index), None, dtype=object)
+        for row in invalid:
+            field = int(out["invalid_field"][row])
+            name = fields[field]
+            reasons[row] = f"{name}: " + _core.describe_invalid(core_policy, field, float(inputs[name][row]), int(status[row]))
+        result["invalid_reason"] = reasons
+    frame = pd.DataFrame(result, index=index, copy=False)
+    frame.attrs["riskscale_policy"] = policy.to_json(0) if policy is not None else None
+    return frame
+
+
+def recommendations(result: pd.DataFrame, policy: Optional[Policy] = None) -> pd.DataFrame:
+    """Recommendations in long form: one row per (account, format).
+
+    Parameters
+    ----------
+    result : DataFrame
+        The output of :func:`classify`.
+    policy : Policy, optional
+        The policy used to classify (defaults to the SPEC defaults); it supplies the scores.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``account_id``, ``rank`` (1 = first choice), ``format``, ``score``.
+    """
+    core_policy = _core_policy(policy)
+    # Scores come from the core: re-run the ranking on the memberships the result holds.
+    p = [result[f"p_{a}"].to_numpy(dtype=np.float64) for a in ARCHETYPES]
+    ranked = _core.rank_memberships(*p, core_policy)
+    index, scores, counts = ranked
+    rows = np.repeat(np.arange(len(result)), counts)
+    ranks = np.concatenate([np.arange(1, c + 1) for c in counts]) if len(counts) else np.array([], dtype=int)
+    mask = np.arange(index.shape[1])[None, :] < counts[:, None]
+    ids = np.asarray(core_policy.catalog_ids, dtype=object)
+    account_ids = result["account_id"].to_numpy() if "account_id" in result else result.index.to_numpy()
+    return pd.DataFrame(
+        {
+            "account_id": account_ids[rows],
+            "rank": ranks.astype(np.int64),
+            "format": ids[index[mask]],
+            "score": scores[mask],
+        }
+    )

@@ -1,0 +1,376 @@
+// riskscale._core: the C++ model for Python. It translates types only; every number comes from the core.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "riskscale/riskscale.hpp"
+
+namespace py = pybind11;
+using namespace pybind11::literals;
+
+namespace {
+
+using riskscale::policy;
+
+// A float64, C-contiguous, 1-D numpy array, or an error naming the column: the Python layer
+// converts other inputs once, so this boundary never copies.
+py::array_t<double> borrow_column(const py::handle& value, const std::string& name, std::size_t rows) {
+  if (!py::isinstance<py::array>(value)) throw py::type_error("column '" + name + "': expected a numpy array");
+  auto array = py::reinterpret_borrow<py::array>(value);
+  if (!array.dtype().is(py::dtype::of<double>()) || array.ndim() != 1 ||
+      !(array.flags() & py::array::c_style)) {
+    throw py::type_error("column '" + name + "': expected a 1-D C-contiguous float64 array");
+  }
+  if (static_cast<std::size_t>(array.shape(0)) != rows) {
+    throw py::value_error("column '" + name + "' has " + std::to_string(array.shape(0)) + " values; accepted: " +
+                          std::to_string(rows) + " (the other columns' length)");
+  }
+  return py::reinterpret_borrow<py::array_t<double>>(array);
+}
+
+riskscale::account account_from(const py::dict& fields, const policy& pol) {
+  riskscale::account a;
+  for (const auto& item : fields) {
+    const std::string name = py::str(item.first);
+    if (name == "account_id") {
+      a.account_id = py::str(item.second);
+      continue;
+    }
+    if (item.second.is_none()) {
+      if (name == "seats") continue;  // optional
+      throw riskscale::input_error(name, std::nullopt, a.account_id,
+                                   name + " is missing (None); accepted: a number");
+    }
+    double value;
+    try {
+      value = item.second.cast<double>();
+    } catch (const py::cast_error&) {
+      throw riskscale::input_error(name, std::nullopt, a.account_id,
+                                   name + " = " + std::string(py::repr(item.second)) + " is not a number; accepted: a number");
+    }
+    if (name == "sensitive_data") a.sensitive_data = value;
+    else if (name == "org_disruption") a.org_disruption = value;
+    else if (name == "physical_safety") a.physical_safety = value;
+    else if (name == "legal_exposure") a.legal_exposure = value;
+    else if (name == "active_days") a.active_days = value;
+    else if (name == "users") a.users = value;
+    else if (name == "seats") a.seats = value;
+    else a.extra_factors[name] = value;
+  }
+  for (const std::string& required : pol.input_fields()) {
+    if (required != "seats" && !fields.contains(required)) {
+      throw riskscale::input_error(required, std::nullopt, a.account_id,
+                                   "missing: the policy needs " + required + "; accepted: a number");
+    }
+  }
+  return a;
+}
+
+py::dict settings_dict(const policy& pol) {
+  const auto& s = pol.settings();
+  py::dict risk_weights;
+  for (const auto& factor : s.risk_weights) risk_weights[py::str(factor.name)] = factor.weight;
+  py::list catalog;
+  for (const auto& format : s.catalog) {
+    py::dict affinity;
+    for (auto type : riskscale::all_archetypes) {
+      const double value = format.affinity[static_cast<std::size_t>(type)];
+      if (value != 0.0) affinity[py::str(std::string(riskscale::to_string(type)))] = value;
+    }
+    catalog.append(py::dict("id"_a = format.id, "name"_a = format.name, "description"_a = format.description,
+                            "affinity"_a = affinity));
+  }
+  return py::dict("version"_a = riskscale::spec_version, "frequency_full"_a = s.frequency_full,
+                  "reach_full"_a = s.reach_full,
+                  "scale_weights"_a = py::dict("frequency"_a = s.frequency_weight, "reach"_a = s.reach_weight),
+                  "risk_weights"_a = risk_weights, "risk_threshold"_a = s.risk_threshold,
+                  "scale_threshold"_a = s.scale_threshold, "borderline_band"_a = s.borderline_band,
+                  "temperature"_a = s.temperature, "min_score"_a = s.min_score,
+                  "top_k"_a = s.top_k ? py::cast(*s.top_k) : py::none(), "catalog"_a = catalog);
+}
+
+template <typename T>
+py::array_t<T> new_column(std::size_t rows, std::size_t width = 0) {
+  if (width == 0) return py::array_t<T>(static_cast<py::ssize_t>(rows));
+  return py::array_t<T>({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(width)});
+}
+
+// Classifies borrowed float64 columns into new numpy columns, without the GIL.
+py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned threads, bool recommendations) {
+  std::size_t rows = 0;
+  bool sized = false;
+  for (const auto& item : columns) {
+    rows = static_cast<std::size_t>(py::len(item.second));
+    sized = true;
+    break;
+  }
+  if (!sized) throw py::value_error("no columns given; accepted: " + std::to_string(pol.input_fields().size()) + " named float64 arrays");
+  std::vector<py::array_t<double>> held;  // keeps the inputs alive while the GIL is released
+  riskscale::portfolio input(rows);
+  for (const auto& item : columns) {
+    const std::string name = py::str(item.first);
+    held.push_back(borrow_column(item.second, name, rows));
+    input.add(name, held.back().data());
+  }
+  const std::size_t width = pol.recommendation_width();
+  py::dict out;
+  auto risk = new_column<double>(rows), scale = new_column<double>(rows), frequency = new_column<double>(rows),
+       reach = new_column<double>(rows), margin = new_column<double>(rows), users = new_column<double>(rows),
+       days = new_column<double>(rows);
+  std::array<py::array_t<double>, riskscale::archetype_count> membership = {
+      new_column<double>(rows), new_column<double>(rows), new_column<double>(rows), new_column<double>(rows)};
+  auto archetype = new_column<std::int8_t>(rows);
+  py::array borderline(py::dtype("bool"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(rows)});
+  auto status = new_column<std::uint8_t>(rows);
+  auto invalid_field = new_column<std::int16_t>(rows);
+  auto ranked = new_column<std::int16_t>(rows, std::max<std::size_t>(width, 1));
+  auto ranked_scores = new_column<double>(rows, std::max<std::size_t>(width, 1));
+  auto ranked_count = new_column<std::int16_t>(rows);
+
+  riskscale::batch_output view;
+  view.risk_score = risk.mutable_data();
+  view.scale_score = scale.mutable_data();
+  view.frequency_score = frequency.mutable_data();
+  view.reach_score = reach.mutable_data();
+  view.margin = margin.mutable_data();
+  view.users_for_high_scale = users.mutable_data();
+  view.active_days_for_high_scale = days.mutable_data();
+  for (std::size_t a = 0; a < riskscale::archetype_count; ++a) view.membership[a] = membership[a].mutable_data();
+  view.archetype = archetype.mutable_data();
+  view.borderline = static_cast<std::uint8_t*>(borderline.mutable_data());
+  view.status = reinterpret_cast<riskscale::row_status*>(status.mutable_data());
+  view.invalid_field = invalid_field.mutable_data();
+  if (recommendations) {
+    view.recommendations = ranked.mutable_data();
+    view.recommendation_scores = ranked_scores.mutable_data();
+    view.recommendation_count = ranked_count.mutable_data();
+  }
+  {
+    py::gil_scoped_release release;
+    riskscale::classify_into(input, pol, view, {threads, 0});
+  }
+  out["risk_score"] = risk;
+  out["scale_score"] = scale;
+  out["frequency_score"] = frequency;
+  out["reach_score"] = reach;
+  out["archetype"] = archetype;
+  out["margin"] = margin;
+  out["borderline"] = borderline;
+  for (auto type : riskscale::all_archetypes) {
+    out[py::str("p_" + std::string(riskscale::to_string(type)))] = membership[static_cast<std::size_t>(type)];
+  }
+  out["users_for_high_scale"] = users;
+  out["active_days_for_high_scale"] = days;
+  out["status"] = status;
+  out["invalid_field"] = invalid_field;
+  if (recommendations) {
+    out["recommendation_index"] = ranked;
+    out["recommendation_score"] = ranked_scores;
+    out["recommendation_count"] = ranked_count;
+  }
+  return out;
+}
+
+// Each row's ranked list as a code into a small table of distinct ';'-joined strings.
+py::tuple recommendation_codes(const py::array_t<std::int16_t, py::array::c_style>& ranked,
+                               const py::array_t<std::int16_t, py::array::c_style>& counts, const policy& pol) {
+  const auto rows = static_cast<std::size_t>(counts.shape(0));
+  const auto width = static_cast<std::size_t>(ranked.ndim() == 2 ? ranked.shape(1) : 0);
+  auto codes = new_column<std::int32_t>(rows);
+  std::vector<std::string> categories;
+  {
+    const std::int16_t* indices = ranked.data();
+    const std::int16_t* count = counts.data();
+    std::int32_t* code = codes.mutable_data();
+    py::gil_scoped_release release;
+    std::unordered_map<std::string, std::int32_t> seen;
+    std::string key;
+    for (std::size_t row = 0; row < rows; ++row) {
+      const auto n = static_cast<std::size_t>(std::max<std::int16_t>(count[row], 0));
+      key.assign(reinterpret_cast<const char*>(indices + row * width), n * sizeof(std::int16_t));
+      auto [it, inserted] = seen.try_emplace(key, static_cast<std::int32_t>(categories.size()));
+      if (inserted) {
+        std::string joined;
+        for (std::size_t j = 0; j < n; ++j) {
+          if (j > 0) joined += ';';
+          joined += pol.catalog()[static_cast<std::size_t>(indices[row * width + j])].id;
+        }
+        categories.push_back(std::move(joined));
+      }
+      code[row] = it->second;
+    }
+  }
+  return py::make_tuple(codes, categories);
+}
+
+// SPEC §5 ranking of given membership columns (a classified table's p_* columns).
+py::tuple rank_memberships(const py::array_t<double, py::array::c_style | py::array::forcecast>& p0,
+                           const py::array_t<double, py::array::c_style | py::array::forcecast>& p1,
+                           const py::array_t<double, py::array::c_style | py::array::forcecast>& p2,
+                           const py::array_t<double, py::array::c_style | py::array::forcecast>& p3, const policy& pol) {
+  const auto rows = static_cast<std::size_t>(p0.shape(0));
+  const std::size_t width = std::max<std::size_t>(pol.recommendation_width(), 1);
+  auto indices = new_column<std::int16_t>(rows, width);
+  auto scores = new_column<double>(rows, width);
+  auto counts = new_column<std::int64_t>(rows);
+  std::int16_t* index = indices.mutable_data();
+  double* score = scores.mutable_data();
+  for (std::size_t row = 0; row < rows; ++row) {
+    const std::array<double, riskscale::archetype_count> membership = {p0.data()[row], p1.data()[row], p2.data()[row],
+                                                                       p3.data()[row]};
+    std::size_t count = 0;
+    if (!std::isnan(membership[0] + membership[1] + membership[2] + membership[3])) {
+      count = riskscale::detail::rank_formats(pol, membership, index + row * width, score + row * width);
+    }
+    for (std::size_t j = count; j < width; ++j) {
+      index[row * width + j] = -1;
+      score[row * width + j] = std::nan("");
+    }
+    counts.mutable_data()[row] = static_cast<std::int64_t>(count);
+  }
+  return py::make_tuple(indices, scores, counts);
+}
+
+py::dict summarize(const py::list& account_ids, const py::array_t<std::int8_t, py::array::c_style>& archetype,
+                   const py::array_t<double, py::array::c_style>& margin,
+                   const py::array_t<bool, py::array::c_style>& borderline,
+                   const py::array_t<double, py::array::c_style>& risk, const py::array_t<double, py::array::c_style>& scale,
+                   const py::array_t<double, py::array::c_style>& frequency,
+                   const py::array_t<double, py::array::c_style>& reach,
+                   const py::array_t<std::int16_t, py::array::c_style>& ranked,
+                   const py::array_t<std::int16_t, py::array::c_style>& counts, const policy& pol, std::size_t watch) {
+  riskscale::portfolio_summary total(pol, watch);
+  std::vector<riskscale::portfolio_summary> per_type(riskscale::archetype_count, riskscale::portfolio_summary(pol, 0));
+  const auto rows = static_cast<std::size_t>(archetype.shape(0));
+  const auto width = static_cast<std::size_t>(ranked.ndim() == 2 ? ranked.shape(1) : 0);
+  for (std::size_t row = 0; row < rows; ++row) {
+    const std::int8_t code = archetype.data()[row];
+    if (code < 0) {
+      total.add_invalid();
+      continue;
+    }
+    const auto type = static_cast<riskscale::archetype>(code);
+    const std::int16_t* recs = ranked.data() + row * width;
+    const auto n = static_cast<std::size_t>(counts.data()[row]);
+    const std::string id = py::str(account_ids[row]);
+    total.add(id, type, margin.data()[row], borderline.data()[row], risk.data()[row], scale.data()[row],
+              frequency.data()[row], reach.data()[row], recs, n, row);
+    per_type[static_cast<std::size_t>(code)].add(id, type, margin.data()[row], borderline.data()[row],
+                                                 risk.data()[row], scale.data()[row], frequency.data()[row],
+                                                 reach.data()[row], recs, n, row);
+  }
+  const auto totals = [](const riskscale::portfolio_summary& s) {
+    return py::dict("accounts"_a = s.accounts(), "borderline"_a = s.borderline(),
+                    "mean_risk_score"_a = s.mean_risk_score(), "mean_scale_score"_a = s.mean_scale_score(),
+                    "mean_frequency_score"_a = s.mean_frequency_score(), "mean_reach_score"_a = s.mean_reach_score());
+  };
+  py::dict archetypes;
+  for (auto type : riskscale::all_archetypes) {
+    archetypes[py::str(std::string(riskscale::to_string(type)))] = totals(per_type[static_cast<std::size_t>(type)]);
+  }
+  py::list formats;
+  for (std::size_t k : total.top_formats()) {
+    formats.append(py::dict("format"_a = pol.catalog()[k].id, "accounts"_a = total.format_counts()[k],
+                            "first_choice"_a = total.first_choice_counts()[k]));
+  }
+  py::list closest;
+  for (const auto& entry : total.closest_to_threshold()) {
+    closest.append(py::dict("account_id"_a = entry.account_id,
+                            "archetype"_a = std::string(riskscale::to_string(entry.archetype)),
+                            "margin"_a = entry.margin));
+  }
+  return py::dict("total"_a = totals(total), "rejected"_a = total.invalid(), "archetypes"_a = archetypes,
+                  "formats"_a = formats, "closest"_a = closest);
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "riskscale's compiled core (private): use the riskscale package instead.";
+  m.attr("__version__") = riskscale::version;
+  m.attr("SPEC_VERSION") = riskscale::spec_version;
+
+  // Both derive from ValueError, as pandas users expect; the most derived type is tried first.
+  py::register_exception<riskscale::error>(m, "RiskscaleError", PyExc_ValueError);
+  py::register_exception<riskscale::policy_error>(m, "PolicyError", PyExc_ValueError);
+  py::register_exception<riskscale::input_error>(m, "InputError", PyExc_ValueError);
+
+  py::list archetypes;
+  for (auto type : riskscale::all_archetypes) {
+    archetypes.append(py::make_tuple(std::string(riskscale::to_string(type)), std::string(riskscale::display_name(type)),
+                                     std::string(riskscale::description(type))));
+  }
+  m.attr("ARCHETYPES") = archetypes;
+
+  py::class_<policy>(m, "Policy")
+      .def(py::init<>())
+      .def_static("from_json", [](const std::string& text) { return policy::from_json(text); })
+      .def_static("from_file", &policy::from_file)
+      .def("to_json", &policy::to_json, "indent"_a = 2)
+      .def("to_dict", &settings_dict)
+      .def_property_readonly("input_fields", &policy::input_fields)
+      .def_property_readonly("recommendation_width", &policy::recommendation_width)
+      .def_property_readonly("catalog_ids", [](const policy& p) {
+        std::vector<std::string> ids;
+        for (const auto& format : p.catalog()) ids.push_back(format.id);
+        return ids;
+      })
+      .def("__eq__", [](const policy& a, const policy& b) { return a == b; })
+      .def(py::pickle([](const policy& p) { return p.to_json(0); },
+                      [](const std::string& text) { return policy::from_json(text); }));
+
+  py::class_<riskscale::assessment>(m, "Assessment")
+      .def_readonly("account_id", &riskscale::assessment::account_id)
+      .def_readonly("risk_score", &riskscale::assessment::risk_score)
+      .def_readonly("scale_score", &riskscale::assessment::scale_score)
+      .def_readonly("frequency_score", &riskscale::assessment::frequency_score)
+      .def_readonly("reach_score", &riskscale::assessment::reach_score)
+      .def_property_readonly("archetype", [](const riskscale::assessment& a) { return std::string(riskscale::to_string(a.archetype)); })
+      .def_readonly("margin", &riskscale::assessment::margin)
+      .def_readonly("borderline", &riskscale::assessment::borderline)
+      .def_property_readonly("high_risk", &riskscale::assessment::high_risk)
+      .def_property_readonly("high_scale", &riskscale::assessment::high_scale)
+      .def_property_readonly("membership", [](const riskscale::assessment& a) {
+        py::dict out;
+        for (auto type : riskscale::all_archetypes) out[py::str(std::string(riskscale::to_string(type)))] = a.membership_of(type);
+        return out;
+      })
+      .def_property_readonly("recommendation_tuples", [](const riskscale::assessment& a) {
+        py::list out;
+        for (const auto& r : a.recommendations) {
+          const auto& format = a.format(r);
+          out.append(py::make_tuple(format.id, format.name, format.description, r.score));
+        }
+        return out;
+      })
+      .def_property_readonly("risk_contributions", [](const riskscale::assessment& a) {
+        py::dict out;
+        for (const auto& c : a.risk_contributions) out[py::str(std::string(c.factor))] = c.contribution;
+        return out;
+      })
+      .def_property_readonly("binding_scale_component",
+                             [](const riskscale::assessment& a) { return std::string(riskscale::to_string(a.binding_scale_component)); })
+      .def_readonly("users_for_high_scale", &riskscale::assessment::users_for_high_scale)
+      .def_readonly("active_days_for_high_scale", &riskscale::assessment::active_days_for_high_scale)
+      .def_readonly("policy", &riskscale::assessment::policy)
+      .def("explain", [](const riskscale::assessment& a) { return riskscale::describe(a); });
+
+  m.def("assess", [](const py::dict& fields, const policy& pol) { return riskscale::assess(account_from(fields, pol), pol); },
+        "fields"_a, "policy"_a);
+  m.def("classify_columns", &classify_columns, "columns"_a, "policy"_a, "threads"_a = 0u, "recommendations"_a = true);
+  m.def("recommendation_codes", &recommendation_codes, "ranked"_a, "counts"_a, "policy"_a);
+  m.def("summarize", &summarize);
+  m.def("rank_memberships", &rank_memberships);
+  m.def("describe_invalid", [](const policy& pol, std::size_t field, double value, std::uint8_t status) {
+    const auto fields = pol.input_fields();
+    return riskscale::describe_invalid(fields.at(field), value, riskscale::detail::input_field_range(pol, field),
+                                       static_cast<riskscale::row_status>(status));
+  });
+  m.def("status_name", [](std::uint8_t status) { return std::string(riskscale::to_string(static_cast<riskscale::row_status>(status))); });
+}
