@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <limits>
 #include <cstdio>
@@ -73,6 +74,16 @@ std::string default_rejects_path(const std::string& output) {
   return output + ".rejects.csv";
 }
 
+// True when two output paths name the same file (both stdout, or one file by two spellings).
+bool same_destination(const std::string& a, const std::string& b) {
+  if (a == "-" || b == "-") return a == b;
+  std::error_code error;
+  const auto canonical_a = std::filesystem::weakly_canonical(std::filesystem::absolute(a, error), error);
+  if (error) return a == b;
+  const auto canonical_b = std::filesystem::weakly_canonical(std::filesystem::absolute(b, error), error);
+  return error ? a == b : canonical_a == canonical_b;
+}
+
 unsigned worker_count(unsigned requested) {
   return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
@@ -94,9 +105,13 @@ int run_classify(const classify_options& options) {
   chunk_reader reader(*source.stream, source.name, rows_per_chunk);
   const input_layout layout = map_header(reader.read_header(), pol, keep_request{options.keep_all, options.keep});
 
-  output_file output(options.output);
   const bool rejects_requested = !options.rejects.empty();
-  output_file rejects(rejects_requested ? options.rejects : default_rejects_path(options.output));
+  const std::string rejects_path = rejects_requested ? options.rejects : default_rejects_path(options.output);
+  if (same_destination(options.output, rejects_path)) {
+    throw cli_error("--rejects " + rejects_path + " is the output itself; accepted: a different path");
+  }
+  output_file output(options.output);
+  output_file rejects(rejects_path);
   output.write(output_header(layout));
   rejects.write(rejects_header());
 
@@ -257,6 +272,9 @@ int run_explain(const std::string& input, const std::string& account_id, const s
 int main(int argc, char** argv) {
   using namespace riskscale::cli;
   std::ios::sync_with_stdio(false);
+  // A closed pipe (`riskscale classify big.csv -o - | head`) must end in a write error that unwinds
+  // and removes the temporary rejects file, not in a SIGPIPE death that leaves it behind.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"riskscale " + std::string(riskscale::version) +
                ": place customer accounts on the risk-scale onboarding matrix and recommend their training"};
   app.set_version_flag("--version", "riskscale " + std::string(riskscale::version) + " (model SPEC version " +
