@@ -97,6 +97,14 @@ class portfolio_summary {
   [[nodiscard]] double mean_frequency_score() const noexcept { return mean(sum_frequency_); }
   /// Mean reach score.
   [[nodiscard]] double mean_reach_score() const noexcept { return mean(sum_reach_); }
+  /// Sum of the risk scores (for merging partial summaries outside C++).
+  [[nodiscard]] double sum_risk_score() const noexcept { return sum_risk_; }
+  /// Sum of the scale scores.
+  [[nodiscard]] double sum_scale_score() const noexcept { return sum_scale_; }
+  /// Sum of the frequency scores.
+  [[nodiscard]] double sum_frequency_score() const noexcept { return sum_frequency_; }
+  /// Sum of the reach scores.
+  [[nodiscard]] double sum_reach_score() const noexcept { return sum_reach_; }
   /// Accounts that got each catalogue format, catalogue order.
   [[nodiscard]] const std::vector<std::size_t>& format_counts() const noexcept { return format_count_; }
   /// Accounts whose first recommendation is each catalogue format, catalogue order.

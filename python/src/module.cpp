@@ -265,10 +265,11 @@ py::dict summarize(const py::list& account_ids, const py::array_t<std::int8_t, p
                                                  risk.data()[row], scale.data()[row], frequency.data()[row],
                                                  reach.data()[row], recs, n, row);
   }
+  // Counts and sums, not means: partial summaries (Dask partitions) add up exactly.
   const auto totals = [](const riskscale::portfolio_summary& s) {
     return py::dict("accounts"_a = s.accounts(), "borderline"_a = s.borderline(),
-                    "mean_risk_score"_a = s.mean_risk_score(), "mean_scale_score"_a = s.mean_scale_score(),
-                    "mean_frequency_score"_a = s.mean_frequency_score(), "mean_reach_score"_a = s.mean_reach_score());
+                    "sum_risk_score"_a = s.sum_risk_score(), "sum_scale_score"_a = s.sum_scale_score(),
+                    "sum_frequency_score"_a = s.sum_frequency_score(), "sum_reach_score"_a = s.sum_reach_score());
   };
   py::dict archetypes;
   for (auto type : riskscale::all_archetypes) {
@@ -276,14 +277,14 @@ py::dict summarize(const py::list& account_ids, const py::array_t<std::int8_t, p
   }
   py::list formats;
   for (std::size_t k : total.top_formats()) {
-    formats.append(py::dict("format"_a = pol.catalog()[k].id, "accounts"_a = total.format_counts()[k],
+    formats.append(py::dict("index"_a = k, "format"_a = pol.catalog()[k].id, "accounts"_a = total.format_counts()[k],
                             "first_choice"_a = total.first_choice_counts()[k]));
   }
   py::list closest;
   for (const auto& entry : total.closest_to_threshold()) {
     closest.append(py::dict("account_id"_a = entry.account_id,
                             "archetype"_a = std::string(riskscale::to_string(entry.archetype)),
-                            "margin"_a = entry.margin));
+                            "margin"_a = entry.margin, "order"_a = entry.order));
   }
   return py::dict("total"_a = totals(total), "rejected"_a = total.invalid(), "archetypes"_a = archetypes,
                   "formats"_a = formats, "closest"_a = closest);
