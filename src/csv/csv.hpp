@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <istream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,11 +51,15 @@ struct record {
 };
 
 // Reads CSV records one at a time from any std::istream in large blocks.
+// Because it reads ahead by up to a block, the stream's position says nothing
+// about the records returned so far: give each reader its own stream.
 class reader {
 public:
-    // Reads from `in`, which must outlive the reader; `buffer_bytes` is the
-    // initial block size (at least 1) and `delimiter` separates fields and may
-    // not be '"', CR or LF (std::invalid_argument is thrown otherwise).
+    // Reads from `in`, which must outlive the reader and should not have
+    // exceptions enabled for eofbit/failbit (reaching the end sets them);
+    // `buffer_bytes` is the initial block size (at least 1) and `delimiter`
+    // separates fields and may not be '"', CR or LF (std::invalid_argument is
+    // thrown otherwise).
     explicit reader(std::istream& in, std::size_t buffer_bytes = std::size_t{1} << 20,
                     char delimiter = ',');
 
@@ -94,11 +99,21 @@ private:
     // false when no record remains.
     bool skip_to_record_start();
 
+    // Fast path for the common record without quotes that lies wholly in the
+    // buffer: parses it into `out`, consumes it and returns true, or returns
+    // false without consuming anything when parse_record() must handle it.
+    bool parse_plain_record(record& out);
+
+    // General parser for the record at record_begin_ (any quoting, any size,
+    // malformed input): fills `out`'s fields and raw text and consumes it.
+    void parse_record(record& out);
+
     // Appends buffer bytes [begin, end) (offsets from record_begin_) to `field`.
     void append_span(std::string& field, std::size_t begin, std::size_t end) const;
 
     std::istream& in_;                 // the input stream (not owned)
-    std::vector<char> buffer_;         // block buffer; size() is its capacity
+    std::unique_ptr<char[]> buffer_;   // block buffer holding the unconsumed input
+    std::size_t buffer_capacity_ = 0;  // size of buffer_ in bytes
     std::size_t record_begin_ = 0;     // buffer index of the first unconsumed byte
     std::size_t data_end_ = 0;         // buffer index one past the last byte read
     std::size_t bytes_consumed_ = 0;   // total input bytes consumed so far
