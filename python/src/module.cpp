@@ -22,11 +22,11 @@ using riskscale::policy;
 // converts other inputs once, so this boundary never copies.
 py::array_t<double> borrow_column(const py::handle& value, const std::string& name, std::size_t rows) {
   if (!py::isinstance<py::array>(value)) throw py::type_error("column '" + name + "': expected a numpy array");
-  auto array = py::reinterpret_borrow<py::array>(value);
-  if (!array.dtype().is(py::dtype::of<double>()) || array.ndim() != 1 ||
-      !(array.flags() & py::array::c_style)) {
+  // Equivalent dtypes, not identical dtype objects: an unpickled float64 array has its own descriptor.
+  if (!py::isinstance<py::array_t<double, py::array::c_style>>(value) || py::reinterpret_borrow<py::array>(value).ndim() != 1) {
     throw py::type_error("column '" + name + "': expected a 1-D C-contiguous float64 array");
   }
+  auto array = py::reinterpret_borrow<py::array>(value);
   if (static_cast<std::size_t>(array.shape(0)) != rows) {
     throw py::value_error("column '" + name + "' has " + std::to_string(array.shape(0)) + " values; accepted: " +
                           std::to_string(rows) + " (the other columns' length)");
