@@ -297,10 +297,11 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = riskscale::version;
   m.attr("SPEC_VERSION") = riskscale::spec_version;
 
-  // Both derive from ValueError, as pandas users expect; the most derived type is tried first.
-  py::register_exception<riskscale::error>(m, "RiskscaleError", PyExc_ValueError);
-  py::register_exception<riskscale::policy_error>(m, "PolicyError", PyExc_ValueError);
-  py::register_exception<riskscale::input_error>(m, "InputError", PyExc_ValueError);
+  // The C++ hierarchy, rooted in ValueError as pandas users expect: `except RiskscaleError` catches
+  // both kinds. Translators run last-registered first, so the most derived type is tried first.
+  const auto& base_error = py::register_exception<riskscale::error>(m, "RiskscaleError", PyExc_ValueError);
+  py::register_exception<riskscale::policy_error>(m, "PolicyError", base_error.ptr());
+  py::register_exception<riskscale::input_error>(m, "InputError", base_error.ptr());
 
   py::list archetypes;
   for (auto type : riskscale::all_archetypes) {
