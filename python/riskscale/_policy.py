@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from typing import Any, Dict, Mapping, Union
 
@@ -28,7 +29,7 @@ class Policy:
     __slots__ = ("_impl",)
 
     def __init__(self, **overrides: Any) -> None:
-        impl = _core.Policy.from_json(json.dumps(overrides)) if overrides else _core.Policy()
+        impl = _core.Policy.from_json(_json_text(overrides)) if overrides else _core.Policy()
         object.__setattr__(self, "_impl", impl)
 
     @classmethod
@@ -52,7 +53,7 @@ class Policy:
     @classmethod
     def from_dict(cls, document: Mapping[str, Any]) -> "Policy":
         """Build a policy from a SPEC §7 document held as a dict."""
-        return cls._wrap(_core.Policy.from_json(json.dumps(dict(document))))
+        return cls._wrap(_core.Policy.from_json(_json_text(dict(document))))
 
     @classmethod
     def _wrap(cls, impl: "_core.Policy") -> "Policy":
@@ -93,6 +94,9 @@ class Policy:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Policy is immutable; use policy.replace(**changes)")
 
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Policy is immutable; use policy.replace(**changes)")
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Policy) and self._impl == other._impl
 
@@ -110,6 +114,23 @@ class Policy:
             f"risk_weights={{{factors}}}, scale_weights=(frequency={d['scale_weights']['frequency']:g}, "
             f"reach={d['scale_weights']['reach']:g}), top_k={d['top_k']}, formats={len(d['catalog'])})"
         )
+
+
+def _json_text(document: Mapping[str, Any]) -> str:
+    """``document`` as JSON text; a NaN or infinity (not JSON) is refused naming its JSON path."""
+    _check_finite(document, "$")
+    return json.dumps(document)
+
+
+def _check_finite(value: Any, path: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _core.PolicyError(f"invalid policy at {path}: {value!r} is not a finite number; accepted: a finite number")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_finite(item, f"{path}.{key}")
+    elif isinstance(value, (list, tuple)):
+        for position, item in enumerate(value):
+            _check_finite(item, f"{path}[{position}]")
 
 
 def _core_policy(policy: "Policy | None") -> "_core.Policy":
