@@ -104,7 +104,8 @@ def assess(fields: Optional[Mapping[str, Any]] = None, policy: Optional[Policy] 
     fields : mapping, optional
         The SPEC §2 inputs by name (``account_id``, ``sensitive_data``, ``org_disruption``,
         ``physical_safety``, ``legal_exposure``, ``active_days``, ``users``, optional
-        ``seats``, and any risk factor the policy adds).
+        ``seats``, and any risk factor the policy adds). Other keys (e.g. the other
+        columns of a DataFrame row) are ignored.
     policy : Policy, optional
         Defaults to the SPEC defaults.
     **kwargs
@@ -127,4 +128,11 @@ def assess(fields: Optional[Mapping[str, Any]] = None, policy: Optional[Policy] 
     """
     merged = dict(fields or {})
     merged.update(kwargs)
-    return Assessment(_core.assess(merged, _core_policy(policy)))
+    core_policy = _core_policy(policy)
+    # Only the inputs the policy reads: a DataFrame row may carry other columns (names,
+    # regions) that are passed through, as classify() passes them through. account_id
+    # goes first so that an error about any field names the account.
+    wanted = set(core_policy.input_fields)
+    inputs = {} if merged.get("account_id") is None else {"account_id": merged["account_id"]}
+    inputs.update((name, value) for name, value in merged.items() if name in wanted)
+    return Assessment(_core.assess(inputs, core_policy))
