@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -21,8 +21,14 @@ SPEC_COLUMNS = (
 )
 
 
-def _as_float64(values: Any, name: str, labels: pd.Index) -> np.ndarray:
-    """The column as a contiguous float64 array: no copy when it already is one."""
+def _as_float64(values: Any, name: str, labels: pd.Index, not_numbers: Optional[Dict[str, Dict[int, Any]]] = None) -> np.ndarray:
+    """The column as a contiguous float64 array: no copy when it already is one.
+
+    Cells that are neither numbers nor missing (text such as ``'high'``) become NaN, so
+    the core rejects their rows; they are recorded in ``not_numbers[name]`` (row
+    position -> original value) for the message. Without ``not_numbers`` the first
+    one raises at once.
+    """
     if isinstance(values, pd.Series):
         if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
             values = values.to_numpy(dtype=np.float64, na_value=np.nan)  # nullable Int64/Float64: NA -> NaN
@@ -38,12 +44,25 @@ def _as_float64(values: Any, name: str, labels: pd.Index) -> np.ndarray:
     converted = pd.to_numeric(pd.Series(array, index=labels, copy=False), errors="coerce").to_numpy(dtype=np.float64)
     bad = np.flatnonzero(np.isnan(converted) & ~pd.isna(array))
     if bad.size:
-        row = bad[0]
-        raise ValueError(
-            f"row {labels[row]!r}, column {name!r}: {array[row]!r} is not a number; accepted: numbers "
-            f"(missing values as NaN)"
-        )
+        if not_numbers is None:
+            row = bad[0]
+            raise ValueError(f"row {labels[row]!r}, column {name!r}: {name} = {array[row]!r} is not a number; "
+                             "accepted: a number (missing values as NaN)")
+        not_numbers[name] = {int(row): array[row] for row in bad}
     return converted
+
+
+def _describe_row(core_policy: "_core.Policy", fields: list, inputs: Dict[str, np.ndarray],
+                  not_numbers: Dict[str, Dict[int, Any]], out: Dict[str, np.ndarray], row: int) -> Tuple[str, str]:
+    """The column that made a row invalid and why, in the core's words (text cells named as text)."""
+    field = int(out["invalid_field"][row])
+    name = fields[field]
+    message = _core.describe_invalid(core_policy, field, float(inputs[name][row]), int(out["status"][row]))
+    text = not_numbers.get(name, {})
+    if row in text:
+        accepted = message.partition("; ")[2]  # the core's "accepted: ..." clause, so the range is named once
+        message = f"{name} = {text[row]!r} is not a number; {accepted}"
+    return name, message
 
 
 def classify(
@@ -69,7 +88,9 @@ def classify(
     on_invalid : {"raise", "flag"}
         ``"raise"``: a ``ValueError`` naming the first invalid row's index label, column,
         value and accepted range. ``"flag"``: keep every row; invalid rows get NaN scores,
-        a missing archetype and an ``invalid_reason``.
+        a missing archetype and an ``invalid_reason``. A cell that is text rather than a
+        number (``'high'``) makes its row invalid like any other bad value: the first
+        invalid row raises in ``"raise"`` mode, the row is flagged in ``"flag"`` mode.
 
     Returns
     -------
@@ -104,16 +125,15 @@ def classify(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the policy needs "
             f"{', '.join(f for f in fields if f != 'seats')} (seats optional)"
         )
-    inputs = {f: _as_float64(columns[f], f, index) for f in fields if f in columns}
+    not_numbers: Dict[str, Dict[int, Any]] = {}
+    inputs = {f: _as_float64(columns[f], f, index, not_numbers) for f in fields if f in columns}
     out = _core.classify_columns(inputs, core_policy, threads or 0, True)
 
     status = out["status"]
     invalid = np.flatnonzero(status)
     if invalid.size and on_invalid == "raise":
         row = invalid[0]
-        field = int(out["invalid_field"][row])
-        name = fields[field]
-        message = _core.describe_invalid(core_policy, field, float(inputs[name][row]), int(status[row]))
+        name, message = _describe_row(core_policy, fields, inputs, not_numbers, out, row)
         raise ValueError(f"row {index[row]!r}, column {name!r}: {message}")
 
     codes, categories = _core.recommendation_codes(out["recommendation_index"], out["recommendation_count"], core_policy)
@@ -133,9 +153,8 @@ def classify(
     if on_invalid == "flag":
         reasons = np.full(len(index), None, dtype=object)
         for row in invalid:
-            field = int(out["invalid_field"][row])
-            name = fields[field]
-            reasons[row] = f"{name}: " + _core.describe_invalid(core_policy, field, float(inputs[name][row]), int(status[row]))
+            name, message = _describe_row(core_policy, fields, inputs, not_numbers, out, row)
+            reasons[row] = f"{name}: {message}"
         result["invalid_reason"] = reasons
     frame = pd.DataFrame(result, index=index, copy=False)
     frame.attrs["riskscale_policy"] = policy.to_json(0) if policy is not None else None
