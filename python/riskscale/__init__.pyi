@@ -1,0 +1,146 @@
+# Type stubs for the public riskscale API (the implementation lives in _*.py and the C++ _core).
+import os
+from typing import Any, Dict, List, Literal, Mapping, NamedTuple, Optional, Tuple, Union
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ._core import SPEC_VERSION as SPEC_VERSION
+from ._core import InputError as InputError
+from ._core import PolicyError as PolicyError
+from ._core import RiskscaleError as RiskscaleError
+from ._core import __version__ as __version__
+
+#: Archetype ids in SPEC §1 order.
+ARCHETYPES: Tuple[str, ...]
+
+class Policy:
+    """An immutable, validated model policy (SPEC §7); keyword arguments override top-level keys."""
+
+    def __init__(
+        self,
+        *,
+        version: int = ...,
+        frequency_full: float = ...,
+        reach_full: float = ...,
+        scale_weights: Mapping[str, float] = ...,
+        risk_weights: Mapping[str, float] = ...,
+        risk_threshold: float = ...,
+        scale_threshold: float = ...,
+        borderline_band: float = ...,
+        temperature: float = ...,
+        min_score: float = ...,
+        top_k: Optional[int] = ...,
+        catalog: List[Mapping[str, Any]] = ...,
+    ) -> None: ...
+    @classmethod
+    def from_json(cls, path_or_text: Union[str, os.PathLike[str]]) -> Policy: ...
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any]) -> Policy: ...
+    def to_json(self, indent: int = 2) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def replace(self, **changes: Any) -> Policy: ...
+    @property
+    def input_fields(self) -> List[str]: ...
+    @property
+    def catalog_ids(self) -> List[str]: ...
+    # SPEC §7 keys, read as attributes.
+    @property
+    def version(self) -> int: ...
+    @property
+    def frequency_full(self) -> float: ...
+    @property
+    def reach_full(self) -> float: ...
+    @property
+    def scale_weights(self) -> Dict[str, float]: ...
+    @property
+    def risk_weights(self) -> Dict[str, float]: ...
+    @property
+    def risk_threshold(self) -> float: ...
+    @property
+    def scale_threshold(self) -> float: ...
+    @property
+    def borderline_band(self) -> float: ...
+    @property
+    def temperature(self) -> float: ...
+    @property
+    def min_score(self) -> float: ...
+    @property
+    def top_k(self) -> Optional[int]: ...
+    @property
+    def catalog(self) -> List[Dict[str, Any]]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
+
+class Recommendation(NamedTuple):
+    """A recommended training format (SPEC §5), in rank order."""
+
+    id: str
+    name: str
+    description: str
+    score: float
+
+class Assessment:
+    """Everything the model says about one account (read-only); made by :func:`assess`."""
+
+    def __init__(self, impl: Any) -> None: ...
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def risk_score(self) -> float: ...
+    @property
+    def scale_score(self) -> float: ...
+    @property
+    def frequency_score(self) -> float: ...
+    @property
+    def reach_score(self) -> float: ...
+    @property
+    def archetype(self) -> str: ...
+    @property
+    def margin(self) -> float: ...
+    @property
+    def borderline(self) -> bool: ...
+    @property
+    def high_risk(self) -> bool: ...
+    @property
+    def high_scale(self) -> bool: ...
+    @property
+    def membership(self) -> Dict[str, float]: ...
+    @property
+    def recommendations(self) -> List[Recommendation]: ...
+    @property
+    def risk_contributions(self) -> Dict[str, float]: ...
+    @property
+    def binding_scale_component(self) -> Literal["frequency", "reach"]: ...
+    @property
+    def users_for_high_scale(self) -> Optional[float]: ...
+    @property
+    def active_days_for_high_scale(self) -> Optional[float]: ...
+    @property
+    def policy(self) -> Policy: ...
+    def explain(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def _repr_html_(self) -> str: ...
+
+def assess(
+    fields: Optional[Mapping[str, Any]] = None, policy: Optional[Policy] = None, **kwargs: Any
+) -> Assessment:
+    """Assess one account: SPEC §2 inputs by name (mapping and/or keywords)."""
+
+def classify(
+    data: Union[pd.DataFrame, Mapping[str, Any]],
+    policy: Optional[Policy] = None,
+    *,
+    threads: Optional[int] = None,
+    on_invalid: Literal["raise", "flag"] = "raise",
+) -> pd.DataFrame:
+    """Classify every account: the SPEC §8 columns, the input's index, a Categorical archetype."""
+
+def recommendations(result: pd.DataFrame, policy: Optional[Policy] = None) -> pd.DataFrame:
+    """Recommendations in long form: account_id, rank, format, score."""
+
+def summary(result: pd.DataFrame, policy: Optional[Policy] = None, *, watch: int = 10) -> pd.DataFrame:
+    """Per-archetype counts, shares and mean scores; attrs formats, closest, rejected."""
+
+def plot_matrix(result: pd.DataFrame, ax: Optional[Axes] = None, policy: Optional[Policy] = None) -> Axes:
+    """The accounts on the 2×2 risk–scale matrix, with the threshold lines."""
