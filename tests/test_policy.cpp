@@ -162,8 +162,8 @@ TEST(policy_validation, refuses_out_of_range_values) {
 
 TEST(policy_validation, refuses_bad_factor_names) {
   expect_refused(R"({"risk_weights": {"users": 0.5}})", "$.risk_weights.users", "input of its own");
-  expect_refused(R"({"risk_weights": {"": 0.5}})", "$.risk_weights.", "not a usable factor name");
-  expect_refused(R"({"risk_weights": {"export control": 0.5}})", "$.risk_weights.export control",
+  expect_refused(R"({"risk_weights": {"": 0.5}})", R"($.risk_weights[""])", "not a usable factor name");
+  expect_refused(R"({"risk_weights": {"export control": 0.5}})", R"($.risk_weights["export control"])",
                  "not a usable factor name");
   riskscale::policy_settings twice;
   twice.risk_weights.push_back({"sensitive_data", 0.1});
@@ -178,7 +178,7 @@ TEST(policy_validation, refuses_bad_factor_names) {
 
 TEST(policy_validation, refuses_unknown_archetypes_and_bad_format_ids) {
   expect_refused(R"({"catalog": [{"id": "x", "affinity": {"high_risk": 1}}]})",
-                 "$.catalog[0].affinity.high_risk", "unknown archetype 'high_risk'");
+                 "$.catalog[0].affinity.high_risk", "unknown archetype \"high_risk\"");
   expect_refused(R"({"catalog": [{"id": "x"}, {"id": "x"}]})", "$.catalog[1].id", "duplicate");
   expect_refused(R"({"catalog": [{"id": ""}]})", "$.catalog[0].id", "empty");
   expect_refused(R"({"catalog": [{"name": "no id"}]})", "$.catalog[0].id", "missing");
@@ -194,6 +194,28 @@ TEST(policy_validation, refuses_other_versions_saying_which_it_reads) {
 TEST(policy_validation, refuses_malformed_json) {
   expect_refused(R"({"risk_threshold": 0.5,})", "$", "not valid JSON");
   expect_refused("", "$", "not valid JSON");
+  expect_refused(R"({"risk_threshold": 1e400})", "$", "not valid JSON");  // a number no double holds
+}
+
+TEST(policy_validation, keys_with_control_characters_are_escaped_in_the_path) {
+  const std::string nul_key = std::string(R"({"catalog": [{"id": "a", "affinity": {"x\u0000y": 1}}]})");
+  try {
+    (void)policy::from_json(nul_key);
+    ADD_FAILURE() << "accepted";
+  } catch (const policy_error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.find('\0'), std::string::npos);
+    EXPECT_EQ(e.json_path(), R"($.catalog[0].affinity["x\u0000y"])");
+    EXPECT_NE(what.find("unknown archetype"), std::string::npos) << what;
+  }
+}
+
+TEST(policy, huge_scale_weights_normalise_like_small_ones) {
+  const policy huge = policy::from_json(R"({"scale_weights": {"frequency": 1e308, "reach": 1e308}})");
+  EXPECT_EQ(huge.frequency_weight(), 0.5);
+  EXPECT_EQ(huge.reach_weight(), 0.5);
+  const policy lopsided = policy::from_json(R"({"scale_weights": {"frequency": 1.5e308, "reach": 1.7e308}})");
+  EXPECT_DOUBLE_EQ(lopsided.frequency_weight(), 1.5 / 3.2);
 }
 
 TEST(policy_validation, nothing_is_half_applied) {

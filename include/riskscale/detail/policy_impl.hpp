@@ -43,6 +43,18 @@ inline bool is_identifier(std::string_view name) {
   return std::all_of(name.begin(), name.end(), word_char);
 }
 
+// A user's string inside a message, JSON-quoted so that control characters cannot garble it.
+inline std::string quoted(const std::string& text) {
+  return ordered_json(text).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+}
+
+// `$.key` for a plain key; `$["key"]` with JSON escapes otherwise, so control characters
+// (even NUL) and spaces in a key cannot garble or cut the message.
+inline std::string json_key_path(const std::string& parent, const std::string& key) {
+  if (is_identifier(key)) return parent + "." + key;
+  return parent + "[" + ordered_json(key).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace) + "]";
+}
+
 // SPEC §4, §5, §7: every range rule, with the JSON path a file would use.
 inline void validate(const policy_settings& s) {
   constexpr double inf = std::numeric_limits<double>::infinity();
@@ -59,11 +71,10 @@ inline void validate(const policy_settings& s) {
   }
   std::set<std::string_view> factor_names;
   for (const risk_factor& factor : s.risk_weights) {
-    const std::string path = "$.risk_weights." + factor.name;
+    const std::string path = json_key_path("$.risk_weights", factor.name);
     if (!is_identifier(factor.name)) {
       throw policy_error(path,
-                         "'" + factor.name +
-                             "' is not a usable factor name; accepted: letters, digits and '_', "
+                         "this is not a usable factor name; accepted: letters, digits and '_', "
                              "not starting with a digit (it names an input column)");
     }
     for (std::string_view reserved : reserved_field_names) {
@@ -98,13 +109,13 @@ inline void validate(const policy_settings& s) {
       throw policy_error(path + ".id", "the id is empty; accepted: a non-empty, unique string");
     }
     if (format.id.find(';') != std::string::npos) {
-      throw policy_error(path + ".id", "'" + format.id +
-                                           "' contains ';', the recommendations separator; accepted: "
+      throw policy_error(path + ".id", quoted(format.id) +
+                                           " contains ';', the recommendations separator; accepted: "
                                            "an id without ';'");
     }
     if (!ids.insert(format.id).second) {
-      throw policy_error(path + ".id", "'" + format.id +
-                                           "' is a duplicate id; accepted: a non-empty, unique string");
+      throw policy_error(path + ".id", quoted(format.id) +
+                                           " is a duplicate id; accepted: a non-empty, unique string");
     }
     for (std::size_t a = 0; a < archetype_count; ++a) {
       require_in(path + ".affinity." + std::string(to_string(static_cast<archetype>(a))),
@@ -143,9 +154,6 @@ inline void require_object(const ordered_json& value, const std::string& path, c
   throw policy_error(path, "unknown key; accepted keys: " + accepted_keys);
 }
 
-inline std::string json_key_path(const std::string& parent, const std::string& key) {
-  return parent + "." + key;
-}
 
 inline training_format read_format(const ordered_json& entry, const std::string& path) {
   require_object(entry, path, "an object with id, name, description, affinity");
@@ -169,8 +177,8 @@ inline training_format read_format(const ordered_json& entry, const std::string&
         const auto which = archetype_from_string(archetype_id);
         if (!which) {
           throw policy_error(affinity_path,
-                             "unknown archetype '" + archetype_id +
-                                 "'; accepted: high_scale_high_risk, high_scale_low_risk, "
+                             "unknown archetype " + quoted(archetype_id) +
+                                 "; accepted: high_scale_high_risk, high_scale_low_risk, "
                                  "low_scale_high_risk, low_scale_low_risk");
         }
         format.affinity[static_cast<std::size_t>(*which)] = read_number(affinity, affinity_path);
@@ -270,9 +278,12 @@ inline policy::policy() {
 
 inline policy::policy(policy_settings settings) {
   detail::validate(settings);
-  const double weight_sum = settings.frequency_weight + settings.reach_weight;
-  const double frequency_weight = settings.frequency_weight / weight_sum;
-  const double reach_weight = settings.reach_weight / weight_sum;
+  // Halving both (exact) keeps the sum of weights near DBL_MAX finite; the ratios are unchanged.
+  const double halving = std::isfinite(settings.frequency_weight + settings.reach_weight) ? 1.0 : 0.5;
+  const double frequency_scaled = settings.frequency_weight * halving;
+  const double reach_scaled = settings.reach_weight * halving;
+  const double frequency_weight = frequency_scaled / (frequency_scaled + reach_scaled);
+  const double reach_weight = reach_scaled / (frequency_scaled + reach_scaled);
   const double log_reach_full = std::log1p(settings.reach_full);
   const std::size_t width =
       settings.top_k ? std::min(*settings.top_k, settings.catalog.size()) : settings.catalog.size();
@@ -284,7 +295,7 @@ inline policy policy::from_json(std::string_view json_text) {
   detail::ordered_json doc;
   try {
     doc = detail::ordered_json::parse(json_text.begin(), json_text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, and numbers a double cannot hold (1e400)
     throw policy_error("$", std::string("not valid JSON (") + e.what() +
                                 "); accepted: a JSON object as in SPEC §7");
   }
