@@ -281,6 +281,7 @@ int main(int argc, char** argv) {
                                         std::to_string(riskscale::spec_version) + ")");
   app.require_subcommand(1);
   app.footer(
+      "Example:\n  riskscale classify accounts.csv -o classified.csv && riskscale summary classified.csv\n"
       "Exit status: 0 every row classified; 1 output written but some rows rejected (see the rejects file);\n"
       "2 usage, input/output, header or policy error (no output file is left behind).");
 

@@ -985,6 +985,7 @@ def test_top_level_help_lists_commands_and_exit_statuses(run):
     for command in ("classify", "summary", "explain", "policy"):
         assert re.search(rf"^\s+{command}\s", text, re.M), command
     assert "Exit status: 0" in text and "1 output written" in text and "2 usage" in text
+    assert re.search(r"^Example:\n\s+riskscale classify ", text, re.M), text
 
 
 def test_version(run):
