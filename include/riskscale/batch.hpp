@@ -200,21 +200,27 @@ inline std::vector<const double*> resolve_columns(const portfolio& input, const 
   return columns;
 }
 
+/// Classifies rows [begin, end) into `out` with the kernel copy for `isa` (tests force each one).
 inline void classify_range(const policy& pol, const double* const* columns, std::size_t field_count,
-                           std::size_t begin, std::size_t end, const batch_output& out) {
+                           std::size_t begin, std::size_t end, const batch_output& out,
+                           simd_isa isa = best_isa()) {
   constexpr int B = batch_block_rows;
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const kernel_parameters parameters(pol);
+  const policy_settings& settings = pol.settings();
+  const std::vector<training_format>& catalog = pol.catalog();
   const std::size_t width = pol.recommendation_width();
-  const double band = pol.settings().borderline_band;
   const bool want_recommendations = out.recommendations != nullptr ||
                                     out.recommendation_scores != nullptr ||
                                     out.recommendation_count != nullptr;
   std::vector<std::int16_t> indices(std::max<std::size_t>(width, 1));
   std::vector<double> scores(std::max<std::size_t>(width, 1));
+  // SPEC §5 format scores of a block, format-major: format k of lane l at [k * B + l].
+  std::vector<double> format_scores(want_recommendations ? catalog.size() * B : 0);
   block_scores<B> block;
   for (std::size_t offset = begin; offset < end; offset += B) {
     const int count = static_cast<int>(std::min<std::size_t>(B, end - offset));
-    compute_block<B>(pol, block_source{columns, field_count, offset, count}, block);
+    compute_block<B>(parameters, block_source{columns, field_count, offset, count}, block, isa);
     const auto write = [&](double* column, const lanes<B>& values) {
       if (column != nullptr) std::copy_n(values.data(), count, column + offset);
     };
@@ -226,35 +232,53 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
     for (std::size_t a = 0; a < archetype_count; ++a) write(out.membership[a], block.membership[a]);
     write(out.users_for_high_scale, block.users_for_high_scale);
     write(out.active_days_for_high_scale, block.active_days_for_high_scale);
-    for (int lane = 0; lane < count; ++lane) {
-      const std::size_t row = offset + static_cast<std::size_t>(lane);
-      const bool valid = block.status[lane] == row_status::ok;
-      out.status[row] = block.status[lane];
-      if (out.invalid_field != nullptr) out.invalid_field[row] = block.invalid_field[lane];
-      if (out.archetype != nullptr) {
-        out.archetype[row] = valid ? static_cast<std::int8_t>(classify_lane(
-                                         pol, block.risk[lane], block.scale[lane]))
-                                   : std::int8_t{-1};
+    std::copy_n(block.status.data(), count, out.status + offset);
+    if (out.invalid_field != nullptr) std::copy_n(block.invalid_field.data(), count, out.invalid_field + offset);
+    // SPEC §4: archetype and borderline (an invalid lane's values are replaced below).
+    if (out.archetype != nullptr) {
+      for (int lane = 0; lane < count; ++lane) {
+        out.archetype[offset + static_cast<std::size_t>(lane)] = static_cast<std::int8_t>(
+            archetype_of(block.scale[lane] >= settings.scale_threshold, block.risk[lane] >= settings.risk_threshold));
       }
-      if (out.borderline != nullptr) out.borderline[row] = valid && block.margin[lane] < band;
-      if (!want_recommendations) continue;
-      std::size_t ranked = 0;
-      if (valid) {
-        const std::array<double, archetype_count> membership = {
-            block.membership[0][lane], block.membership[1][lane], block.membership[2][lane],
-            block.membership[3][lane]};
-        ranked = rank_formats(pol, membership, indices.data(), scores.data());
+    }
+    if (out.borderline != nullptr) {
+      for (int lane = 0; lane < count; ++lane) {
+        out.borderline[offset + static_cast<std::size_t>(lane)] = block.margin[lane] < settings.borderline_band;
       }
-      if (out.recommendation_count != nullptr) {
-        out.recommendation_count[row] = static_cast<std::int16_t>(ranked);
+    }
+    if (want_recommendations) {
+      for (std::size_t k = 0; k < catalog.size(); ++k) {
+        double* score = format_scores.data() + k * B;
+        std::fill_n(score, B, 0.0);
+        for (std::size_t a = 0; a < archetype_count; ++a) {
+          const double affinity = catalog[k].affinity[a];
+          if (affinity == 0.0) continue;  // as format_score(): the same sum, the same bits
+          for (int lane = 0; lane < B; ++lane) score[lane] += block.membership[a][lane] * affinity;
+        }
       }
-      for (std::size_t j = 0; j < width; ++j) {
-        if (out.recommendations != nullptr) out.recommendations[row * width + j] = j < ranked ? indices[j] : -1;
+      for (int lane = 0; lane < count; ++lane) {
+        const std::size_t row = offset + static_cast<std::size_t>(lane);
+        std::size_t ranked = 0;
+        if (block.status[lane] == row_status::ok) {
+          ranked = rank_scored_formats(format_scores.data() + lane, B, catalog.size(), width, settings.min_score,
+                                       indices.data(), scores.data());
+        }
+        if (out.recommendation_count != nullptr) {
+          out.recommendation_count[row] = static_cast<std::int16_t>(ranked);
+        }
+        if (out.recommendations != nullptr) {
+          std::int16_t* destination = out.recommendations + row * width;
+          std::copy_n(indices.data(), ranked, destination);
+          std::fill(destination + ranked, destination + width, std::int16_t{-1});
+        }
         if (out.recommendation_scores != nullptr) {
-          out.recommendation_scores[row * width + j] = j < ranked ? scores[j] : nan;
+          double* destination = out.recommendation_scores + row * width;
+          std::copy_n(scores.data(), ranked, destination);
+          std::fill(destination + ranked, destination + width, nan);
         }
       }
     }
+    if (!block.any_invalid) continue;
     // SPEC §2: an invalid row gets no scores, never clamped values.
     for (int lane = 0; lane < count; ++lane) {
       if (block.status[lane] == row_status::ok) continue;
@@ -265,6 +289,8 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
                              out.active_days_for_high_scale}) {
         if (column != nullptr) column[row] = nan;
       }
+      if (out.archetype != nullptr) out.archetype[row] = -1;
+      if (out.borderline != nullptr) out.borderline[row] = 0;
     }
   }
 }

@@ -1,9 +1,10 @@
 // riskscale internals: the one implementation of the SPEC §3–§6 math, over a fixed-size block of accounts.
 //
-// Every front end ends here: `assess` runs a block holding one account, `classify` runs
-// blocks over a portfolio. Each account is computed in one SIMD lane by elementwise
-// operations only, and partial blocks are padded, so a row's result never depends on
-// its neighbours, the block size, the chunking or the thread count.
+// Every front end ends here: `assess` runs a block holding one account, `classify` runs blocks
+// over a portfolio. Each account is computed in one lane of a loop by elementwise IEEE operations
+// only (detail/simd_math.hpp replaces the library exp and log), so a row's result never depends
+// on its neighbours, the block size, the chunking, the thread count or the instruction set the
+// loop was vectorised for (detail/simd_dispatch.hpp).
 #pragma once
 
 #include <algorithm>
@@ -14,18 +15,18 @@
 #include <limits>
 #include <vector>
 
-#include <Eigen/Core>
-
 #include "riskscale/account.hpp"
 #include "riskscale/archetype.hpp"
+#include "riskscale/detail/simd_dispatch.hpp"
+#include "riskscale/detail/simd_math.hpp"
 #include "riskscale/policy.hpp"
 
 namespace riskscale::detail {
 
-/// Rows per block on the batch path: large enough to amortise per-block work, small enough for L1.
-inline constexpr int batch_block_rows = 256;
-/// Rows per block for one account: a whole number of the widest SIMD registers (8 doubles).
-inline constexpr int single_block_rows = 8;
+/// Rows per block on the batch path: a block's inputs and outputs (about 20 columns) stay in L1.
+inline constexpr int batch_block_rows = 128;
+/// Rows per block for one account: one AVX2 vector (two SSE2 ones); one row is used.
+inline constexpr int single_block_rows = 4;
 
 /// Tolerance under which two format scores tie and keep catalogue order (SPEC §5).
 inline constexpr double score_tie_tolerance = 1e-12;
@@ -37,8 +38,9 @@ inline constexpr double score_tie_tolerance = 1e-12;
   return index == factor_count ? active_days_range : count_range;
 }
 
+/// One value per lane of a block.
 template <int B>
-using lanes = Eigen::Array<double, B, 1>;
+using lanes = std::array<double, B>;
 
 /// Where one block reads its inputs: one pointer per input field (policy input_fields order).
 struct block_source {
@@ -48,31 +50,66 @@ struct block_source {
   int count;                     ///< rows in the block, <= B
 };
 
-/// Everything SPEC §3–§6 computes per account, for one block; lanes beyond `count` are padding.
+/// Everything SPEC §3–§6 computes per account, for one block; lanes beyond `count` are padding,
+/// and lanes whose status is not ok hold meaningless numbers.
 template <int B>
 struct block_scores {
-  lanes<B> frequency, reach, scale, risk, margin;
-  std::array<lanes<B>, archetype_count> membership;
-  lanes<B> users_for_high_scale, active_days_for_high_scale;  // NaN when absent
+  alignas(64) lanes<B> frequency, reach, scale, risk, margin;
+  alignas(64) std::array<lanes<B>, archetype_count> membership;
+  alignas(64) lanes<B> users_for_high_scale, active_days_for_high_scale;  // NaN when absent
   std::array<row_status, B> status;
   std::array<std::int16_t, B> invalid_field;  // index into policy::input_fields(), -1 when valid
+  bool any_invalid = false;                   // some lane's status is not ok
 };
 
+/// The policy's numbers as the kernel uses them, derived once per call rather than once per block.
+struct kernel_parameters {
+  std::size_t factor_count;
+  const risk_factor* factors;
+  double frequency_full, log_reach_full;
+  double frequency_weight, reach_weight;                  // normalised, SPEC §3
+  double inverse_frequency_weight, inverse_reach_weight;  // 1/w, inf for a dropped component
+  double risk_threshold, scale_threshold, log_scale_threshold;
+  double minus_inverse_temperature;  // -1/τ: σ(z/τ) = 1 / (1 + e^(z · -1/τ))
+
+  explicit kernel_parameters(const policy& pol) noexcept
+      : factor_count(pol.risk_factors().size()),
+        factors(pol.risk_factors().data()),
+        frequency_full(pol.settings().frequency_full),
+        log_reach_full(pol.log_reach_full()),
+        frequency_weight(pol.frequency_weight()),
+        reach_weight(pol.reach_weight()),
+        inverse_frequency_weight(1.0 / pol.frequency_weight()),
+        inverse_reach_weight(1.0 / pol.reach_weight()),
+        risk_threshold(pol.settings().risk_threshold),
+        scale_threshold(pol.settings().scale_threshold),
+        log_scale_threshold(std::log(pol.settings().scale_threshold)),
+        minus_inverse_temperature(-1.0 / pol.settings().temperature) {}
+};
+
+/// The B values of a block's column: the column itself for a whole block, else the `count` values
+/// copied into `padded` and padded with a valid input (0), which raises no status and no FP trap.
 template <int B>
-inline void load_lanes(lanes<B>& dst, const double* column, std::size_t offset, int count) {
-  if (count == B) {
-    dst = Eigen::Map<const lanes<B>>(column + offset);
-  } else {
-    dst.setZero();  // padding lanes hold a valid input, so they raise no status and no FP trap
-    std::copy_n(column + offset, count, dst.data());
-  }
+[[nodiscard]] inline const double* block_column(const double* column, std::size_t offset, int count,
+                                                lanes<B>& padded) noexcept {
+  if (count == B) return column + offset;
+  std::copy_n(column + offset, count, padded.data());
+  std::fill(padded.data() + count, padded.data() + B, 0.0);
+  return padded.data();
 }
 
 // SPEC §2: records, per lane, the first field out of range; lanes already flagged keep their first reason.
-template <int B>
-inline void check_field(const lanes<B>& values, field_range range, std::int16_t field_index, int count,
-                        block_scores<B>& out) {
-  if (((values >= range.lower) && (values <= range.upper)).all()) return;  // fast path; NaN fails it
+template <int B, int W>
+RISKSCALE_LANE_INLINE void check_field(const double* values, field_range range, std::int16_t field_index,
+                                       int count, block_scores<B>& out) {
+  using S = simd<W>;
+  typename S::mask outside{};  // NaN fails both compares, so it is outside too
+  for (int lane = 0; lane < B; lane += W) {
+    const typename S::f64 value = S::load(values + lane);
+    outside |= ~(S::less_equal(S::splat(range.lower), value) & S::less_equal(value, S::splat(range.upper)));
+  }
+  if (!S::any(outside)) return;
+  out.any_invalid = true;
   for (int lane = 0; lane < count; ++lane) {
     if (out.status[lane] != row_status::ok) continue;
     const row_status status = check_value(values[lane], range);
@@ -83,82 +120,173 @@ inline void check_field(const lanes<B>& values, field_range range, std::int16_t 
   }
 }
 
-/// Computes SPEC §3 scores, §4 classification inputs and §6 distances for one block.
-template <int B>
-inline void compute_block(const policy& pol, const block_source& source, block_scores<B>& out) {
-  const policy_settings& s = pol.settings();
-  const std::size_t factor_count = pol.risk_factors().size();
+/// SPEC §3–§6 for one block, W lanes at a time; inlined into one copy per instruction set.
+template <int B, int W>
+RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block_source& source,
+                                         block_scores<B>& out) {
+  static_assert(B % W == 0, "a block is a whole number of vectors");
+  using S = simd<W>;
+  using f64 = typename S::f64;
+  using mask = typename S::mask;
   out.status.fill(row_status::ok);
   out.invalid_field.fill(-1);
+  out.any_invalid = false;
+  alignas(64) lanes<B> padded;
 
   // SPEC §3 risk: noisy-OR, R = 1 - prod(1 - w_i x_i).
-  lanes<B> values;
-  lanes<B> survival = lanes<B>::Ones();
-  for (std::size_t i = 0; i < factor_count; ++i) {
-    load_lanes<B>(values, source.columns[i], source.offset, source.count);
-    check_field<B>(values, risk_factor_range, static_cast<std::int16_t>(i), source.count, out);
-    survival *= 1.0 - s.risk_weights[i].weight * values;
-  }
-  out.risk = 1.0 - survival;
-
-  lanes<B> active_days;
-  load_lanes<B>(active_days, source.columns[factor_count], source.offset, source.count);
-  check_field<B>(active_days, active_days_range, static_cast<std::int16_t>(factor_count), source.count, out);
-  lanes<B> users;
-  load_lanes<B>(users, source.columns[factor_count + 1], source.offset, source.count);
-  check_field<B>(users, count_range, static_cast<std::int16_t>(factor_count + 1), source.count, out);
-  if (source.field_count > factor_count + 2 && source.columns[factor_count + 2] != nullptr) {
-    load_lanes<B>(values, source.columns[factor_count + 2], source.offset, source.count);
-    check_field<B>(values, count_range, static_cast<std::int16_t>(factor_count + 2), source.count, out);
+  alignas(64) lanes<B> survival;
+  survival.fill(1.0);
+  for (std::size_t i = 0; i < k.factor_count; ++i) {
+    const double* values = block_column<B>(source.columns[i], source.offset, source.count, padded);
+    check_field<B, W>(values, risk_factor_range, static_cast<std::int16_t>(i), source.count, out);
+    const double weight = k.factors[i].weight;
+    for (int lane = 0; lane < B; lane += W) {
+      S::store(&survival[lane], S::load(&survival[lane]) * (1.0 - weight * S::load(values + lane)));
+    }
   }
 
-  // SPEC §3 scale: f = clamp(days / full), r = clamp(ln(1 + users) / ln(1 + full)), s = f^wf r^wr.
-  out.frequency = (active_days / s.frequency_full).max(0.0).min(1.0);
-  out.reach = ((users + 1.0).log() / pol.log_reach_full()).max(0.0).min(1.0);
-  const double wf = pol.frequency_weight();
-  const double wr = pol.reach_weight();
-  const lanes<B> log_frequency = out.frequency.log();  // -inf where f = 0
-  const lanes<B> log_reach = out.reach.log();
-  lanes<B> log_scale = lanes<B>::Zero();
-  if (wf > 0) log_scale += wf * log_frequency;  // a zero weight drops the component (x^0 = 1)
-  if (wr > 0) log_scale += wr * log_reach;
-  constexpr double minus_infinity = -std::numeric_limits<double>::infinity();
-  // 0^w = 0 exactly: the vector exp saturates near 1e-308 instead of reaching 0.
-  out.scale = (log_scale == minus_infinity).select(lanes<B>::Zero(), log_scale.exp());
+  alignas(64) lanes<B> padded_days, padded_users;
+  const std::size_t days_field = k.factor_count;
+  const double* active_days = block_column<B>(source.columns[days_field], source.offset, source.count, padded_days);
+  check_field<B, W>(active_days, active_days_range, static_cast<std::int16_t>(days_field), source.count, out);
+  const double* users = block_column<B>(source.columns[days_field + 1], source.offset, source.count, padded_users);
+  check_field<B, W>(users, count_range, static_cast<std::int16_t>(days_field + 1), source.count, out);
+  if (source.field_count > days_field + 2 && source.columns[days_field + 2] != nullptr) {
+    const double* seats = block_column<B>(source.columns[days_field + 2], source.offset, source.count, padded);
+    check_field<B, W>(seats, count_range, static_cast<std::int16_t>(days_field + 2), source.count, out);
+  }
 
-  // SPEC §4: margin and soft membership.
-  const lanes<B> risk_offset = out.risk - s.risk_threshold;
-  const lanes<B> scale_offset = out.scale - s.scale_threshold;
-  out.margin = risk_offset.abs().min(scale_offset.abs());
-  const lanes<B> p_risk = 1.0 / (1.0 + (-risk_offset / s.temperature).exp());
-  const lanes<B> p_scale = 1.0 / (1.0 + (-scale_offset / s.temperature).exp());
-  out.membership[0] = p_scale * p_risk;
-  out.membership[1] = p_scale * (1.0 - p_risk);
-  out.membership[2] = (1.0 - p_scale) * p_risk;
-  out.membership[3] = (1.0 - p_scale) * (1.0 - p_risk);
+  const double wf = k.frequency_weight;
+  const double wr = k.reach_weight;
+  const bool uses_frequency = wf > 0;  // a zero weight drops the component (x^0 = 1), SPEC §3
+  const bool uses_reach = wr > 0;
+  const f64 zero = S::splat(0.0);
+  const f64 one = S::splat(1.0);
+  const f64 nan = S::splat(std::numeric_limits<double>::quiet_NaN());
+
+  // SPEC §3 scale: f = clamp(days / full), r = clamp(ln(1 + users) / ln(1 + full)).
+  for (int lane = 0; lane < B; lane += W) {
+    S::store(&out.risk[lane], 1.0 - S::load(&survival[lane]));
+    S::store(&out.frequency[lane],
+             min_lanes<W>(max_lanes<W>(S::load(active_days + lane) / k.frequency_full, zero), one));
+    S::store(&out.reach[lane],
+             min_lanes<W>(max_lanes<W>(log_lanes<W>(1.0 + S::load(users + lane)) / k.log_reach_full, zero), one));
+  }
+  // SPEC §3: s = f^wf · r^wr = e^(wf ln f + wr ln r); a dropped component adds nothing (0 · ln 0 would be NaN).
+  alignas(64) lanes<B> weighted_log_frequency, weighted_log_reach;
+  for (int lane = 0; lane < B; lane += W) {
+    const f64 log_frequency = log_lanes<W>(S::load(&out.frequency[lane]));  // -inf where f = 0
+    S::store(&weighted_log_frequency[lane], uses_frequency ? wf * log_frequency : zero);
+  }
+  for (int lane = 0; lane < B; lane += W) {
+    const f64 log_reach = log_lanes<W>(S::load(&out.reach[lane]));
+    S::store(&weighted_log_reach[lane], uses_reach ? wr * log_reach : zero);
+  }
+  for (int lane = 0; lane < B; lane += W) {
+    const f64 log_scale = S::load(&weighted_log_frequency[lane]) + S::load(&weighted_log_reach[lane]);
+    S::store(&out.scale[lane], exp_lanes<W>(log_scale));  // exactly 0 when a used component is 0
+  }
+
+  // SPEC §4: margin and soft membership, σ(z/τ) = 1 / (1 + e^(z · -1/τ)).
+  alignas(64) lanes<B> p_risk;
+  for (int lane = 0; lane < B; lane += W) {
+    const f64 risk_offset = S::load(&out.risk[lane]) - k.risk_threshold;
+    const f64 scale_offset = S::load(&out.scale[lane]) - k.scale_threshold;
+    S::store(&out.margin[lane], min_lanes<W>(abs_lanes<W>(risk_offset), abs_lanes<W>(scale_offset)));
+    S::store(&p_risk[lane], 1.0 / (1.0 + exp_lanes<W>(risk_offset * k.minus_inverse_temperature)));
+  }
+  for (int lane = 0; lane < B; lane += W) {
+    const f64 scale_offset = S::load(&out.scale[lane]) - k.scale_threshold;
+    const f64 p_scale = 1.0 / (1.0 + exp_lanes<W>(scale_offset * k.minus_inverse_temperature));
+    const f64 p_high_risk = S::load(&p_risk[lane]);
+    S::store(&out.membership[0][lane], p_scale * p_high_risk);
+    S::store(&out.membership[1][lane], p_scale * (1.0 - p_high_risk));
+    S::store(&out.membership[2][lane], (1.0 - p_scale) * p_high_risk);
+    S::store(&out.membership[3][lane], (1.0 - p_scale) * (1.0 - p_high_risk));
+  }
 
   // SPEC §6: distance to high scale, the other component held fixed, low-scale accounts only.
-  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  const double log_threshold = std::log(s.scale_threshold);
-  const auto low_scale = out.scale < s.scale_threshold;
-  if (wr > 0) {
-    const lanes<B> reach_needed = ((log_threshold - wf * log_frequency) / wr).exp();
-    const lanes<B> users_needed = ((reach_needed * pol.log_reach_full()).exp() - 1.0).ceil();
-    out.users_for_high_scale =
-        (low_scale && out.frequency > 0.0 && reach_needed <= 1.0).select(users_needed, nan);
+  if (uses_reach) {
+    // r* = (threshold / f^wf)^(1/wr); users = ceil(e^(r* ln(1 + reach_full)) - 1); absent when f = 0 or r* > 1.
+    alignas(64) lanes<B> reach_needed;
+    for (int lane = 0; lane < B; lane += W) {
+      const f64 log_reach_needed =
+          (k.log_scale_threshold - S::load(&weighted_log_frequency[lane])) * k.inverse_reach_weight;
+      S::store(&reach_needed[lane], exp_lanes<W>(log_reach_needed));
+    }
+    for (int lane = 0; lane < B; lane += W) {
+      const f64 needed = S::load(&reach_needed[lane]);
+      const f64 users_needed = ceil_nonnegative_lanes<W>(exp_lanes<W>(needed * k.log_reach_full) - 1.0);
+      const mask present = S::less(S::load(&out.scale[lane]), S::splat(k.scale_threshold)) &
+                           S::less(zero, S::load(&out.frequency[lane])) & S::less_equal(needed, one);
+      S::store(&out.users_for_high_scale[lane], S::select(present, users_needed, nan));
+    }
   } else {
-    out.users_for_high_scale.setConstant(nan);
+    out.users_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
   }
-  if (wf > 0) {
-    const lanes<B> frequency_needed = ((log_threshold - wr * log_reach) / wf).exp();
-    const lanes<B> days_needed = frequency_needed * s.frequency_full;
-    out.active_days_for_high_scale =
-        (low_scale && out.reach > 0.0 && frequency_needed <= 1.0 &&
-         days_needed <= active_days_range.upper)
-            .select(days_needed, nan);
+  if (uses_frequency) {
+    // f* = (threshold / r^wr)^(1/wf); days = f* · frequency_full; absent when r = 0, f* > 1 or days > 31.
+    for (int lane = 0; lane < B; lane += W) {
+      const f64 frequency_needed =
+          exp_lanes<W>((k.log_scale_threshold - S::load(&weighted_log_reach[lane])) * k.inverse_frequency_weight);
+      const f64 days_needed = frequency_needed * k.frequency_full;
+      const mask present = S::less(S::load(&out.scale[lane]), S::splat(k.scale_threshold)) &
+                           S::less(zero, S::load(&out.reach[lane])) & S::less_equal(frequency_needed, one) &
+                           S::less_equal(days_needed, S::splat(active_days_range.upper));
+      S::store(&out.active_days_for_high_scale[lane], S::select(present, days_needed, nan));
+    }
   } else {
-    out.active_days_for_high_scale.setConstant(nan);
+    out.active_days_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
   }
+}
+
+/// Lanes per vector of the baseline copy: an SSE2 register (or plain doubles without vector extensions).
+inline constexpr int baseline_width = RISKSCALE_HAS_VECTOR_EXTENSIONS ? 2 : 1;
+
+template <int B>
+inline void compute_block_scalar(const kernel_parameters& k, const block_source& source, block_scores<B>& out) {
+  compute_lanes<B, 1>(k, source, out);
+}
+
+template <int B>
+inline void compute_block_baseline(const kernel_parameters& k, const block_source& source, block_scores<B>& out) {
+  compute_lanes<B, baseline_width>(k, source, out);
+}
+
+#if RISKSCALE_HAS_AVX2_DISPATCH
+// The same source, four lanes per AVX2 register. "avx2" does not enable FMA, so no multiply-add
+// is fused and the bits equal the baseline copy's.
+template <int B>
+[[gnu::target("avx2")]] inline void compute_block_avx2(const kernel_parameters& k, const block_source& source,
+                                                       block_scores<B>& out) {
+  compute_lanes<B, 4>(k, source, out);
+}
+#endif
+
+/// Computes SPEC §3 scores, §4 classification inputs and §6 distances for one block, with the
+/// copy of the kernel compiled for `isa` (which must be available, see isa_available()).
+template <int B>
+inline void compute_block(const kernel_parameters& k, const block_source& source, block_scores<B>& out,
+                          simd_isa isa) {
+  switch (isa) {
+#if RISKSCALE_HAS_AVX2_DISPATCH
+    case simd_isa::avx2:
+      compute_block_avx2<B>(k, source, out);
+      return;
+#endif
+    case simd_isa::scalar:
+      compute_block_scalar<B>(k, source, out);
+      return;
+    default:
+      compute_block_baseline<B>(k, source, out);
+      return;
+  }
+}
+
+/// Computes one block under `pol` with the best instruction set available.
+template <int B>
+inline void compute_block(const policy& pol, const block_source& source, block_scores<B>& out) {
+  compute_block<B>(kernel_parameters(pol), source, out, best_isa());
 }
 
 /// SPEC §4: the archetype of a valid lane.
@@ -166,18 +294,25 @@ inline void compute_block(const policy& pol, const block_source& source, block_s
   return archetype_of(scale >= pol.settings().scale_threshold, risk >= pol.settings().risk_threshold);
 }
 
-/// SPEC §5: ranks the formats of one account into `indices`/`scores` (capacity
-/// recommendation_width()); returns how many were recommended.
-inline std::size_t rank_formats(const policy& pol, const std::array<double, archetype_count>& membership,
-                                std::int16_t* indices, double* scores) noexcept {
-  const std::vector<training_format>& catalog = pol.catalog();
-  const std::size_t width = pol.recommendation_width();
-  const double min_score = pol.settings().min_score;
+/// SPEC §5: the score of one format, Σ_a membership_a · affinity_a in archetype order. Zero
+/// affinities are skipped: their terms are exactly +0, so the sum has the same bits.
+[[nodiscard]] inline double format_score(const std::array<double, archetype_count>& membership,
+                                         const std::array<double, archetype_count>& affinity) noexcept {
+  double score = 0.0;
+  for (std::size_t a = 0; a < archetype_count; ++a) {
+    if (affinity[a] != 0.0) score += membership[a] * affinity[a];
+  }
+  return score;
+}
+
+/// SPEC §5: ranks formats given each one's score (`format_scores[k * stride]` for format k) into
+/// `indices`/`scores` (capacity `width`); returns how many were recommended.
+inline std::size_t rank_scored_formats(const double* format_scores, std::size_t stride, std::size_t format_count,
+                                       std::size_t width, double min_score, std::int16_t* indices,
+                                       double* scores) noexcept {
   std::size_t count = 0;
-  for (std::size_t k = 0; k < catalog.size(); ++k) {
-    const auto& affinity = catalog[k].affinity;
-    const double score = membership[0] * affinity[0] + membership[1] * affinity[1] +
-                         membership[2] * affinity[2] + membership[3] * affinity[3];
+  for (std::size_t k = 0; k < format_count; ++k) {
+    const double score = format_scores[k * stride];
     if (!(score >= min_score)) continue;
     // Insert before the first entry it beats by more than the tie tolerance; later
     // (catalogue) entries lose ties. A bounded list keeps the same prefix as a full sort.
@@ -194,6 +329,24 @@ inline std::size_t rank_formats(const policy& pol, const std::array<double, arch
     if (count < width) ++count;
   }
   return count;
+}
+
+/// SPEC §5: ranks the formats of one account into `indices`/`scores` (capacity
+/// recommendation_width()); returns how many were recommended.
+inline std::size_t rank_formats(const policy& pol, const std::array<double, archetype_count>& membership,
+                                std::int16_t* indices, double* scores) {
+  const std::vector<training_format>& catalog = pol.catalog();
+  constexpr std::size_t on_stack = 32;
+  std::array<double, on_stack> stack_scores;
+  std::vector<double> heap_scores;
+  double* format_scores = stack_scores.data();
+  if (catalog.size() > on_stack) {
+    heap_scores.resize(catalog.size());
+    format_scores = heap_scores.data();
+  }
+  for (std::size_t k = 0; k < catalog.size(); ++k) format_scores[k] = format_score(membership, catalog[k].affinity);
+  return rank_scored_formats(format_scores, 1, catalog.size(), pol.recommendation_width(), pol.settings().min_score,
+                             indices, scores);
 }
 
 }  // namespace riskscale::detail
