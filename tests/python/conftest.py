@@ -15,6 +15,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: takes several seconds (deselect with -m 'not slow')")
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     value = os.environ.get("RISKSCALE_SHARED_DIR")
