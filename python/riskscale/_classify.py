@@ -84,7 +84,7 @@ def classify(
     policy : Policy, optional
         Defaults to the SPEC defaults.
     threads : int, optional
-        Worker threads; all cores by default. Results do not depend on it.
+        Worker threads; all cores by default (or 0). Results do not depend on it.
     on_invalid : {"raise", "flag"}
         ``"raise"``: a ``ValueError`` naming the first invalid row's index label, column,
         value and accepted range. ``"flag"``: keep every row; invalid rows get NaN scores,
@@ -108,6 +108,8 @@ def classify(
     """
     if on_invalid not in ("raise", "flag"):
         raise ValueError(f"on_invalid={on_invalid!r}; accepted: 'raise' or 'flag'")
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 0):
+        raise ValueError(f"threads={threads!r}; accepted: None or 0 (every core) or a whole number of threads")
     core_policy = _core_policy(policy)
     if isinstance(data, pd.DataFrame):
         index = data.index
@@ -127,7 +129,7 @@ def classify(
         )
     not_numbers: Dict[str, Dict[int, Any]] = {}
     inputs = {f: _as_float64(columns[f], f, index, not_numbers) for f in fields if f in columns}
-    out = _core.classify_columns(inputs, core_policy, threads or 0, True)
+    out = _core.classify_columns(inputs, core_policy, int(threads or 0), True)
 
     status = out["status"]
     invalid = np.flatnonzero(status)
