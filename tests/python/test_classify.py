@@ -260,6 +260,9 @@ def test_error_messages():
         riskscale.classify(dict({c: frame[c].to_numpy() for c in INPUTS}, users=np.ones((4, 2))))
     with pytest.raises(ValueError, match=r"^row 0, column 'users': users = inf is infinite"):
         riskscale.classify(frame.assign(users=np.inf))
+    for threads in (-1, 2.5, "4", True):
+        with pytest.raises(ValueError, match=r"^threads=.*; accepted: None or 0 \(every core\) or a whole number"):
+            riskscale.classify(frame, threads=threads)
 
 
 def test_an_empty_table_gives_an_empty_result():
@@ -284,7 +287,7 @@ def test_the_custom_policy_reads_its_new_factor_column(conformance):
 def test_threads_setting_does_not_change_results():
     frame = random_accounts(50_000)
     reference = riskscale.classify(frame, threads=1)
-    for threads in (2, 3, 8, None):
+    for threads in (2, 3, 8, 0, np.int64(2), None):
         assert_same_frame(riskscale.classify(frame, threads=threads), reference)
 
 
