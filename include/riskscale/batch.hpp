@@ -256,12 +256,26 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
           for (int lane = 0; lane < B; ++lane) score[lane] += block.membership[a][lane] * affinity;
         }
       }
+      // Which formats reach min_score, one bit per format and lane, so ranking visits only those.
+      const bool use_candidates = catalog.size() <= 64;
+      std::array<std::uint64_t, B> candidates{};
+      if (use_candidates) {
+        for (std::size_t k = 0; k < catalog.size(); ++k) {
+          const double* score = format_scores.data() + k * B;
+          for (int lane = 0; lane < B; ++lane) {
+            candidates[lane] |= static_cast<std::uint64_t>(score[lane] >= settings.min_score) << k;
+          }
+        }
+      }
       for (int lane = 0; lane < count; ++lane) {
         const std::size_t row = offset + static_cast<std::size_t>(lane);
         std::size_t ranked = 0;
         if (block.status[lane] == row_status::ok) {
-          ranked = rank_scored_formats(format_scores.data() + lane, B, catalog.size(), width, settings.min_score,
-                                       indices.data(), scores.data());
+          ranked = use_candidates
+                       ? rank_candidate_formats(candidates[lane], format_scores.data() + lane, B, width,
+                                                indices.data(), scores.data())
+                       : rank_scored_formats(format_scores.data() + lane, B, catalog.size(), width,
+                                             settings.min_score, indices.data(), scores.data());
         }
         if (out.recommendation_count != nullptr) {
           out.recommendation_count[row] = static_cast<std::int16_t>(ranked);

@@ -305,6 +305,25 @@ inline void compute_block(const policy& pol, const block_source& source, block_s
   return score;
 }
 
+/// SPEC §5: adds format `k` with `score` to the ranking `indices`/`scores` of `count` entries
+/// (capacity `width`); formats must arrive in catalogue order. Returns the new count.
+inline std::size_t insert_ranked(std::size_t k, double score, std::size_t count, std::size_t width,
+                                 std::int16_t* indices, double* scores) noexcept {
+  // Insert before the first entry it beats by more than the tie tolerance; later
+  // (catalogue) entries lose ties. A bounded list keeps the same prefix as a full sort.
+  std::size_t position = 0;
+  while (position < count && !(score > scores[position] + score_tie_tolerance)) ++position;
+  if (position >= width) return count;
+  const std::size_t last = std::min(count, width - 1);
+  for (std::size_t j = last; j > position; --j) {
+    indices[j] = indices[j - 1];
+    scores[j] = scores[j - 1];
+  }
+  indices[position] = static_cast<std::int16_t>(k);
+  scores[position] = score;
+  return count < width ? count + 1 : count;
+}
+
 /// SPEC §5: ranks formats given each one's score (`format_scores[k * stride]` for format k) into
 /// `indices`/`scores` (capacity `width`); returns how many were recommended.
 inline std::size_t rank_scored_formats(const double* format_scores, std::size_t stride, std::size_t format_count,
@@ -313,20 +332,24 @@ inline std::size_t rank_scored_formats(const double* format_scores, std::size_t 
   std::size_t count = 0;
   for (std::size_t k = 0; k < format_count; ++k) {
     const double score = format_scores[k * stride];
-    if (!(score >= min_score)) continue;
-    // Insert before the first entry it beats by more than the tie tolerance; later
-    // (catalogue) entries lose ties. A bounded list keeps the same prefix as a full sort.
-    std::size_t position = 0;
-    while (position < count && !(score > scores[position] + score_tie_tolerance)) ++position;
-    if (position >= width) continue;
-    const std::size_t last = std::min(count, width - 1);
-    for (std::size_t j = last; j > position; --j) {
-      indices[j] = indices[j - 1];
-      scores[j] = scores[j - 1];
-    }
-    indices[position] = static_cast<std::int16_t>(k);
-    scores[position] = score;
-    if (count < width) ++count;
+    if (score >= min_score) count = insert_ranked(k, score, count, width, indices, scores);
+  }
+  return count;
+}
+
+/// As rank_scored_formats, for a catalogue of at most 64 formats whose set bit k in `candidates`
+/// marks format k reaching min_score: only the few candidates are visited, in catalogue order.
+inline std::size_t rank_candidate_formats(std::uint64_t candidates, const double* format_scores, std::size_t stride,
+                                          std::size_t width, std::int16_t* indices, double* scores) noexcept {
+  std::size_t count = 0;
+  for (; candidates != 0; candidates &= candidates - 1) {
+#if defined(__GNUC__)
+    const auto k = static_cast<std::size_t>(__builtin_ctzll(candidates));  // the lowest set bit
+#else
+    std::size_t k = 0;
+    while (((candidates >> k) & 1) == 0) ++k;
+#endif
+    count = insert_ranked(k, format_scores[k * stride], count, width, indices, scores);
   }
   return count;
 }
