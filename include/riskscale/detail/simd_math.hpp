@@ -27,9 +27,9 @@
 #define RISKSCALE_LANE_INLINE inline
 #endif
 
-#if RISKSCALE_HAS_VECTOR_EXTENSIONS && defined(__GNUC__) && !defined(__clang__)
+#if RISKSCALE_HAS_VECTOR_EXTENSIONS
 // simd<4> values are passed by value between always-inlined helpers only, which never cross an ABI
-// boundary; GCC still notes, once per translation unit and at its end, that a 32-byte vector
+// boundary; GCC (at the end of the translation unit) and Clang still note that a 32-byte vector
 // argument's ABI differs without AVX. The note concerns only such vector arguments, so it stays
 // off to the end of the translation unit (a push/pop would not reach the end-of-unit note).
 #pragma GCC diagnostic ignored "-Wpsabi"
