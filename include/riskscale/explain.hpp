@@ -43,16 +43,21 @@ enum class scale_component : std::uint8_t { frequency = 0, reach = 1 };
     contributions[i].factor = factors[i].name;
     contributions[i].value = factor_values[i];
     const double exposure = factors[i].weight * factor_values[i];
-    if (exposure >= 1.0) ++certain;
-    else log_sum += -std::log1p(-exposure);  // L_i = -ln(1 - w_i x_i)
+    if (exposure >= 1.0) {
+      ++certain;
+    } else {
+      contributions[i].contribution = -std::log1p(-exposure);  // L_i = -ln(1 - w_i x_i), until shared out
+      log_sum += contributions[i].contribution;
+    }
   }
-  if (risk_score == 0.0) return contributions;  // all zero
   for (std::size_t i = 0; i < factors.size(); ++i) {
-    const double exposure = factors[i].weight * factor_values[i];
-    if (certain > 0) {
-      contributions[i].contribution = exposure >= 1.0 ? risk_score / static_cast<double>(certain) : 0.0;
-    } else if (log_sum > 0.0) {
-      contributions[i].contribution = risk_score * (-std::log1p(-exposure)) / log_sum;
+    double& share = contributions[i].contribution;
+    if (risk_score == 0.0) {
+      share = 0.0;  // all zero
+    } else if (certain > 0) {
+      share = factors[i].weight * factor_values[i] >= 1.0 ? risk_score / static_cast<double>(certain) : 0.0;
+    } else {
+      share = log_sum > 0.0 ? risk_score * share / log_sum : 0.0;
     }
   }
   return contributions;
