@@ -21,13 +21,12 @@ SPEC_COLUMNS = (
 )
 
 
-def _as_float64(values: Any, name: str, labels: pd.Index, not_numbers: Optional[Dict[str, Dict[int, Any]]] = None) -> np.ndarray:
+def _as_float64(values: Any, name: str, labels: pd.Index, not_numbers: Dict[str, Dict[int, Any]]) -> np.ndarray:
     """The column as a contiguous float64 array: no copy when it already is one.
 
     Cells that are neither numbers nor missing (text such as ``'high'``) become NaN, so
-    the core rejects their rows; they are recorded in ``not_numbers[name]`` (row
-    position -> original value) for the message. Without ``not_numbers`` the first
-    one raises at once.
+    the core rejects their rows like any invalid value; they are recorded in
+    ``not_numbers[name]`` (row position -> original value) for the message.
     """
     if isinstance(values, pd.Series):
         if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
@@ -44,10 +43,6 @@ def _as_float64(values: Any, name: str, labels: pd.Index, not_numbers: Optional[
     converted = pd.to_numeric(pd.Series(array, index=labels, copy=False), errors="coerce").to_numpy(dtype=np.float64)
     bad = np.flatnonzero(np.isnan(converted) & ~pd.isna(array))
     if bad.size:
-        if not_numbers is None:
-            row = bad[0]
-            raise ValueError(f"row {labels[row]!r}, column {name!r}: {name} = {array[row]!r} is not a number; "
-                             "accepted: a number (missing values as NaN)")
         not_numbers[name] = {int(row): array[row] for row in bad}
     return converted
 

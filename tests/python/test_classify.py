@@ -151,12 +151,12 @@ def test_flag_leaves_valid_tables_alone(conformance):
 def test_as_float64_returns_float64_columns_themselves():
     frame = random_accounts(1000)
     column = frame["users"]
-    converted = _classify._as_float64(column, "users", frame.index)
+    converted = _classify._as_float64(column, "users", frame.index, {})
     assert np.shares_memory(converted, column.to_numpy())
     array = np.random.default_rng(1).random(1000)
-    assert _classify._as_float64(array, "users", frame.index) is array
+    assert _classify._as_float64(array, "users", frame.index, {}) is array
     array.flags.writeable = False  # the core only reads
-    assert _classify._as_float64(array, "users", frame.index) is array
+    assert _classify._as_float64(array, "users", frame.index, {}) is array
 
 
 def test_the_core_reads_the_callers_arrays_in_place(monkeypatch):
