@@ -322,7 +322,13 @@ inline void classify_into(const portfolio& input, const policy& pol, const batch
   const std::vector<const double*> columns = detail::resolve_columns(input, pol);
   const std::size_t rows = input.rows();
   if (rows == 0) return;
-  unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned threads = options.threads;
+  if (threads == 0) {
+    // "All cores", but not for a handful of rows: starting a thread costs more than ~10^4 accounts.
+    constexpr std::size_t min_rows_per_thread = 16384;
+    const std::size_t useful = std::max<std::size_t>(1, rows / min_rows_per_thread);
+    threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), useful));
+  }
   std::size_t chunk = options.chunk_rows;
   if (chunk == 0) chunk = (rows + threads - 1) / threads;
   const std::size_t chunks = (rows + chunk - 1) / chunk;

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._policy import Policy, _core_policy
+from ._policy import Policy, _core_policy, _policy_of
 
 #: Archetype ids in SPEC §1 order (the categories of the ``archetype`` column).
 ARCHETYPES = tuple(item[0] for item in _core.ARCHETYPES)
@@ -173,7 +173,7 @@ def recommendations(result: pd.DataFrame, policy: Optional[Policy] = None) -> pd
     DataFrame
         Columns ``account_id``, ``rank`` (1 = first choice), ``format``, ``score``.
     """
-    core_policy = _core_policy(policy)
+    core_policy = _core_policy(_policy_of(result, policy))
     # Scores come from the core: re-run the ranking on the memberships the result holds.
     p = [result[f"p_{a}"].to_numpy(dtype=np.float64) for a in ARCHETYPES]
     ranked = _core.rank_memberships(*p, core_policy)

@@ -7,7 +7,7 @@ from typing import Any, Optional
 import pandas as pd
 
 from ._classify import ARCHETYPES
-from ._policy import Policy
+from ._policy import Policy, _policy_of
 
 _COLOURS = {
     "high_scale_high_risk": "#c0392b",
@@ -37,7 +37,7 @@ def plot_matrix(result: pd.DataFrame, ax: Optional[Any] = None, policy: Optional
     """
     import matplotlib.pyplot as plt  # optional dependency, imported on use
 
-    settings = (policy or Policy()).to_dict()
+    settings = (_policy_of(result, policy) or Policy()).to_dict()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
     for archetype in ARCHETYPES:

@@ -139,3 +139,11 @@ def _core_policy(policy: "Policy | None") -> "_core.Policy":
     if isinstance(policy, Policy):
         return policy._impl
     raise TypeError(f"policy must be a riskscale.Policy or None, not {type(policy).__name__}")
+
+
+def _policy_of(result: Any, policy: "Policy | None") -> "Policy | None":
+    """The policy to read a classified table with: the one given, else the one classify recorded."""
+    if policy is not None:
+        return policy
+    recorded = getattr(result, "attrs", {}).get("riskscale_policy")
+    return Policy.from_json(recorded) if recorded else None

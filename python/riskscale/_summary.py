@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import _core
 from ._classify import ARCHETYPES
-from ._policy import Policy, _core_policy
+from ._policy import Policy, _core_policy, _policy_of
 
 _SCORES = ("risk_score", "scale_score", "frequency_score", "reach_score")
 
@@ -127,4 +127,4 @@ def summary(result: pd.DataFrame, policy: Optional[Policy] = None, *, watch: int
     >>> table.loc["all", "accounts"]                  # doctest: +SKIP
     2400
     """
-    return _frame(_combine([_partial(result, _core_policy(policy), watch)], watch))
+    return _frame(_combine([_partial(result, _core_policy(_policy_of(result, policy)), watch)], watch))

@@ -130,7 +130,6 @@ py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned t
   auto status = new_column<std::uint8_t>(rows);
   auto invalid_field = new_column<std::int16_t>(rows);
   auto ranked = new_column<std::int16_t>(rows, std::max<std::size_t>(width, 1));
-  auto ranked_scores = new_column<double>(rows, std::max<std::size_t>(width, 1));
   auto ranked_count = new_column<std::int16_t>(rows);
 
   riskscale::batch_output view;
@@ -148,7 +147,6 @@ py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned t
   view.invalid_field = invalid_field.mutable_data();
   if (recommendations) {
     view.recommendations = ranked.mutable_data();
-    view.recommendation_scores = ranked_scores.mutable_data();
     view.recommendation_count = ranked_count.mutable_data();
   }
   {
@@ -171,7 +169,6 @@ py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned t
   out["invalid_field"] = invalid_field;
   if (recommendations) {
     out["recommendation_index"] = ranked;
-    out["recommendation_score"] = ranked_scores;
     out["recommendation_count"] = ranked_count;
   }
   return out;

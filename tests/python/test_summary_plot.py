@@ -124,3 +124,19 @@ def test_plot_matrix_skips_flagged_rows(conformance):
         assert sum(len(c.get_offsets()) for c in ax.collections) == 2 + result["borderline"].sum()
     finally:
         plt.close(ax.figure)
+
+
+def test_summary_and_recommendations_read_the_policy_classify_recorded():
+    """A result classified under a custom catalogue is read with that catalogue, not the defaults."""
+    import riskscale as rs
+    policy = rs.Policy(catalog=[{"id": "shadowing", "affinity": {"low_scale_low_risk": 1, "low_scale_high_risk": 1}},
+                                {"id": "webinar", "affinity": {"high_scale_low_risk": 1, "high_scale_high_risk": 1}}])
+    frame = pd.DataFrame({"account_id": ["a", "b"], "sensitive_data": [0.1, 0.9], "org_disruption": [0.0, 0.5],
+                          "physical_safety": [0.0, 0.0], "legal_exposure": [0.0, 0.8],
+                          "active_days": [2.0, 25.0], "users": [3.0, 4000.0]})
+    result = rs.classify(frame, policy)
+    table = rs.summary(result)  # the default catalogue has no "shadowing": this would raise
+    assert table.attrs["formats"]["format"].tolist() == ["shadowing", "webinar"]
+    long = rs.recommendations(result)
+    assert long.loc[long["account_id"] == "a", "format"].iloc[0] == "shadowing"
+    assert long.loc[long["account_id"] == "b", "format"].iloc[0] == "webinar"
