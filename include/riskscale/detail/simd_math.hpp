@@ -80,7 +80,7 @@ struct simd {
     return condition ? if_true : if_false;
   }
   /// True when the condition holds in some lane.
-  RISKSCALE_LANE_INLINE static bool any(mask condition) noexcept {
+  RISKSCALE_LANE_INLINE static bool any(const mask& condition) noexcept {
     std::uint64_t combined = 0;
     for (int lane = 0; lane < W; ++lane) combined |= condition[lane];
     return combined != 0;
@@ -119,7 +119,7 @@ struct simd<1> {
   RISKSCALE_LANE_INLINE static f64 select(mask condition, f64 if_true, f64 if_false) noexcept {
     return condition != 0 ? if_true : if_false;
   }
-  RISKSCALE_LANE_INLINE static bool any(mask condition) noexcept { return condition != 0; }
+  RISKSCALE_LANE_INLINE static bool any(const mask& condition) noexcept { return condition != 0; }
 
  private:
   RISKSCALE_LANE_INLINE static mask to_mask(bool condition) noexcept { return -mask{condition}; }
