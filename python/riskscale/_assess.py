@@ -126,13 +126,11 @@ def assess(fields: Optional[Mapping[str, Any]] = None, policy: Optional[Policy] 
     ...        active_days=12, users=40).archetype
     'low_scale_low_risk'
     """
-    merged = dict(fields or {})
-    merged.update(kwargs)
-    core_policy = _core_policy(policy)
-    # Only the inputs the policy reads: a DataFrame row may carry other columns (names,
-    # regions) that are passed through, as classify() passes them through. account_id
-    # goes first so that an error about any field names the account.
-    wanted = set(core_policy.input_fields)
-    inputs = {} if merged.get("account_id") is None else {"account_id": merged["account_id"]}
-    inputs.update((name, value) for name, value in merged.items() if name in wanted)
-    return Assessment(_core.assess(inputs, core_policy))
+    if kwargs or not isinstance(fields, dict):
+        merged = dict(fields or {})
+        merged.update(kwargs)
+    else:
+        merged = fields
+    # The core reads only the inputs the policy uses: a DataFrame row's other columns
+    # (names, regions) are ignored, as classify() ignores them.
+    return Assessment(_core.assess(merged, _core_policy(policy)))

@@ -133,9 +133,12 @@ def _check_finite(value: Any, path: str) -> None:
             _check_finite(item, f"{path}[{position}]")
 
 
+_DEFAULT_POLICY = _core.Policy()  # immutable: the SPEC defaults, built once
+
+
 def _core_policy(policy: "Policy | None") -> "_core.Policy":
     if policy is None:
-        return _core.Policy()
+        return _DEFAULT_POLICY
     if isinstance(policy, Policy):
         return policy._impl
     raise TypeError(f"policy must be a riskscale.Policy or None, not {type(policy).__name__}")

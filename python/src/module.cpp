@@ -34,41 +34,39 @@ py::array_t<double> borrow_column(const py::handle& value, const std::string& na
   return py::reinterpret_borrow<py::array_t<double>>(array);
 }
 
+// Reads only the inputs the policy uses (other keys, such as a DataFrame row's text
+// columns, are ignored), looked up by name: the per-call cost stays a few lookups.
 riskscale::account account_from(const py::dict& fields, const policy& pol) {
   riskscale::account a;
-  for (const auto& item : fields) {
-    const std::string name = py::str(item.first);
-    if (name == "account_id") {
-      a.account_id = py::str(item.second);
-      continue;
-    }
-    if (item.second.is_none()) {
-      if (name == "seats") continue;  // optional
+  PyObject* id = PyDict_GetItemString(fields.ptr(), "account_id");  // borrowed
+  if (id != nullptr && id != Py_None) a.account_id = py::str(id);
+  const auto read = [&](const std::string& name, bool optional) -> std::optional<double> {
+    PyObject* value = PyDict_GetItemString(fields.ptr(), name.c_str());  // borrowed
+    if (value == nullptr || value == Py_None) {
+      if (optional) return std::nullopt;
       throw riskscale::input_error(name, std::nullopt, a.account_id,
-                                   name + " is missing (None); accepted: a number");
+                                   value == nullptr ? "missing: the policy needs " + name + "; accepted: a number"
+                                                    : name + " is missing (None); accepted: a number");
     }
-    double value;
-    try {
-      value = item.second.cast<double>();
-    } catch (const py::cast_error&) {
+    const double number = PyFloat_AsDouble(value);  // floats, ints, numpy scalars
+    if (number == -1.0 && PyErr_Occurred()) {
+      PyErr_Clear();
       throw riskscale::input_error(name, std::nullopt, a.account_id,
-                                   name + " = " + std::string(py::repr(item.second)) + " is not a number; accepted: a number");
+                                   name + " = " + std::string(py::repr(value)) + " is not a number; accepted: a number");
     }
-    if (name == "sensitive_data") a.sensitive_data = value;
-    else if (name == "org_disruption") a.org_disruption = value;
-    else if (name == "physical_safety") a.physical_safety = value;
-    else if (name == "legal_exposure") a.legal_exposure = value;
-    else if (name == "active_days") a.active_days = value;
-    else if (name == "users") a.users = value;
-    else if (name == "seats") a.seats = value;
-    else a.extra_factors[name] = value;
+    return number;
+  };
+  for (const auto& factor : pol.risk_factors()) {
+    const double value = *read(factor.name, false);
+    if (factor.name == "sensitive_data") a.sensitive_data = value;
+    else if (factor.name == "org_disruption") a.org_disruption = value;
+    else if (factor.name == "physical_safety") a.physical_safety = value;
+    else if (factor.name == "legal_exposure") a.legal_exposure = value;
+    else a.extra_factors[factor.name] = value;
   }
-  for (const std::string& required : pol.input_fields()) {
-    if (required != "seats" && !fields.contains(required)) {
-      throw riskscale::input_error(required, std::nullopt, a.account_id,
-                                   "missing: the policy needs " + required + "; accepted: a number");
-    }
-  }
+  a.active_days = *read("active_days", false);
+  a.users = *read("users", false);
+  a.seats = read("seats", true);
   return a;
 }
 
