@@ -236,3 +236,21 @@ TEST(assess, the_assessment_keeps_its_policy_alive) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(account, set_field_is_the_inverse_of_field) {
+  riskscale::account a;
+  double value = 0.125;
+  for (const char* name : {"sensitive_data", "org_disruption", "physical_safety", "legal_exposure", "active_days",
+                           "users", "seats", "export_control"}) {
+    a.set_field(name, value);
+    ASSERT_EQ(a.field(name), value) << name;
+    value += 1.0;
+  }
+  EXPECT_EQ(a.legal_exposure, 3.125);
+  EXPECT_EQ(a.extra_factors.at("export_control"), 7.125);
+  EXPECT_FALSE(a.field("unknown_factor"));
+}
+
+}  // namespace

@@ -36,6 +36,18 @@ struct account {
     if (auto it = extra_factors.find(name); it != extra_factors.end()) return it->second;
     return std::nullopt;
   }
+
+  /// Sets the named input field, or the risk factor of that name (the inverse of `field`).
+  void set_field(std::string_view name, double value) {
+    if (name == "sensitive_data") sensitive_data = value;
+    else if (name == "org_disruption") org_disruption = value;
+    else if (name == "physical_safety") physical_safety = value;
+    else if (name == "legal_exposure") legal_exposure = value;
+    else if (name == "active_days") active_days = value;
+    else if (name == "users") users = value;
+    else if (name == "seats") seats = value;
+    else extra_factors[std::string(name)] = value;
+  }
 };
 
 /// The closed interval a numeric input must lie in (SPEC §2).

@@ -57,12 +57,7 @@ riskscale::account account_from(const py::dict& fields, const policy& pol) {
     return number;
   };
   for (const auto& factor : pol.risk_factors()) {
-    const double value = *read(factor.name, false);
-    if (factor.name == "sensitive_data") a.sensitive_data = value;
-    else if (factor.name == "org_disruption") a.org_disruption = value;
-    else if (factor.name == "physical_safety") a.physical_safety = value;
-    else if (factor.name == "legal_exposure") a.legal_exposure = value;
-    else a.extra_factors[factor.name] = value;
+    a.set_field(factor.name, *read(factor.name, false));
   }
   a.active_days = *read("active_days", false);
   a.users = *read("users", false);

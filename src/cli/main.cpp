@@ -246,14 +246,8 @@ int run_explain(const std::string& input, const std::string& account_id, const s
         throw cli_error(source.name + " line " + std::to_string(record.lines[0]) + ": " + fields[f] + " = '" +
                         std::string(text) + "' is not a number");
       }
-      if (fields[f] == "active_days") account.active_days = value;
-      else if (fields[f] == "users") account.users = value;
-      else if (fields[f] == "seats") { if (!text.empty()) account.seats = value; }
-      else if (fields[f] == "sensitive_data") account.sensitive_data = value;
-      else if (fields[f] == "org_disruption") account.org_disruption = value;
-      else if (fields[f] == "physical_safety") account.physical_safety = value;
-      else if (fields[f] == "legal_exposure") account.legal_exposure = value;
-      else account.extra_factors[fields[f]] = value;
+      if (fields[f] == "seats" && text.empty()) continue;  // optional: unknown
+      account.set_field(fields[f], value);
     }
     try {
       std::fputs(describe(assess(account, pol)).c_str(), stdout);
