@@ -11,7 +11,7 @@ packages=(
   python3 python3-dev pybind11-dev      # the Python package (riskscale._core)
   python3-numpy python3-pandas python3-matplotlib          # ... and what it works with
   python3-dask python3-distributed                          # riskscale.dask
-  python3-pytest python3-hypothesis python3-nbclient python3-nbformat python3-ipykernel  # tests
+  python3-pytest python3-hypothesis python3-nbclient python3-nbformat python3-ipykernel python3-icalendar  # tests
   python3-setuptools python3-pip         # pip install --no-build-isolation .
 )
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "riskscale/catalog.hpp"
+#include "riskscale/plan_settings.hpp"
 
 namespace riskscale {
 
@@ -44,6 +45,8 @@ struct policy_settings {
   double min_score = 0.25;        ///< SPEC §5: lowest format score that is recommended
   std::optional<std::size_t> top_k;  ///< SPEC §5: most recommendations per account; none = no limit
   std::vector<training_format> catalog = default_catalog();  ///< SPEC §5
+  content_settings content;  ///< content formats from product traits (README "Onboarding plans")
+  plan_settings plans;       ///< onboarding-plan tables (README "Onboarding plans")
 
   friend bool operator==(const policy_settings& a, const policy_settings& b) {
     return a.frequency_full == b.frequency_full && a.reach_full == b.reach_full &&
@@ -51,7 +54,7 @@ struct policy_settings {
            a.risk_weights == b.risk_weights && a.risk_threshold == b.risk_threshold &&
            a.scale_threshold == b.scale_threshold && a.borderline_band == b.borderline_band &&
            a.temperature == b.temperature && a.min_score == b.min_score && a.top_k == b.top_k &&
-           a.catalog == b.catalog;
+           a.catalog == b.catalog && a.content == b.content && a.plans == b.plans;
   }
   friend bool operator!=(const policy_settings& a, const policy_settings& b) { return !(a == b); }
 };

@@ -1,4 +1,5 @@
-// riskscale: the whole library, one include: policy, single-account assessment, batch classification.
+// riskscale: the whole library, one include: policy, single-account assessment, batch classification,
+// content formats and onboarding plans.
 #pragma once
 
 #include "riskscale/version.hpp"
@@ -12,3 +13,5 @@
 #include "riskscale/batch.hpp"
 #include "riskscale/summary.hpp"
 #include "riskscale/describe.hpp"
+#include "riskscale/content.hpp"
+#include "riskscale/plan.hpp"

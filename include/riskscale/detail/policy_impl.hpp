@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "riskscale/account.hpp"
+#include "riskscale/detail/json_read.hpp"
+#include "riskscale/detail/plan_policy_json.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/policy.hpp"
 #include "riskscale/version.hpp"
@@ -18,42 +20,8 @@
 namespace riskscale {
 namespace detail {
 
-using ordered_json = nlohmann::ordered_json;
-
 /// Most formats a catalogue may hold: ranked indices are stored as int16.
 inline constexpr std::size_t max_catalog_size = 32767;
-
-[[noreturn]] inline void refuse(const std::string& path, double value, const std::string& accepted) {
-  throw policy_error(path, format_number(value) + " is out of range; accepted: " + accepted);
-}
-
-inline void require_in(const std::string& path, double value, double lower, double upper,
-                       bool open_lower, bool open_upper, const std::string& accepted) {
-  const bool ok = std::isfinite(value) && (open_lower ? value > lower : value >= lower) &&
-                  (open_upper ? value < upper : value <= upper);
-  if (!ok) refuse(path, value, accepted);
-}
-
-inline bool is_identifier(std::string_view name) {
-  if (name.empty()) return false;
-  const auto word_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  };
-  if (name.front() >= '0' && name.front() <= '9') return false;
-  return std::all_of(name.begin(), name.end(), word_char);
-}
-
-// A user's string inside a message, JSON-quoted so that control characters cannot garble it.
-inline std::string quoted(const std::string& text) {
-  return ordered_json(text).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
-}
-
-// `$.key` for a plain key; `$["key"]` with JSON escapes otherwise, so control characters
-// (even NUL) and spaces in a key cannot garble or cut the message.
-inline std::string json_key_path(const std::string& parent, const std::string& key) {
-  if (is_identifier(key)) return parent + "." + key;
-  return parent + "[" + ordered_json(key).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace) + "]";
-}
 
 // SPEC §4, §5, §7: every range rule, with the JSON path a file would use.
 inline void validate(const policy_settings& s) {
@@ -122,38 +90,9 @@ inline void validate(const policy_settings& s) {
                  format.affinity[a], 0, 1, false, false, "a number in [0, 1]");
     }
   }
+  validate_content(s.content, s.catalog);
+  validate_plans(s.plans, s.catalog);
 }
-
-inline std::string json_excerpt(const ordered_json& value) {
-  std::string text = value.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
-}
-
-[[noreturn]] inline void wrong_type(const std::string& path, const ordered_json& value,
-                                    const std::string& accepted) {
-  throw policy_error(path, json_excerpt(value) + " is a JSON " + value.type_name() +
-                               "; accepted: " + accepted);
-}
-
-inline double read_number(const ordered_json& value, const std::string& path) {
-  if (!value.is_number()) wrong_type(path, value, "a number");
-  return value.get<double>();
-}
-
-inline std::string read_string(const ordered_json& value, const std::string& path) {
-  if (!value.is_string()) wrong_type(path, value, "a string");
-  return value.get<std::string>();
-}
-
-inline void require_object(const ordered_json& value, const std::string& path, const std::string& accepted) {
-  if (!value.is_object()) wrong_type(path, value, accepted);
-}
-
-[[noreturn]] inline void unknown_key(const std::string& path, const std::string& accepted_keys) {
-  throw policy_error(path, "unknown key; accepted keys: " + accepted_keys);
-}
-
 
 inline training_format read_format(const ordered_json& entry, const std::string& path) {
   require_object(entry, path, "an object with id, name, description, affinity");
@@ -197,7 +136,7 @@ inline policy_settings read_settings(const ordered_json& doc) {
   policy_settings s;
   static const std::string top_level_keys =
       "version, frequency_full, reach_full, scale_weights, risk_weights, risk_threshold, "
-      "scale_threshold, borderline_band, temperature, min_score, top_k, catalog";
+      "scale_threshold, borderline_band, temperature, min_score, top_k, catalog, content, plans";
   for (const auto& [key, value] : doc.items()) {
     const std::string path = json_key_path("$", key);
     if (key == "version") {
@@ -260,6 +199,10 @@ inline policy_settings read_settings(const ordered_json& doc) {
       for (std::size_t k = 0; k < value.size(); ++k) {
         s.catalog.push_back(read_format(value[k], path + "[" + std::to_string(k) + "]"));
       }
+    } else if (key == "content") {
+      read_content(value, s.content);
+    } else if (key == "plans") {
+      read_plans(value, s.plans);
     } else {
       unknown_key(path, top_level_keys);
     }
@@ -346,6 +289,8 @@ inline std::string policy::to_json(int indent) const {
                        {"affinity", affinity}});
   }
   doc["catalog"] = catalog;
+  doc["content"] = detail::write_content(s.content);
+  doc["plans"] = detail::write_plans(s.plans);
   return doc.dump(indent);
 }
 

@@ -1,0 +1,450 @@
+// riskscale internals: validation and JSON form of the policy's `content` and `plans` sections.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "riskscale/catalog.hpp"
+#include "riskscale/detail/json_read.hpp"
+#include "riskscale/plan_settings.hpp"
+
+namespace riskscale {
+namespace detail {
+
+inline const std::string& archetype_list() {
+  static const std::string list =
+      "high_scale_high_risk, high_scale_low_risk, low_scale_high_risk, low_scale_low_risk";
+  return list;
+}
+
+inline std::string join_ids(const std::string_view* ids, std::size_t count) {
+  std::string text;
+  for (std::size_t i = 0; i < count; ++i) text += (i ? ", " : "") + std::string(ids[i]);
+  return text;
+}
+
+// A training format named in `content` or `plans` must be in the policy's catalogue, or be one of
+// the SPEC §5 ids (so the defaults stay valid under a custom catalogue: they simply never match).
+inline void require_known_format(const std::string& path, const std::string& id,
+                                 const std::vector<training_format>& catalog) {
+  const auto in = [&](const std::vector<training_format>& formats) {
+    return std::any_of(formats.begin(), formats.end(), [&](const training_format& f) { return f.id == id; });
+  };
+  if (in(catalog)) return;
+  static const std::vector<training_format> spec_catalog = default_catalog();
+  if (in(spec_catalog)) return;
+  throw policy_error(path, quoted(id) + " is not a training format of the catalogue; accepted: a catalogue id (" +
+                               std::to_string(catalog.size()) + " formats, see $.catalog)");
+}
+
+inline void validate_content(const content_settings& c, const std::vector<training_format>& catalog) {
+  double weight_sum = 0.0;
+  for (std::size_t t = 0; t < trait_count; ++t) {
+    require_in("$.content.education_weights." + std::string(trait_ids[t]), c.education_weights[t], 0, 1e9,
+               false, false, "a number in [0, 1e9]");
+    weight_sum += c.education_weights[t];
+  }
+  if (!(weight_sum > 0)) {
+    throw policy_error("$.content.education_weights",
+                       "every weight is 0; accepted: weights >= 0 with a positive sum");
+  }
+  require_in("$.content.min_score", c.min_score, 0, 1, false, false, "a number in [0, 1]");
+  if (c.formats.empty()) {
+    throw policy_error("$.content.formats", "no content format; accepted: an array of 1 or more format objects");
+  }
+  std::set<std::string_view> ids;
+  for (std::size_t k = 0; k < c.formats.size(); ++k) {
+    const content_format& format = c.formats[k];
+    const std::string path = "$.content.formats[" + std::to_string(k) + "]";
+    if (format.id.empty() || format.id.find(';') != std::string::npos) {
+      throw policy_error(path + ".id", quoted(format.id) + " is not a usable id; accepted: a non-empty string without ';'");
+    }
+    if (!ids.insert(format.id).second) {
+      throw policy_error(path + ".id", quoted(format.id) + " is a duplicate id; accepted: a non-empty, unique string");
+    }
+    for (std::size_t t = 0; t < trait_count; ++t) {
+      require_in(path + ".traits." + std::string(trait_ids[t]), format.trait_weights[t], 0, 1, false, false,
+                 "a number in [0, 1]");
+    }
+    std::set<std::string_view> boosted;
+    for (const auto& [training_id, boost] : format.training_boosts) {
+      const std::string boost_path = json_key_path(path + ".training", training_id);
+      require_known_format(boost_path, training_id, catalog);
+      if (!boosted.insert(training_id).second) {
+        throw policy_error(boost_path, "given twice; accepted: each training format once");
+      }
+      require_in(boost_path, boost, 0, 1, false, false, "a number in [0, 1]");
+    }
+  }
+}
+
+inline void validate_plans(const plan_settings& p, const std::vector<training_format>& catalog) {
+  if (p.max_touches_per_week < 1 || p.max_touches_per_week > 7) {
+    throw policy_error("$.plans.max_touches_per_week",
+                       std::to_string(p.max_touches_per_week) + " is out of range; accepted: an integer in [1, 7]");
+  }
+  require_in("$.plans.complexity_from.moderate", p.moderate_from, 0, 1, true, false, "a number in (0, 1]");
+  require_in("$.plans.complexity_from.complex", p.complex_from, p.moderate_from, 1, false, false,
+             "a number in [complexity_from.moderate, 1] = [" + format_number(p.moderate_from) + ", 1]");
+  for (std::size_t a = 0; a < archetype_count; ++a) {
+    for (std::size_t level = 0; level < complexity_count; ++level) {
+      const int days = p.length_days[a][level];
+      if (days < 1 || days > 366) {
+        throw policy_error("$.plans.length_days." + std::string(to_string(static_cast<archetype>(a))) + "." +
+                               std::string(complexity_ids[level]),
+                           std::to_string(days) + " is out of range; accepted: an integer number of days in [1, 366]");
+      }
+    }
+  }
+  require_in("$.plans.stage_shares.launch", p.launch_share, 0, 1, false, true, "a number in [0, 1)");
+  require_in("$.plans.stage_shares.reinforcement", p.reinforcement_share, 0, 1, false, true, "a number in [0, 1)");
+  if (!(p.launch_share + p.reinforcement_share < 1)) {
+    throw policy_error("$.plans.stage_shares", "launch + reinforcement = " +
+                                                   format_number(p.launch_share + p.reinforcement_share) +
+                                                   " leaves no adoption stage; accepted: a sum below 1");
+  }
+  require_in("$.plans.role_tracks_from", p.role_tracks_from, 0, 1, false, false, "a number in [0, 1]");
+  std::set<std::string_view> mapped;
+  for (const auto& [format_id, ch] : p.format_channels) {
+    const std::string path = json_key_path("$.plans.format_channels", format_id);
+    require_known_format(path, format_id, catalog);
+    if (!mapped.insert(format_id).second) throw policy_error(path, "given twice; accepted: each format once");
+    (void)ch;
+  }
+  for (const auto* list : {&p.admin_only_formats, &p.end_user_only_formats}) {
+    const std::string key = list == &p.admin_only_formats ? "admin_only_formats" : "end_user_only_formats";
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      require_known_format("$.plans." + key + "[" + std::to_string(i) + "]", (*list)[i], catalog);
+    }
+  }
+  for (const std::string& id : p.admin_only_formats) {
+    if (std::find(p.end_user_only_formats.begin(), p.end_user_only_formats.end(), id) !=
+        p.end_user_only_formats.end()) {
+      throw policy_error("$.plans.end_user_only_formats",
+                         quoted(id) + " is also admin-only; accepted: a format in at most one of the two lists");
+    }
+  }
+  for (std::size_t a = 0; a < archetype_count; ++a) {
+    std::set<std::string_view> ids;
+    const auto& rules = p.milestones[a];
+    for (std::size_t m = 0; m < rules.size(); ++m) {
+      const std::string path = "$.plans.milestones." + std::string(to_string(static_cast<archetype>(a))) + "[" +
+                               std::to_string(m) + "]";
+      if (rules[m].id.empty() || !ids.insert(rules[m].id).second) {
+        throw policy_error(path + ".id", quoted(rules[m].id) + " is empty or a duplicate; accepted: a unique, non-empty id");
+      }
+      if (rules[m].criterion.empty()) {
+        throw policy_error(path + ".criterion", "empty; accepted: a measurable success criterion, e.g. "
+                                                "\"80% of users finished the on-demand basics\"");
+      }
+      require_in(path + ".at", rules[m].at, 0, 1, true, false, "a share of the plan length in (0, 1]");
+    }
+  }
+  if (p.support.empty()) {
+    throw policy_error("$.plans.support", "no support resource; accepted: an array of 1 or more {name, where}");
+  }
+  for (std::size_t i = 0; i < p.support.size(); ++i) {
+    if (p.support[i].name.empty()) {
+      throw policy_error("$.plans.support[" + std::to_string(i) + "].name", "empty; accepted: a non-empty string");
+    }
+  }
+}
+
+inline int read_int(const ordered_json& value, const std::string& path, const std::string& accepted) {
+  if (value.is_number_integer()) {
+    const long long v = value.get<long long>();
+    if (v >= -1000000 && v <= 1000000) return static_cast<int>(v);
+    throw policy_error(path, json_excerpt(value) + " is out of range; accepted: " + accepted);
+  }
+  if (value.is_number()) throw policy_error(path, json_excerpt(value) + " is not a whole number; accepted: " + accepted);
+  wrong_type(path, value, accepted);
+}
+
+template <typename Enum, std::size_t N>
+Enum read_enum(const ordered_json& value, const std::string& path, const std::array<std::string_view, N>& ids) {
+  const std::string text = read_string(value, path);
+  for (std::size_t i = 0; i < N; ++i) {
+    if (ids[i] == text) return static_cast<Enum>(i);
+  }
+  throw policy_error(path, quoted(text) + " is unknown; accepted: " + join_ids(ids.data(), N));
+}
+
+inline archetype read_archetype_key(const std::string& key, const std::string& path) {
+  const auto which = archetype_from_string(key);
+  if (!which) throw policy_error(path, "unknown archetype " + quoted(key) + "; accepted: " + archetype_list());
+  return *which;
+}
+
+inline std::vector<std::string> read_string_list(const ordered_json& value, const std::string& path) {
+  if (!value.is_array()) wrong_type(path, value, "an array of training format ids");
+  std::vector<std::string> list;
+  for (std::size_t i = 0; i < value.size(); ++i) list.push_back(read_string(value[i], path + "[" + std::to_string(i) + "]"));
+  return list;
+}
+
+inline content_format read_content_format(const ordered_json& entry, const std::string& path) {
+  require_object(entry, path, "an object with id, name, description, channel, traits, training");
+  content_format format;
+  bool has_id = false, has_name = false;
+  for (const auto& [key, value] : entry.items()) {
+    const std::string key_path = json_key_path(path, key);
+    if (key == "id") {
+      format.id = read_string(value, key_path);
+      has_id = true;
+    } else if (key == "name") {
+      format.name = read_string(value, key_path);
+      has_name = true;
+    } else if (key == "description") {
+      format.description = read_string(value, key_path);
+    } else if (key == "channel") {
+      format.channel = read_enum<channel>(value, key_path, channel_ids);
+    } else if (key == "traits") {
+      require_object(value, key_path, "an object from trait name to a weight in [0, 1]");
+      for (const auto& [trait_id, weight] : value.items()) {
+        const std::string trait_path = json_key_path(key_path, trait_id);
+        const auto trait = trait_from_string(trait_id);
+        if (!trait) unknown_key(trait_path, join_ids(trait_ids.data(), trait_count));
+        format.trait_weights[static_cast<std::size_t>(*trait)] = read_number(weight, trait_path);
+      }
+    } else if (key == "training") {
+      require_object(value, key_path, "an object from training format id to a boost in [0, 1]");
+      for (const auto& [training_id, boost] : value.items()) {
+        format.training_boosts.emplace_back(training_id, read_number(boost, json_key_path(key_path, training_id)));
+      }
+    } else {
+      unknown_key(key_path, "id, name, description, channel, traits, training");
+    }
+  }
+  if (!has_id) throw policy_error(path + ".id", "missing; accepted: a non-empty, unique string");
+  if (!has_name) format.name = format.id;
+  return format;
+}
+
+// `content`: a key left out keeps its default; `formats` given replaces the whole list.
+inline void read_content(const ordered_json& value, content_settings& c) {
+  const std::string path = "$.content";
+  require_object(value, path, "an object with education_weights, min_score, formats");
+  for (const auto& [key, item] : value.items()) {
+    const std::string key_path = json_key_path(path, key);
+    if (key == "education_weights") {
+      require_object(item, key_path, "an object from trait name to a weight >= 0");
+      c.education_weights = {};  // like scale_weights (SPEC §7): a trait left out weighs 0
+      for (const auto& [trait_id, weight] : item.items()) {
+        const std::string trait_path = json_key_path(key_path, trait_id);
+        const auto trait = trait_from_string(trait_id);
+        if (!trait) unknown_key(trait_path, join_ids(trait_ids.data(), trait_count));
+        c.education_weights[static_cast<std::size_t>(*trait)] = read_number(weight, trait_path);
+      }
+    } else if (key == "min_score") {
+      c.min_score = read_number(item, key_path);
+    } else if (key == "formats") {
+      if (!item.is_array()) wrong_type(key_path, item, "an array of content format objects");
+      c.formats.clear();
+      for (std::size_t k = 0; k < item.size(); ++k) {
+        c.formats.push_back(read_content_format(item[k], key_path + "[" + std::to_string(k) + "]"));
+      }
+    } else {
+      unknown_key(key_path, "education_weights, min_score, formats");
+    }
+  }
+}
+
+inline milestone_rule read_milestone(const ordered_json& entry, const std::string& path) {
+  require_object(entry, path, "an object with id, title, at, criterion, audience");
+  milestone_rule rule;
+  bool has_at = false;
+  for (const auto& [key, value] : entry.items()) {
+    const std::string key_path = json_key_path(path, key);
+    if (key == "id") {
+      rule.id = read_string(value, key_path);
+    } else if (key == "title") {
+      rule.title = read_string(value, key_path);
+    } else if (key == "at") {
+      rule.at = read_number(value, key_path);
+      has_at = true;
+    } else if (key == "criterion") {
+      rule.criterion = read_string(value, key_path);
+    } else if (key == "audience") {
+      rule.audience = read_enum<audience>(value, key_path, audience_ids);
+    } else {
+      unknown_key(key_path, "id, title, at, criterion, audience");
+    }
+  }
+  if (!has_at) throw policy_error(path + ".at", "missing; accepted: a share of the plan length in (0, 1]");
+  if (rule.title.empty()) rule.title = rule.id;
+  return rule;
+}
+
+// `plans`: a key left out keeps its default; in the per-archetype tables an archetype (or level)
+// left out keeps its default; lists (milestones of an archetype, support, format lists) given replace.
+inline void read_plans(const ordered_json& value, plan_settings& p) {
+  const std::string path = "$.plans";
+  static const std::string keys =
+      "max_touches_per_week, complexity_from, length_days, stage_shares, cadence, role_tracks_from, "
+      "format_channels, admin_only_formats, end_user_only_formats, milestones, support";
+  require_object(value, path, "an object with " + keys);
+  for (const auto& [key, item] : value.items()) {
+    const std::string key_path = json_key_path(path, key);
+    if (key == "max_touches_per_week") {
+      p.max_touches_per_week = read_int(item, key_path, "an integer in [1, 7]");
+    } else if (key == "complexity_from") {
+      require_object(item, key_path, R"(an object {"moderate": x, "complex": x})");
+      for (const auto& [level, threshold] : item.items()) {
+        const std::string level_path = json_key_path(key_path, level);
+        if (level == "moderate") {
+          p.moderate_from = read_number(threshold, level_path);
+        } else if (level == "complex") {
+          p.complex_from = read_number(threshold, level_path);
+        } else {
+          unknown_key(level_path, "moderate, complex");
+        }
+      }
+    } else if (key == "length_days" || key == "cadence") {
+      require_object(item, key_path, "an object from archetype id to an object per " +
+                                         std::string(key == "cadence" ? "stage" : "complexity level"));
+      for (const auto& [archetype_id, row] : item.items()) {
+        const std::string row_path = json_key_path(key_path, archetype_id);
+        const auto a = static_cast<std::size_t>(read_archetype_key(archetype_id, row_path));
+        require_object(row, row_path, "an object");
+        for (const auto& [column, cell] : row.items()) {
+          const std::string cell_path = json_key_path(row_path, column);
+          if (key == "length_days") {
+            const auto* level = std::find(complexity_ids.begin(), complexity_ids.end(), column);
+            if (level == complexity_ids.end()) unknown_key(cell_path, join_ids(complexity_ids.data(), complexity_count));
+            p.length_days[a][static_cast<std::size_t>(level - complexity_ids.begin())] =
+                read_int(cell, cell_path, "an integer number of days in [1, 366]");
+          } else {
+            const auto* stage = std::find(stage_ids.begin(), stage_ids.end(), column);
+            if (stage == stage_ids.end()) unknown_key(cell_path, join_ids(stage_ids.data(), stage_count));
+            p.cadences[a][static_cast<std::size_t>(stage - stage_ids.begin())] =
+                read_enum<cadence>(cell, cell_path, cadence_ids);
+          }
+        }
+      }
+    } else if (key == "stage_shares") {
+      require_object(item, key_path, R"(an object {"launch": x, "reinforcement": x})");
+      for (const auto& [stage, share] : item.items()) {
+        const std::string stage_path = json_key_path(key_path, stage);
+        if (stage == "launch") {
+          p.launch_share = read_number(share, stage_path);
+        } else if (stage == "reinforcement") {
+          p.reinforcement_share = read_number(share, stage_path);
+        } else {
+          unknown_key(stage_path, "launch, reinforcement (adoption is the rest)");
+        }
+      }
+    } else if (key == "role_tracks_from") {
+      p.role_tracks_from = read_number(item, key_path);
+    } else if (key == "format_channels") {
+      require_object(item, key_path, "an object from training format id to a channel");
+      p.format_channels.clear();
+      for (const auto& [format_id, ch] : item.items()) {
+        p.format_channels.emplace_back(format_id, read_enum<channel>(ch, json_key_path(key_path, format_id), channel_ids));
+      }
+    } else if (key == "admin_only_formats") {
+      p.admin_only_formats = read_string_list(item, key_path);
+    } else if (key == "end_user_only_formats") {
+      p.end_user_only_formats = read_string_list(item, key_path);
+    } else if (key == "milestones") {
+      require_object(item, key_path, "an object from archetype id to an array of milestones");
+      for (const auto& [archetype_id, list] : item.items()) {
+        const std::string list_path = json_key_path(key_path, archetype_id);
+        const auto a = static_cast<std::size_t>(read_archetype_key(archetype_id, list_path));
+        if (!list.is_array()) wrong_type(list_path, list, "an array of milestone objects");
+        p.milestones[a].clear();
+        for (std::size_t m = 0; m < list.size(); ++m) {
+          p.milestones[a].push_back(read_milestone(list[m], list_path + "[" + std::to_string(m) + "]"));
+        }
+      }
+    } else if (key == "support") {
+      if (!item.is_array()) wrong_type(key_path, item, "an array of {name, where} objects");
+      p.support.clear();
+      for (std::size_t i = 0; i < item.size(); ++i) {
+        const std::string entry_path = key_path + "[" + std::to_string(i) + "]";
+        require_object(item[i], entry_path, "an object {name, where}");
+        support_resource resource;
+        for (const auto& [field, text] : item[i].items()) {
+          const std::string field_path = json_key_path(entry_path, field);
+          if (field == "name") {
+            resource.name = read_string(text, field_path);
+          } else if (field == "where") {
+            resource.where = read_string(text, field_path);
+          } else {
+            unknown_key(field_path, "name, where");
+          }
+        }
+        p.support.push_back(std::move(resource));
+      }
+    } else {
+      unknown_key(key_path, keys);
+    }
+  }
+}
+
+inline ordered_json write_content(const content_settings& c) {
+  ordered_json doc;
+  ordered_json weights = ordered_json::object();
+  for (std::size_t t = 0; t < trait_count; ++t) weights[std::string(trait_ids[t])] = c.education_weights[t];
+  doc["education_weights"] = weights;
+  doc["min_score"] = c.min_score;
+  ordered_json formats = ordered_json::array();
+  for (const content_format& f : c.formats) {
+    ordered_json traits = ordered_json::object();
+    for (std::size_t t = 0; t < trait_count; ++t) {
+      if (f.trait_weights[t] != 0.0) traits[std::string(trait_ids[t])] = f.trait_weights[t];
+    }
+    ordered_json training = ordered_json::object();
+    for (const auto& [id, boost] : f.training_boosts) training[id] = boost;
+    formats.push_back({{"id", f.id},
+                       {"name", f.name},
+                       {"description", f.description},
+                       {"channel", std::string(to_string(f.channel))},
+                       {"traits", traits},
+                       {"training", training}});
+  }
+  doc["formats"] = formats;
+  return doc;
+}
+
+inline ordered_json write_plans(const plan_settings& p) {
+  ordered_json doc;
+  doc["max_touches_per_week"] = p.max_touches_per_week;
+  doc["complexity_from"] = {{"moderate", p.moderate_from}, {"complex", p.complex_from}};
+  ordered_json lengths = ordered_json::object(), cadences = ordered_json::object(), milestones = ordered_json::object();
+  for (std::size_t a = 0; a < archetype_count; ++a) {
+    const std::string id(to_string(static_cast<archetype>(a)));
+    ordered_json length_row = ordered_json::object(), cadence_row = ordered_json::object();
+    for (std::size_t level = 0; level < complexity_count; ++level) {
+      length_row[std::string(complexity_ids[level])] = p.length_days[a][level];
+    }
+    for (std::size_t s = 0; s < stage_count; ++s) cadence_row[std::string(stage_ids[s])] = std::string(to_string(p.cadences[a][s]));
+    lengths[id] = length_row;
+    cadences[id] = cadence_row;
+    ordered_json list = ordered_json::array();
+    for (const milestone_rule& m : p.milestones[a]) {
+      list.push_back({{"id", m.id}, {"title", m.title}, {"at", m.at}, {"criterion", m.criterion},
+                      {"audience", std::string(to_string(m.audience))}});
+    }
+    milestones[id] = list;
+  }
+  doc["length_days"] = lengths;
+  doc["stage_shares"] = {{"launch", p.launch_share}, {"reinforcement", p.reinforcement_share}};
+  doc["cadence"] = cadences;
+  doc["role_tracks_from"] = p.role_tracks_from;
+  ordered_json channels = ordered_json::object();
+  for (const auto& [id, ch] : p.format_channels) channels[id] = std::string(to_string(ch));
+  doc["format_channels"] = channels;
+  doc["admin_only_formats"] = p.admin_only_formats;
+  doc["end_user_only_formats"] = p.end_user_only_formats;
+  doc["milestones"] = milestones;
+  ordered_json support = ordered_json::array();
+  for (const support_resource& r : p.support) support.push_back({{"name", r.name}, {"where", r.where}});
+  doc["support"] = support;
+  return doc;
+}
+
+}  // namespace detail
+}  // namespace riskscale
