@@ -15,3 +15,4 @@
 #include "riskscale/describe.hpp"
 #include "riskscale/content.hpp"
 #include "riskscale/plan.hpp"
+#include "riskscale/metrics.hpp"
