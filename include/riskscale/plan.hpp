@@ -189,6 +189,7 @@ struct onboarding_plan {
   std::vector<support_resource> support;
   std::vector<touchpoint> touchpoints;  ///< by day
   std::vector<std::string> notes;       ///< what the overload guard moved or left out
+  riskscale::policy policy;             ///< the policy it was made under; keeps `content` ids valid
 };
 
 namespace detail {
@@ -290,6 +291,7 @@ inline int cadence_gap(cadence c, int step) noexcept {
   const plan_settings& settings = pol.settings().plans;
   const auto a = static_cast<std::size_t>(assessed.archetype);
   onboarding_plan result;
+  result.policy = pol;
   result.account_id = assessed.account_id;
   result.archetype = assessed.archetype;
   result.traits = traits;

@@ -20,19 +20,30 @@ from ._assess import Assessment, Recommendation, assess
 from ._classify import ARCHETYPES, classify, recommendations
 from ._summary import summary
 from ._plot import plot_matrix
+from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan,
+                    plans_to_csv, plans_to_ics, recommend_content)
 
 __all__ = [
     "ARCHETYPES",
     "Assessment",
+    "ContentRecommendation",
+    "EducationPriority",
     "InputError",
+    "Plan",
     "Policy",
     "PolicyError",
     "Recommendation",
     "RiskscaleError",
     "SPEC_VERSION",
+    "TRAITS",
     "assess",
     "classify",
+    "education_priority",
+    "plan",
+    "plans_to_csv",
+    "plans_to_ics",
     "plot_matrix",
+    "recommend_content",
     "recommendations",
     "summary",
     "__version__",

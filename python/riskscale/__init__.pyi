@@ -1,6 +1,7 @@
 # Type stubs for the public riskscale API (the implementation lives in _*.py and the C++ _core).
+import datetime
 import os
-from typing import Any, Dict, List, Literal, Mapping, NamedTuple, Optional, Tuple, Union
+from typing import Any, Dict, List, Literal, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 from matplotlib.axes import Axes
@@ -32,6 +33,8 @@ class Policy:
         min_score: float = ...,
         top_k: Optional[int] = ...,
         catalog: List[Mapping[str, Any]] = ...,
+        content: Mapping[str, Any] = ...,
+        plans: Mapping[str, Any] = ...,
     ) -> None: ...
     @classmethod
     def from_json(cls, path_or_text: Union[str, os.PathLike[str]]) -> Policy: ...
@@ -69,6 +72,10 @@ class Policy:
     def top_k(self) -> Optional[int]: ...
     @property
     def catalog(self) -> List[Dict[str, Any]]: ...
+    @property
+    def content(self) -> Dict[str, Any]: ...
+    @property
+    def plans(self) -> Dict[str, Any]: ...
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -144,3 +151,99 @@ def summary(result: pd.DataFrame, policy: Optional[Policy] = None, *, watch: int
 
 def plot_matrix(result: pd.DataFrame, ax: Optional[Axes] = None, policy: Optional[Policy] = None) -> Axes:
     """The accounts on the 2×2 risk–scale matrix, with the threshold lines."""
+
+#: Product trait names, each scored in [0, 1].
+TRAITS: Tuple[str, ...]
+
+class ContentRecommendation(NamedTuple):
+    """A content format to produce for an account, in rank order, with why."""
+
+    id: str
+    name: str
+    description: str
+    score: float
+    reason: str
+
+class EducationPriority(NamedTuple):
+    """How much an account needs education, in [0, 1], and the traits that drive it."""
+
+    score: float
+    drivers: List[str]
+    reason: str
+
+class Plan:
+    """A dated onboarding plan for one account (read-only); made by :func:`plan`."""
+
+    def __init__(self, impl: Any) -> None: ...
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def archetype(self) -> str: ...
+    @property
+    def complexity(self) -> Literal["simple", "moderate", "complex"]: ...
+    @property
+    def traits(self) -> Dict[str, float]: ...
+    @property
+    def education_priority(self) -> Dict[str, Any]: ...
+    @property
+    def start(self) -> datetime.date: ...
+    @property
+    def end(self) -> datetime.date: ...
+    @property
+    def length_days(self) -> int: ...
+    @property
+    def stages(self) -> List[Dict[str, Any]]: ...
+    @property
+    def role_tracks(self) -> bool: ...
+    @property
+    def max_touches_per_week(self) -> int: ...
+    @property
+    def welcome_messages(self) -> List[str]: ...
+    @property
+    def training_formats(self) -> List[str]: ...
+    @property
+    def content_formats(self) -> List[Dict[str, Any]]: ...
+    @property
+    def milestones(self) -> List[Dict[str, Any]]: ...
+    @property
+    def support_resources(self) -> List[Dict[str, str]]: ...
+    @property
+    def touchpoints(self) -> List[Dict[str, Any]]: ...
+    @property
+    def notes(self) -> List[str]: ...
+    @property
+    def busiest_week(self) -> int: ...
+    def to_frame(self) -> pd.DataFrame: ...
+    def to_json(self, indent: int = 2) -> str: ...
+    def to_csv(self, header: bool = True) -> str: ...
+    def to_ics(self, dtstamp: str = "") -> str: ...
+    def _repr_html_(self) -> str: ...
+
+def education_priority(
+    traits: Optional[Mapping[str, float]] = None, policy: Optional[Policy] = None
+) -> EducationPriority:
+    """The weighted mean of the product traits (policy content.education_weights) and its drivers."""
+
+def recommend_content(
+    account: Union[Assessment, Mapping[str, Any]],
+    traits: Optional[Mapping[str, float]] = None,
+    policy: Optional[Policy] = None,
+) -> List[ContentRecommendation]:
+    """Content formats to produce for an account, best first, each with its reason."""
+
+def plan(
+    account: Union[Assessment, Mapping[str, Any]],
+    traits: Optional[Mapping[str, float]] = None,
+    start: Union[None, str, datetime.date] = None,
+    *,
+    policy: Optional[Policy] = None,
+    max_touches_per_week: Optional[int] = None,
+    role_tracks: Optional[bool] = None,
+) -> Plan:
+    """The dated onboarding plan of one account (policy ``plans`` section)."""
+
+def plans_to_csv(plans: Sequence[Plan]) -> str:
+    """The touchpoints of several plans as one CSV (one header)."""
+
+def plans_to_ics(plans: Sequence[Plan], dtstamp: str = "") -> str:
+    """The live sessions and milestones of several plans as one iCalendar calendar."""

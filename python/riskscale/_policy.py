@@ -67,7 +67,7 @@ class Policy:
 
     def to_dict(self) -> Dict[str, Any]:
         """The whole policy as a SPEC §7 document in a dict."""
-        return self._impl.to_dict()
+        return json.loads(self._impl.to_json(0))
 
     def replace(self, **changes: Any) -> "Policy":
         """A new policy with some top-level keys changed; this one is left as it is."""
@@ -86,7 +86,7 @@ class Policy:
         return self._impl.catalog_ids
 
     def __getattr__(self, name: str) -> Any:
-        document = self._impl.to_dict()
+        document = self.to_dict()
         if name in document:
             return document[name]
         raise AttributeError(f"Policy has no attribute {name!r}; keys: {', '.join(document)}")

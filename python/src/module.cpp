@@ -65,29 +65,6 @@ riskscale::account account_from(const py::dict& fields, const policy& pol) {
   return a;
 }
 
-py::dict settings_dict(const policy& pol) {
-  const auto& s = pol.settings();
-  py::dict risk_weights;
-  for (const auto& factor : s.risk_weights) risk_weights[py::str(factor.name)] = factor.weight;
-  py::list catalog;
-  for (const auto& format : s.catalog) {
-    py::dict affinity;
-    for (auto type : riskscale::all_archetypes) {
-      const double value = format.affinity[static_cast<std::size_t>(type)];
-      if (value != 0.0) affinity[py::str(std::string(riskscale::to_string(type)))] = value;
-    }
-    catalog.append(py::dict("id"_a = format.id, "name"_a = format.name, "description"_a = format.description,
-                            "affinity"_a = affinity));
-  }
-  return py::dict("version"_a = riskscale::spec_version, "frequency_full"_a = s.frequency_full,
-                  "reach_full"_a = s.reach_full,
-                  "scale_weights"_a = py::dict("frequency"_a = s.frequency_weight, "reach"_a = s.reach_weight),
-                  "risk_weights"_a = risk_weights, "risk_threshold"_a = s.risk_threshold,
-                  "scale_threshold"_a = s.scale_threshold, "borderline_band"_a = s.borderline_band,
-                  "temperature"_a = s.temperature, "min_score"_a = s.min_score,
-                  "top_k"_a = s.top_k ? py::cast(*s.top_k) : py::none(), "catalog"_a = catalog);
-}
-
 template <typename T>
 py::array_t<T> new_column(std::size_t rows, std::size_t width = 0) {
   if (width == 0) return py::array_t<T>(static_cast<py::ssize_t>(rows));
@@ -282,6 +259,9 @@ py::dict summarize(const py::list& account_ids, const py::array_t<std::int8_t, p
 
 }  // namespace
 
+// Defined in plan_bindings.cpp.
+void bind_plans(py::module_& m);
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "riskscale's compiled core (private): use the riskscale package instead.";
   m.attr("__version__") = riskscale::version;
@@ -305,7 +285,6 @@ PYBIND11_MODULE(_core, m) {
       .def_static("from_json", [](const std::string& text) { return policy::from_json(text); })
       .def_static("from_file", &policy::from_file)
       .def("to_json", &policy::to_json, "indent"_a = 2)
-      .def("to_dict", &settings_dict)
       .def_property_readonly("input_fields", &policy::input_fields)
       .def_property_readonly("recommendation_width", &policy::recommendation_width)
       .def_property_readonly("catalog_ids", [](const policy& p) {
@@ -364,5 +343,6 @@ PYBIND11_MODULE(_core, m) {
     return riskscale::describe_invalid(fields.at(field), value, riskscale::detail::input_field_range(pol, field),
                                        static_cast<riskscale::row_status>(status));
   });
+  bind_plans(m);
   m.def("status_name", [](std::uint8_t status) { return std::string(riskscale::to_string(static_cast<riskscale::row_status>(status))); });
 }

@@ -8,13 +8,6 @@
 #include "riskscale/batch.hpp"
 
 namespace riskscale::cli {
-namespace {
-
-// SPEC §8 column order.
-constexpr const char* spec_columns[] = {
-    "account_id", "risk_score", "scale_score", "frequency_score", "reach_score", "archetype", "margin",
-    "borderline", "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk",
-    "p_low_scale_low_risk", "recommendations", "users_for_high_scale", "active_days_for_high_scale"};
 
 // One rejects row: line, account_id, column, reason, message, and the original record.
 void append_reject(chunk& c, std::size_t record, std::string_view account_id, std::string_view column,
@@ -39,6 +32,14 @@ void append_reject(chunk& c, std::size_t record, std::string_view account_id, st
   out += '\n';
   ++c.rejected;
 }
+
+namespace {
+
+// SPEC §8 column order.
+constexpr const char* spec_columns[] = {
+    "account_id", "risk_score", "scale_score", "frequency_score", "reach_score", "archetype", "margin",
+    "borderline", "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk",
+    "p_low_scale_low_risk", "recommendations", "users_for_high_scale", "active_days_for_high_scale"};
 
 void append_number(std::string& out, double value) {
   if (!std::isnan(value)) csv::append_double(out, value);  // SPEC §8: absent is an empty cell

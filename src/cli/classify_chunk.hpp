@@ -22,6 +22,11 @@ struct chunk_job {
 /// The rejects file header.
 [[nodiscard]] std::string rejects_header();
 
+/// Appends one rejects row for record `record` of `c`: line, account_id, column, reason, message
+/// and the original record; counts it in `c.rejected`.
+void append_reject(chunk& c, std::size_t record, std::string_view account_id, std::string_view column,
+                   std::string_view reason, std::string_view message);
+
 /// Parses every record of `c`, classifies the well-formed ones and formats both outputs;
 /// safe to call from several threads on different chunks.
 void classify_chunk(chunk& c, const chunk_job& job);

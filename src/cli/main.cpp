@@ -1,4 +1,4 @@
-// riskscale: the command-line tool for product ops (classify, summary, explain, policy).
+// riskscale: the command-line tool for product ops (classify, summary, explain, plan, policy).
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -15,11 +15,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/account_record.hpp"
 #include "cli/classify_chunk.hpp"
 #include "cli/cli_error.hpp"
 #include "cli/input_layout.hpp"
+#include "cli/input_source.hpp"
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
+#include "cli/plan_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/report.hpp"
 #include "csv/csv.hpp"
@@ -29,50 +32,6 @@ namespace riskscale::cli {
 namespace {
 
 constexpr std::size_t rows_per_chunk = 8192;
-
-riskscale::policy load_policy(const std::string& path) {
-  if (path.empty()) return riskscale::policy();
-  try {
-    return riskscale::policy::from_file(path);
-  } catch (const riskscale::error& e) {
-    throw cli_error(e.what());
-  }
-}
-
-// An opened input: a file, or stdin for "-".
-struct input_source {
-  std::string name;
-  std::ifstream file;
-  std::istream* stream = nullptr;
-  std::size_t size = 0;  // 0 when unknown
-
-  explicit input_source(const std::string& path) : name(path == "-" ? "stdin" : path) {
-    if (path == "-") {
-      stream = &std::cin;
-      return;
-    }
-    std::error_code error;
-    if (std::filesystem::is_directory(path, error)) {
-      throw cli_error("cannot read " + path + ": it is a directory; accepted: a CSV file, or - for stdin");
-    }
-    file.open(path, std::ios::binary);
-    if (!file) {
-      throw cli_error("cannot read " + path + ": " + std::strerror(errno) + "; accepted: a readable CSV file, or - for stdin");
-    }
-    stream = &file;
-    const auto bytes = std::filesystem::file_size(path, error);
-    size = error ? 0 : static_cast<std::size_t>(bytes);
-  }
-};
-
-std::string default_rejects_path(const std::string& output) {
-  if (output == "-") return "riskscale.rejects.csv";
-  const std::string extension = ".csv";
-  if (output.size() > extension.size() && output.compare(output.size() - extension.size(), extension.size(), extension) == 0) {
-    return output.substr(0, output.size() - extension.size()) + ".rejects.csv";
-  }
-  return output + ".rejects.csv";
-}
 
 // True when two output paths name the same file (both stdout, or one file by two spellings).
 bool same_destination(const std::string& a, const std::string& b) {
@@ -235,22 +194,11 @@ int run_explain(const std::string& input, const std::string& account_id, const s
   chunk record;
   while (header_reader.fill(record)) {
     if (record.field_count(0) != layout.header.size() || record.field(0, layout.account_id) != account_id) continue;
-    riskscale::account account;
-    account.account_id = account_id;
-    const std::vector<std::string> fields = pol.input_fields();
-    for (std::size_t f = 0; f < fields.size(); ++f) {
-      if (layout.fields[f] == no_column) continue;
-      const std::string_view text = record.field(0, layout.fields[f]);
-      double value = std::numeric_limits<double>::quiet_NaN();
-      if (!text.empty() && !csv::parse_double(text, value)) {
-        throw cli_error(source.name + " line " + std::to_string(record.lines[0]) + ": " + fields[f] + " = '" +
-                        std::string(text) + "' is not a number");
-      }
-      if (fields[f] == "seats" && text.empty()) continue;  // optional: unknown
-      account.set_field(fields[f], value);
-    }
+    record_problem problem;
+    const std::optional<riskscale::account> account = account_from_record(record, 0, layout, pol, problem);
+    if (!account) throw cli_error(source.name + " line " + std::to_string(record.lines[0]) + ": " + problem.message);
     try {
-      std::fputs(describe(assess(account, pol)).c_str(), stdout);
+      std::fputs(describe(assess(*account, pol)).c_str(), stdout);
     } catch (const riskscale::input_error& e) {
       throw cli_error(source.name + " line " + std::to_string(record.lines[0]) + ": " + e.what());
     }
@@ -312,6 +260,9 @@ int main(int argc, char** argv) {
   explain_command->add_option("--policy", explain_policy, "Policy JSON file (default: the SPEC defaults)");
   explain_command->footer("Example:\n  riskscale explain accounts.csv --id ACC-000042");
 
+  plan_command_options plan_options;
+  CLI::App* plan_command = add_plan_command(app, plan_options);
+
   CLI::App* policy_command = app.add_subcommand("policy", "Print, validate or show a policy");
   policy_command->require_subcommand(1);
   CLI::App* policy_default = policy_command->add_subcommand("default", "Print the default policy as JSON");
@@ -338,6 +289,7 @@ int main(int argc, char** argv) {
     if (*classify_command) return run_classify(classify);
     if (*summary_command) return run_summary(summary_input, summary_policy, summary_format, summary_threads);
     if (*explain_command) return run_explain(explain_input, explain_id, explain_policy);
+    if (*plan_command) return run_plan(plan_options);
     if (*policy_default) {
       std::cout << riskscale::policy().to_json() << '\n';
       return exit_ok;

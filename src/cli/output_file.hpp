@@ -32,4 +32,14 @@ class output_file {
   bool committed_ = false;
 };
 
+/// The rejects file beside an output: OUT.rejects.csv for OUT.csv (riskscale.rejects.csv beside stdout).
+inline std::string default_rejects_path(const std::string& output) {
+  if (output == "-") return "riskscale.rejects.csv";
+  const std::string extension = ".csv";
+  if (output.size() > extension.size() && output.compare(output.size() - extension.size(), extension.size(), extension) == 0) {
+    return output.substr(0, output.size() - extension.size()) + ".rejects.csv";
+  }
+  return output + ".rejects.csv";
+}
+
 }  // namespace riskscale::cli

@@ -44,7 +44,8 @@ def test_every_public_name_is_in_the_stub(stub):
     assert set(riskscale.__all__) <= set(declared), set(riskscale.__all__) - set(declared)
 
 
-@pytest.mark.parametrize("name", ["assess", "classify", "recommendations", "summary", "plot_matrix"])
+@pytest.mark.parametrize("name", ["assess", "classify", "recommendations", "summary", "plot_matrix", "plan",
+                                  "recommend_content", "education_priority", "plans_to_csv", "plans_to_ics"])
 def test_function_signatures_match(stub, name):
     assert _parameters(_declared(stub)[name]) == _runtime_parameters(getattr(riskscale, name))
 
@@ -53,6 +54,8 @@ def test_function_signatures_match(stub, name):
     ("Policy", lambda: riskscale.Policy()),
     ("Assessment", lambda: riskscale.assess(sensitive_data=0.5, org_disruption=0, physical_safety=0,
                                             legal_exposure=0, active_days=3, users=5)),
+    ("Plan", lambda: riskscale.plan(dict(sensitive_data=0.5, org_disruption=0, physical_safety=0,
+                                         legal_exposure=0, active_days=3, users=5), None, "2026-01-05")),
 ])
 def test_every_stubbed_member_exists_at_run_time(stub, cls, instance):
     obj = instance()

@@ -1,0 +1,260 @@
+"""Onboarding plans and content formats: from an assessed account to a dated programme."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+from typing import Any, List, Mapping, NamedTuple, Optional, Sequence, Union
+
+from . import _core
+from ._assess import Assessment, assess
+from ._policy import Policy, _core_policy
+
+TRAITS = tuple(_core.TRAITS)
+"""The product traits, each scored in [0, 1]; a trait not given counts as 0.5."""
+
+
+class ContentRecommendation(NamedTuple):
+    """A content format to produce for an account, in rank order, with why."""
+
+    id: str
+    name: str
+    description: str
+    score: float
+    reason: str
+
+
+class EducationPriority(NamedTuple):
+    """How much an account needs education, in [0, 1], and the traits that drive it."""
+
+    score: float
+    drivers: List[str]
+    reason: str
+
+
+def _start_text(start: Union[None, str, _dt.date]) -> str:
+    if start is None:
+        return ""
+    if isinstance(start, _dt.datetime):
+        start = start.date()
+    if isinstance(start, _dt.date):
+        return start.isoformat()
+    if hasattr(start, "date") and callable(start.date):  # pandas.Timestamp
+        return start.date().isoformat()
+    if isinstance(start, str):
+        return start
+    raise TypeError(f"start: expected a date, a 'YYYY-MM-DD' string or None (today); got {type(start).__name__}")
+
+
+def _assessment(account: Union[Assessment, Mapping[str, Any]], policy: Optional[Policy]) -> Assessment:
+    if isinstance(account, Assessment):
+        if policy is not None and policy != account.policy:
+            raise ValueError("policy: the assessment was made under another policy; pass the account's "
+                             "fields instead of an Assessment, or leave policy out")
+        return account
+    if isinstance(account, Mapping) or hasattr(account, "items"):
+        return assess(dict(account.items()), policy=policy)
+    raise TypeError("account: expected an Assessment or a mapping of SPEC §2 fields (a dict, a DataFrame row); "
+                    f"got {type(account).__name__}")
+
+
+def education_priority(traits: Optional[Mapping[str, float]] = None, policy: Optional[Policy] = None) -> EducationPriority:
+    """The education priority of a product: the weighted mean of its traits.
+
+    Parameters
+    ----------
+    traits : mapping, optional
+        Trait name → value in [0, 1] (see ``TRAITS``); a trait left out counts as 0.5.
+    policy : Policy, optional
+        Its ``content.education_weights`` weigh the traits.
+
+    Returns
+    -------
+    EducationPriority
+        ``(score, drivers, reason)``.
+
+    Examples
+    --------
+    >>> education_priority({"complex_product": 0.9, "behavior_change": 0.8}).score  # doctest: +SKIP
+    0.635
+    """
+    score, drivers, reason = _core.education_priority(traits, _core_policy(policy))
+    return EducationPriority(score, list(drivers), reason)
+
+
+def recommend_content(account: Union[Assessment, Mapping[str, Any]], traits: Optional[Mapping[str, float]] = None,
+                      policy: Optional[Policy] = None) -> List[ContentRecommendation]:
+    """Content formats to produce for an account, best first, each with its reason.
+
+    A format scores ``min(1, Σ trait weight · trait + largest boost of a recommended training
+    format)`` (policy ``content`` section); quizzes come whenever a certification or assessment is
+    recommended, slides whenever live training is.
+
+    Parameters
+    ----------
+    account : Assessment or mapping
+        An assessment, or the SPEC §2 fields of one account.
+    traits : mapping, optional
+        Product traits (see ``TRAITS``).
+    policy : Policy, optional
+        Used when ``account`` is a mapping.
+
+    Returns
+    -------
+    list of ContentRecommendation
+    """
+    assessed = _assessment(account, policy)
+    return [ContentRecommendation(*item) for item in _core.recommend_content(assessed._impl, traits)]
+
+
+class Plan:
+    """A dated onboarding plan for one account (read-only).
+
+    Attributes: ``account_id``, ``archetype``, ``complexity``, ``start`` and ``end``
+    (``datetime.date``), ``length_days``, ``stages`` (list of dicts with the cadence of each),
+    ``role_tracks``, ``max_touches_per_week``, ``welcome_messages``, ``training_formats``,
+    ``content_formats``, ``milestones``, ``support_resources``, ``touchpoints`` (list of dicts)
+    and ``notes`` (what the overload guard moved or left out).
+    """
+
+    __slots__ = ("_impl", "_doc")
+
+    def __init__(self, impl: "_core.Plan") -> None:
+        self._impl = impl
+        self._doc = json.loads(impl.to_json(0))
+
+    def __getattr__(self, name: str) -> Any:
+        doc = object.__getattribute__(self, "_doc")
+        if name in ("start", "end"):
+            return _dt.date.fromisoformat(doc[name])
+        if name == "training_formats":
+            return list(doc["training_materials"]["training_formats"])
+        if name == "content_formats":
+            return [dict(c) for c in doc["training_materials"]["content_formats"]]
+        if name == "education_priority":
+            return dict(doc["education_priority"])
+        if name in doc:
+            return doc[name]
+        raise AttributeError(f"Plan has no attribute {name!r}")
+
+    @property
+    def busiest_week(self) -> int:
+        """The most touchpoints any audience gets in a 7-day window (the welcome day excepted)."""
+        return self._impl.busiest_week
+
+    def to_frame(self):
+        """The touchpoints as a pandas DataFrame, one a row, with ``date`` as datetime64."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self._doc["touchpoints"], columns=["day", "date", "stage", "channel", "kind", "title",
+                                                                "format", "audience", "detail"])
+        frame.insert(0, "account_id", self._doc["account_id"])
+        frame["date"] = pd.to_datetime(frame["date"])
+        for column, categories in (("stage", ["launch", "adoption", "reinforcement"]),
+                                   ("channel", ["email", "in_product", "live_virtual", "onsite", "lab", "call"]),
+                                   ("kind", ["welcome", "training", "milestone", "check_in", "support"]),
+                                   ("audience", ["all", "admins", "end_users"])):
+            frame[column] = pd.Categorical(frame[column], categories=categories)
+        return frame
+
+    def to_json(self, indent: int = 2) -> str:
+        """The whole plan as JSON."""
+        return self._impl.to_json(indent)
+
+    def to_csv(self, header: bool = True) -> str:
+        """The touchpoints as CSV (RFC 4180), one a row, for a marketing automation tool."""
+        return self._impl.to_csv(header)
+
+    def to_ics(self, dtstamp: str = "") -> str:
+        """An iCalendar (RFC 5545) calendar: an all-day event per live session and milestone.
+
+        ``dtstamp`` is the creation time as ``YYYYMMDDTHHMMSSZ`` (now, when empty).
+        """
+        return self._impl.to_ics(dtstamp)
+
+    def __repr__(self) -> str:
+        d = self._doc
+        return (f"Plan({d['account_id']!r}, archetype={d['archetype']!r}, {d['start']}..{d['end']} "
+                f"({d['length_days']} days, {d['complexity']}), touchpoints={len(d['touchpoints'])}, "
+                f"role_tracks={d['role_tracks']})")
+
+    def _repr_html_(self) -> str:
+        d = self._doc
+        rows = "".join(
+            f"<tr><td>{t['day']}</td><td>{t['date']}</td><td>{t['stage']}</td><td>{t['channel']}</td>"
+            f"<td>{t['kind']}</td><td><b>{html.escape(t['title'])}</b></td><td>{html.escape(t['format'])}</td>"
+            f"<td>{t['audience']}</td></tr>"
+            for t in d["touchpoints"]
+        )
+        stages = " → ".join(f"{s['stage']} (days {s['first_day']}–{s['last_day']}, {s['cadence']})" for s in d["stages"])
+        milestones = "".join(f"<li>day {m['day']} ({m['date']}): <b>{html.escape(m['title'])}</b>: "
+                             f"{html.escape(m['criterion'])}</li>" for m in d["milestones"])
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in d["notes"])
+        return (
+            f"<div><b>{html.escape(d['account_id'] or 'account')}</b>: <code>{d['archetype']}</code>, "
+            f"{d['complexity']} product, {d['length_days']} days from {d['start']} to {d['end']}"
+            f"{', admin and end-user tracks' if d['role_tracks'] else ''}<br>{stages}"
+            f"<br>Milestones:<ul>{milestones}</ul>"
+            f"<table><tr><th>day</th><th>date</th><th>stage</th><th>channel</th><th>kind</th><th>title</th>"
+            f"<th>format</th><th>audience</th></tr>{rows}</table>"
+            + (f"Notes:<ul>{notes}</ul>" if notes else "") + "</div>"
+        )
+
+
+def plan(account: Union[Assessment, Mapping[str, Any]], traits: Optional[Mapping[str, float]] = None,
+         start: Union[None, str, _dt.date] = None, *, policy: Optional[Policy] = None,
+         max_touches_per_week: Optional[int] = None, role_tracks: Optional[bool] = None) -> Plan:
+    """The onboarding plan of one account.
+
+    Length follows the archetype and the product's complexity, training materials are the
+    recommended training and content formats, milestones carry a measurable criterion, support
+    resources come every week, check-in emails follow the archetype's cadence per stage, and no
+    audience gets more than ``max_touches_per_week`` touchpoints in any 7 days (the welcome day
+    excepted). Tables and defaults: the policy's ``plans`` section (README "Onboarding plans").
+
+    Parameters
+    ----------
+    account : Assessment or mapping
+        An assessment, or the SPEC §2 fields of one account (e.g. a DataFrame row).
+    traits : mapping, optional
+        Product traits in [0, 1] (see ``TRAITS``); a trait left out counts as 0.5.
+    start : date or 'YYYY-MM-DD', optional
+        The welcome day; today (UTC) when left out.
+    policy : Policy, optional
+        Used when ``account`` is a mapping.
+    max_touches_per_week : int, optional
+        Overrides the policy's limit for this plan.
+    role_tracks : bool, optional
+        Forces separate admin and end-user tracks on or off (default: ``diverse_users`` decides).
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    riskscale.InputError
+        A trait that is unknown or outside [0, 1].
+    riskscale.RiskscaleError
+        A date that does not exist or is not ``YYYY-MM-DD``.
+
+    Examples
+    --------
+    >>> p = plan(dict(sensitive_data=0.9, org_disruption=0.2, physical_safety=0, legal_exposure=0.7,
+    ...               active_days=18, users=450), {"complex_product": 0.8}, "2026-03-02")
+    >>> p.length_days, p.archetype
+    (84, 'high_scale_high_risk')
+    """
+    assessed = _assessment(account, policy)
+    return Plan(_core.plan(assessed._impl, traits, _start_text(start), max_touches_per_week, role_tracks))
+
+
+def plans_to_csv(plans: Sequence[Plan]) -> str:
+    """The touchpoints of several plans as one CSV (one header)."""
+    return _core.plans_csv([p._impl for p in plans])
+
+
+def plans_to_ics(plans: Sequence[Plan], dtstamp: str = "") -> str:
+    """The live sessions and milestones of several plans as one iCalendar calendar."""
+    return _core.plans_ics([p._impl for p in plans], dtstamp)

@@ -1,0 +1,48 @@
+#include "cli/account_record.hpp"
+
+#include <limits>
+#include <vector>
+
+#include "csv/csv.hpp"
+#include "riskscale/detail/format_number.hpp"
+#include "riskscale/detail/kernel.hpp"
+
+namespace riskscale::cli {
+
+std::optional<riskscale::account> account_from_record(const chunk& c, std::size_t r, const input_layout& layout,
+                                                      const riskscale::policy& pol, record_problem& problem) {
+  if (!c.errors[r].empty()) {
+    problem = {"", "malformed_csv", c.errors[r] + "; accepted: RFC 4180 CSV"};
+    return std::nullopt;
+  }
+  if (c.field_count(r) != layout.header.size()) {
+    problem = {"", "wrong_field_count",
+               "expected " + std::to_string(layout.header.size()) + " fields as in the header, found " +
+                   std::to_string(c.field_count(r))};
+    return std::nullopt;
+  }
+  riskscale::account account;
+  account.account_id = std::string(c.field(r, layout.account_id));
+  const std::vector<std::string> fields = pol.input_fields();
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    if (layout.fields[f] == no_column) continue;  // seats absent from the file: it is optional
+    const std::string_view text = c.field(r, layout.fields[f]);
+    double value = std::numeric_limits<double>::quiet_NaN();
+    if (csv::parse_double(text, value)) {
+      account.set_field(fields[f], value);
+      continue;
+    }
+    const bool blank = text.find_first_not_of(" \t") == std::string_view::npos;
+    if (blank && fields[f] == "seats") continue;  // an empty seats cell means unknown
+    const field_range range = detail::input_field_range(pol, f);
+    const std::string accepted =
+        "accepted: a number in [" + format_number(range.lower) + ", " + format_number(range.upper) + "]";
+    problem = blank ? record_problem{fields[f], "missing_value", fields[f] + " is empty; " + accepted}
+                    : record_problem{fields[f], "not_a_number",
+                                     fields[f] + " = '" + std::string(text) + "' is not a number; " + accepted};
+    return std::nullopt;
+  }
+  return account;
+}
+
+}  // namespace riskscale::cli

@@ -1,0 +1,52 @@
+// riskscale CLI: what every command opens first: its policy and its input (a file, or stdin for "-").
+#pragma once
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "cli/cli_error.hpp"
+#include "riskscale/policy.hpp"
+
+namespace riskscale::cli {
+
+/// The policy of a --policy option: the SPEC defaults when empty; a bad file ends the command.
+inline riskscale::policy load_policy(const std::string& path) {
+  if (path.empty()) return riskscale::policy();
+  try {
+    return riskscale::policy::from_file(path);
+  } catch (const riskscale::error& e) {
+    throw cli_error(e.what());
+  }
+}
+
+/// An opened input: a file, or stdin for "-".
+struct input_source {
+  std::string name;
+  std::ifstream file;
+  std::istream* stream = nullptr;
+  std::size_t size = 0;  // 0 when unknown
+
+  explicit input_source(const std::string& path) : name(path == "-" ? "stdin" : path) {
+    if (path == "-") {
+      stream = &std::cin;
+      return;
+    }
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) {
+      throw cli_error("cannot read " + path + ": it is a directory; accepted: a CSV file, or - for stdin");
+    }
+    file.open(path, std::ios::binary);
+    if (!file) {
+      throw cli_error("cannot read " + path + ": " + std::strerror(errno) + "; accepted: a readable CSV file, or - for stdin");
+    }
+    stream = &file;
+    const auto bytes = std::filesystem::file_size(path, error);
+    size = error ? 0 : static_cast<std::size_t>(bytes);
+  }
+};
+
+}  // namespace riskscale::cli

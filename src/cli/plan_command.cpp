@@ -1,0 +1,204 @@
+#include "cli/plan_command.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <vector>
+
+#include "cli/account_record.hpp"
+#include "cli/classify_chunk.hpp"
+#include "cli/cli_error.hpp"
+#include "cli/input_layout.hpp"
+#include "cli/input_source.hpp"
+#include "cli/output_file.hpp"
+#include "cli/pipeline.hpp"
+#include "csv/csv.hpp"
+#include "riskscale/riskscale.hpp"
+
+namespace riskscale::cli {
+namespace {
+
+riskscale::product_traits load_traits(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw cli_error("cannot read traits file " + path + "; accepted: a readable JSON file such as {\"complex_product\": 0.8}");
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return riskscale::product_traits::from_json(text.str());
+  } catch (const riskscale::error& e) {
+    throw cli_error(path + ": " + e.what());
+  }
+}
+
+riskscale::date start_date(const std::string& text) {
+  if (text.empty()) return riskscale::date::today_utc();
+  try {
+    return riskscale::date::parse(text);
+  } catch (const riskscale::error& e) {
+    throw cli_error(std::string("--start: ") + e.what());
+  }
+}
+
+// Columns of the input named after a product trait: their cells override the --traits file per row.
+std::vector<std::pair<std::size_t, std::size_t>> trait_columns(const std::vector<std::string>& header) {
+  std::vector<std::pair<std::size_t, std::size_t>> columns;  // (trait, column)
+  for (std::size_t column = 0; column < header.size(); ++column) {
+    if (const auto trait = riskscale::trait_from_string(header[column])) {
+      columns.emplace_back(static_cast<std::size_t>(*trait), column);
+    }
+  }
+  return columns;
+}
+
+// The traits of record r: the base traits with any non-empty trait cell applied, or a problem.
+std::optional<riskscale::product_traits> record_traits(const chunk& c, std::size_t r,
+                                                       const std::vector<std::pair<std::size_t, std::size_t>>& columns,
+                                                       const riskscale::product_traits& base, record_problem& problem) {
+  riskscale::product_traits traits = base;
+  for (const auto& [trait, column] : columns) {
+    const std::string_view text = c.field(r, column);
+    if (text.find_first_not_of(" \t") == std::string_view::npos) continue;  // empty: the --traits value
+    const std::string name(riskscale::trait_ids[trait]);
+    double value = 0.0;
+    if (!csv::parse_double(text, value) || !(value >= 0.0 && value <= 1.0)) {
+      problem = {name, "invalid_trait", name + " = '" + std::string(text) + "' is not a number in [0, 1]; accepted: a number in [0, 1], or empty for the --traits value"};
+      return std::nullopt;
+    }
+    traits.set(name, value);
+  }
+  return traits;
+}
+
+}  // namespace
+
+CLI::App* add_plan_command(CLI::App& app, plan_command_options& options) {
+  CLI::App* command = app.add_subcommand("plan", "Dated onboarding plan of one account (--id) or of every account (--all)");
+  command->add_option("input", options.input, "Accounts CSV (- for stdin); columns named after a trait override --traits")
+      ->required();
+  auto* id = command->add_option("--id", options.account_id, "account_id of the account to plan");
+  auto* all = command->add_flag("--all", options.all, "Plan every account; touchpoints of all plans in one file");
+  id->excludes(all);
+  command->add_option("--traits", options.traits_path,
+                      "Product traits JSON, e.g. {\"complex_product\": 0.8, \"diverse_users\": 0.7} (missing: 0.5)");
+  command->add_option("--start", options.start, "Welcome day, YYYY-MM-DD (default: today, UTC)");
+  command->add_option("--format", options.format, "json, csv or ics (default: json with --id, csv with --all)")
+      ->check(CLI::IsMember({"json", "csv", "ics"}));
+  command->add_option("-o,--output", options.output, "Output file (default: - for stdout)");
+  command->add_option("--rejects", options.rejects, "Rejected rows CSV with --all (default: OUT.rejects.csv)");
+  command->add_option("--policy", options.policy_path, "Policy JSON file (default: the SPEC defaults)");
+  command->footer(
+      "Traits: complex_product, behavior_change, diverse_users, frequent_updates, product_suite, support_heavy,\n"
+      "each in [0, 1]. Examples:\n"
+      "  riskscale plan accounts.csv --id ACC-000042 --traits traits.json --start 2027-01-04 --format ics -o plan.ics\n"
+      "  riskscale plan accounts.csv --all --start 2027-01-04 -o touchpoints.csv");
+  return command;
+}
+
+int run_plan(const plan_command_options& options) {
+  if (options.account_id.empty() && !options.all) {
+    throw cli_error("plan: say which account: --id ACCOUNT, or --all for every account");
+  }
+  const riskscale::policy pol = load_policy(options.policy_path);
+  const riskscale::product_traits base_traits = load_traits(options.traits_path);
+  const riskscale::date start = start_date(options.start);
+  const std::string format = !options.format.empty() ? options.format : options.all ? "csv" : "json";
+  if (options.all && format == "json") {
+    throw cli_error("--format json plans one account (--id); accepted with --all: csv or ics");
+  }
+
+  input_source source(options.input);
+  chunk_reader reader(*source.stream, source.name, 1024);
+  const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
+  const auto traits_in_file = trait_columns(layout.header);
+  const auto where = [&](const chunk& c, std::size_t r) { return source.name + " line " + std::to_string(c.lines[r]); };
+
+  if (!options.all) {
+    chunk c;
+    while (reader.fill(c)) {
+      for (std::size_t r = 0; r < c.size(); ++r) {
+        if (c.field_count(r) != layout.header.size() || c.field(r, layout.account_id) != options.account_id) continue;
+        record_problem problem;
+        const auto account = account_from_record(c, r, layout, pol, problem);
+        if (!account) throw cli_error(where(c, r) + ": " + problem.message);
+        const auto traits = record_traits(c, r, traits_in_file, base_traits, problem);
+        if (!traits) throw cli_error(where(c, r) + ": " + problem.message);
+        riskscale::onboarding_plan p;
+        try {
+          p = riskscale::plan(riskscale::assess(*account, pol), *traits, start);
+        } catch (const riskscale::input_error& e) {
+          throw cli_error(where(c, r) + ": " + e.what());
+        }
+        output_file out(options.output);
+        out.write(format == "csv" ? riskscale::plan_to_csv(p) : format == "ics" ? riskscale::plan_to_ics(p)
+                                                                                : riskscale::plan_to_json(p) + "\n");
+        out.commit();
+        return exit_ok;
+      }
+    }
+    throw cli_error("no account with account_id '" + options.account_id + "' in " + source.name +
+                    "; accepted: an account_id of a well-formed row");
+  }
+
+  // --all: every readable account's plan; unreadable or invalid rows go to the rejects with line and reason.
+  const std::string rejects_path = options.rejects.empty() ? default_rejects_path(options.output) : options.rejects;
+  output_file out(options.output);
+  output_file rejects(rejects_path);
+  rejects.write(rejects_header());
+  std::vector<riskscale::onboarding_plan> calendar_plans;
+  std::size_t planned = 0, rejected = 0;
+  bool first = true;
+  chunk c;
+  while (reader.fill(c)) {
+    c.rejects.clear();
+    c.rejected = 0;
+    for (std::size_t r = 0; r < c.size(); ++r) {
+      record_problem problem;
+      const auto account = account_from_record(c, r, layout, pol, problem);
+      std::optional<riskscale::product_traits> traits;
+      if (account) traits = record_traits(c, r, traits_in_file, base_traits, problem);
+      const std::string_view id = layout.account_id < c.field_count(r) ? c.field(r, layout.account_id) : std::string_view();
+      if (!account || !traits) {
+        append_reject(c, r, id, problem.column, problem.reason, problem.message);
+        continue;
+      }
+      riskscale::onboarding_plan p;
+      try {
+        p = riskscale::plan(riskscale::assess(*account, pol), *traits, start);
+      } catch (const riskscale::input_error& e) {
+        append_reject(c, r, id, e.field(), "invalid_value", e.what());
+        continue;
+      }
+      ++planned;
+      if (format == "csv") {
+        out.write(riskscale::plan_to_csv(p, first));
+        first = false;
+      } else {
+        calendar_plans.push_back(std::move(p));
+      }
+    }
+    rejects.write(c.rejects);
+    rejected += c.rejected;
+  }
+  if (format == "csv" && first) {  // no plan at all: the header still says what the file holds
+    std::string header;
+    for (std::size_t k = 0; k < riskscale::plan_csv_columns.size(); ++k) {
+      header += (k ? "," : "") + std::string(riskscale::plan_csv_columns[k]);
+    }
+    out.write(header + "\r\n");
+  }
+  if (format == "ics") {
+    std::vector<const riskscale::onboarding_plan*> pointers;
+    for (const auto& p : calendar_plans) pointers.push_back(&p);
+    out.write(riskscale::plan_to_ics(pointers));
+  }
+  out.commit();
+  if (options.output != "-" || !options.rejects.empty() || rejected > 0) rejects.commit();
+  std::string line = "planned " + std::to_string(planned) + " accounts, rejected " + std::to_string(rejected);
+  if (rejected > 0) line += " (see " + rejects.path() + ")";
+  std::fputs((line + "\n").c_str(), stderr);
+  return rejected > 0 ? exit_rows_rejected : exit_ok;
+}
+
+}  // namespace riskscale::cli
