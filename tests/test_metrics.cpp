@@ -477,6 +477,8 @@ TEST(MetricsCost, ModesCostWhatTheSettingsSay) {
   EXPECT_DOUBLE_EQ(onsite.total, 3 * 2310.0);
   EXPECT_EQ(m::cost_of(m::delivery_mode::ilt_onsite, 40, s).sessions, 2);
   EXPECT_EQ(m::cost_of(m::delivery_mode::ilt_virtual, 0, s).total, 0);
+  EXPECT_TRUE(std::isnan(m::cost_of(m::delivery_mode::ilt_virtual, 0, s).per_learner));
+  EXPECT_DOUBLE_EQ(onsite.per_learner, 3 * 2310.0 / 45);
   EXPECT_DOUBLE_EQ(m::cost_of(m::delivery_mode::on_demand, 100, s).total, 25000 + 800);
   EXPECT_DOUBLE_EQ(m::cost_of(m::delivery_mode::on_demand, 100, s).once, 25000);
   EXPECT_DOUBLE_EQ(m::cost_of(m::delivery_mode::certification, 10, s).total, 2000);

@@ -1005,14 +1005,17 @@ struct cost_settings {
     return doc.dump(indent);
   }
 
-  /// These defaults with a JSON document merged in: every key is optional, an object given for a
+  /// The defaults with a JSON document merged in (see `merged`).
+  [[nodiscard]] static cost_settings from_json(std::string_view json_text) { return cost_settings{}.merged(json_text); }
+
+  /// These settings with a JSON document merged in: every key is optional, an object given for a
   /// mode changes only the keys it names, `format_modes` adds or replaces ids (`null` removes
   /// one); an unknown key, a wrong type or a value out of range is refused with `settings_error`.
-  [[nodiscard]] static cost_settings from_json(std::string_view json_text) {
+  [[nodiscard]] cost_settings merged(std::string_view json_text) const {
     nlohmann::json doc = nlohmann::json::parse(json_text.begin(), json_text.end(), nullptr, false);
     if (doc.is_discarded()) throw settings_error("$", "not valid JSON; accepted: a JSON object");
     if (!doc.is_object()) throw settings_error("$", "not a JSON object; accepted: an object of cost settings");
-    cost_settings settings;
+    cost_settings settings = *this;
     const auto number = [](const nlohmann::json& value, const std::string& path) {
       if (!value.is_number()) throw settings_error(path, value.dump() + " is not a number; accepted: a number");
       return value.get<double>();
@@ -1094,6 +1097,7 @@ struct delivery_cost {
   double sessions = 0.0;  ///< instructor-led sessions, ceil(learners / class_size); 0 for other modes
   double once = 0.0;      ///< the part paid once per format (creation, set-up)
   double total = 0.0;     ///< everything, `once` included
+  double per_learner = detail::quiet_nan;  ///< total / learners, NaN for no learners
 };
 
 /// What `mode` costs for `learners` (finite, >= 0; throws `error` otherwise): instructor-led
@@ -1104,10 +1108,12 @@ struct delivery_cost {
   }
   const auto instructor = [&](const instructor_led_costs& costs) {
     const double sessions = std::ceil(learners / costs.class_size);
-    return delivery_cost{sessions, 0.0, sessions * costs.per_session()};
+    const double total = sessions * costs.per_session();
+    return delivery_cost{sessions, 0.0, total, detail::ratio_or_nan(total, learners)};
   };
   const auto fixed = [&](const fixed_plus_per_learner_costs& costs) {
-    return delivery_cost{0.0, costs.once, costs.once + costs.per_learner * learners};
+    const double total = costs.once + costs.per_learner * learners;
+    return delivery_cost{0.0, costs.once, total, detail::ratio_or_nan(total, learners)};
   };
   switch (mode) {
     case delivery_mode::ilt_onsite: return instructor(settings.ilt_onsite);

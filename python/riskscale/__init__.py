@@ -20,6 +20,7 @@ from ._assess import Assessment, Recommendation, assess
 from ._classify import ARCHETYPES, classify, recommendations
 from ._summary import summary
 from ._plot import plot_matrix
+from . import metrics
 from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan,
                     plans_to_csv, plans_to_ics, recommend_content)
 

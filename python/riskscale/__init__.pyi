@@ -11,6 +11,7 @@ from ._core import InputError as InputError
 from ._core import PolicyError as PolicyError
 from ._core import RiskscaleError as RiskscaleError
 from ._core import __version__ as __version__
+from . import metrics as metrics
 
 #: Archetype ids in SPEC §1 order.
 ARCHETYPES: Tuple[str, ...]

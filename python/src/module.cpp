@@ -262,6 +262,9 @@ py::dict summarize(const py::list& account_ids, const py::array_t<std::int8_t, p
 // Defined in plan_bindings.cpp.
 void bind_plans(py::module_& m);
 
+// Defined in metrics_bindings.cpp.
+void bind_metrics(py::module_& m);
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "riskscale's compiled core (private): use the riskscale package instead.";
   m.attr("__version__") = riskscale::version;
@@ -345,4 +348,5 @@ PYBIND11_MODULE(_core, m) {
   });
   bind_plans(m);
   m.def("status_name", [](std::uint8_t status) { return std::string(riskscale::to_string(static_cast<riskscale::row_status>(status))); });
+  bind_metrics(m);
 }
