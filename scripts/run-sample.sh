@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job on the bundled sample: classify examples/data/accounts.csv and summarise it.
+# The main job on the bundled sample: classify examples/data/accounts.csv, summarise it, and plan
+# every account's onboarding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -10,3 +11,6 @@ build/bin/riskscale classify examples/data/accounts.csv -o build/sample/accounts
 [ "$status" -le 1 ] || exit "$status"
 echo "wrote build/sample/accounts_classified.csv"
 build/bin/riskscale summary build/sample/accounts_classified.csv
+# Every account's onboarding plan, one touchpoint a row, starting today.
+build/bin/riskscale plan examples/data/accounts.csv --all -o build/sample/onboarding_touchpoints.csv
+echo "wrote build/sample/onboarding_touchpoints.csv"

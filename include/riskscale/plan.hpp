@@ -433,6 +433,8 @@ inline int cadence_gap(cadence c, int step) noexcept {
     if (!plan_schedule.place_forward(materials[i], desired, length - 1) &&
         !plan_schedule.place_backward(materials[i], desired - 1, 0)) {
       result.notes.push_back("training material '" + materials[i].format + "' did not fit the weekly limit");
+    } else if (plan_schedule.items.back().day == 0) {
+      plan_schedule.items.back().title = "Welcome pack: " + plan_schedule.items.back().title;
     }
   }
 

@@ -54,7 +54,11 @@ def _assessment(account: Union[Assessment, Mapping[str, Any]], policy: Optional[
                              "fields instead of an Assessment, or leave policy out")
         return account
     if isinstance(account, Mapping) or hasattr(account, "items"):
-        return assess(dict(account.items()), policy=policy)
+        fields = dict(account.items())
+        # A DataFrame row indexed by account_id carries the id as its name.
+        if "account_id" not in fields and isinstance(getattr(account, "name", None), str):
+            fields["account_id"] = account.name
+        return assess(fields, policy=policy)
     raise TypeError("account: expected an Assessment or a mapping of SPEC §2 fields (a dict, a DataFrame row); "
                     f"got {type(account).__name__}")
 

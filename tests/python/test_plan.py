@@ -92,6 +92,8 @@ def test_an_assessment_or_a_dataframe_row_gives_the_same_plan():
     row = pd.DataFrame([HSHR]).iloc[0]
     from_row = riskscale.plan(row, pd.Series({"complex_product": 0.5}), pd.Timestamp("2026-03-02"))
     assert from_fields.to_json() == from_assessment.to_json() == from_row.to_json()
+    indexed = pd.DataFrame([HSHR]).set_index("account_id").loc["ACC-1"]  # the id is the row's name
+    assert riskscale.plan(indexed, None, "2026-03-02").account_id == "ACC-1"
 
 
 def test_options_override_the_policy():
