@@ -332,6 +332,15 @@ TEST(PlanPolicy, SectionsRoundTripAndRefuseBadValuesWithTheirPath) {
   EXPECT_EQ(p.length_days, 3);
   EXPECT_LE(busiest_week(p), 2);
 
+  // A one-day plan: everything on the welcome day, each milestone still measured.
+  const policy one_day = policy::from_json(R"({"plans": {"length_days": {"low_scale_low_risk": {"simple": 1}}}})");
+  const onboarding_plan tiny =
+      plan(assess(account_in(archetype::low_scale_low_risk), one_day), traits_of(0.0), date::parse("2026-12-31"));
+  EXPECT_EQ(tiny.length_days, 1);
+  EXPECT_EQ(tiny.end, tiny.start);
+  EXPECT_EQ(tiny.milestones.size(), 2u);
+  for (const touchpoint& t : tiny.touchpoints) EXPECT_EQ(t.day, 0);
+
   const std::pair<const char*, const char*> refused[] = {
       {R"({"plans": {"max_touches_per_week": 0}})", "$.plans.max_touches_per_week"},
       {R"({"plans": {"max_touches_per_week": 2.5}})", "$.plans.max_touches_per_week"},

@@ -367,7 +367,8 @@ inline int cadence_gap(cadence c, int step) noexcept {
     const audience who = result.role_tracks ? rule.audience : audience::all;
     touchpoint t = make(touchpoint_kind::milestone, channel::in_product, "Milestone: " + rule.title, "", who,
                         "measure: " + rule.criterion);
-    if (!plan_schedule.place_backward(t, target, 1) && !plan_schedule.place_forward(t, target + 1, length - 1)) {
+    if (!plan_schedule.place_backward(t, target, std::min(1, target)) &&
+        !plan_schedule.place_forward(t, target + 1, length - 1)) {
       result.notes.push_back("milestone '" + rule.id + "' could not be measured within the weekly limit");
       continue;
     }
