@@ -245,7 +245,7 @@ TEST(MetricsFunnel, GroupsSumConsistentRows) {
   EXPECT_TRUE(std::isnan(r.groups[HSLR].steps.overall_conversion));
   EXPECT_TRUE(m::has(r.groups[HSLR].steps.reasons, reason::empty_group));
   EXPECT_EQ(r.groups[LSHR].counts, (std::vector<double>{10, 0, 0, 0, 0}));
-  EXPECT_EQ(r.groups[LSLR].steps.reasons, bits({reason::zero_stage_count, reason::empty_group}));
+  EXPECT_EQ(r.groups[LSLR].steps.reasons, bits({reason::empty_group}));
   EXPECT_EQ(r.groups[ALL].counts, (std::vector<double>{160, 120, 60, 50, 30}));
   EXPECT_EQ(r.groups[ALL].excluded, 1u);
 }

@@ -409,7 +409,7 @@ inline per_group<funnel_group> funnel_into(const funnel_input& in, const funnel_
   }
   for (auto& g : result) {
     g.steps = funnel_of(g.counts.data(), stages);
-    if (g.rows == 0) g.steps.reasons |= bit(reason::empty_group);
+    if (g.rows == 0) g.steps.reasons = bit(reason::empty_group);  // says it all: every count is 0
   }
   return result;
 }

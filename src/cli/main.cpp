@@ -1,4 +1,4 @@
-// riskscale: the command-line tool for product ops (classify, summary, explain, plan, policy).
+// riskscale: the command-line tool for product ops (classify, summary, explain, plan, metrics, policy).
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -20,6 +20,7 @@
 #include "cli/cli_error.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
+#include "cli/metrics_command.hpp"
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/plan_command.hpp"
@@ -263,6 +264,9 @@ int main(int argc, char** argv) {
   plan_command_options plan_options;
   CLI::App* plan_command = add_plan_command(app, plan_options);
 
+  metrics_command_options metrics_options;
+  CLI::App* metrics_command = add_metrics_command(app, metrics_options);
+
   CLI::App* policy_command = app.add_subcommand("policy", "Print, validate or show a policy");
   policy_command->require_subcommand(1);
   CLI::App* policy_default = policy_command->add_subcommand("default", "Print the default policy as JSON");
@@ -290,6 +294,7 @@ int main(int argc, char** argv) {
     if (*summary_command) return run_summary(summary_input, summary_policy, summary_format, summary_threads);
     if (*explain_command) return run_explain(explain_input, explain_id, explain_policy);
     if (*plan_command) return run_plan(plan_options);
+    if (*metrics_command) return run_metrics(metrics_options);
     if (*policy_default) {
       std::cout << riskscale::policy().to_json() << '\n';
       return exit_ok;
