@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "cli/cli_error.hpp"
@@ -21,6 +22,16 @@ inline riskscale::policy load_policy(const std::string& path) {
   } catch (const riskscale::error& e) {
     throw cli_error(e.what());
   }
+}
+
+/// The whole text of a small file named by an option (traits, settings); a file that cannot be read
+/// ends the command with a message naming it and `accepted`.
+inline std::string read_option_file(const std::string& path, const std::string& what, const std::string& accepted) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw cli_error("cannot read " + what + " " + path + "; accepted: " + accepted);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 /// An opened input: a file, or stdin for "-".

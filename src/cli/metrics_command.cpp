@@ -5,11 +5,9 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -665,12 +663,9 @@ result run_interaction(const metrics_command_options& o) {
 
 m::cost_settings load_cost_settings(const std::string& path) {
   if (path.empty()) return {};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw cli_error("cannot read cost settings " + path + "; accepted: a readable JSON file (see --print-settings)");
-  std::ostringstream text_stream;
-  text_stream << in.rdbuf();
+  const std::string text = read_option_file(path, "cost settings", "a readable JSON file (see --print-settings)");
   try {
-    return m::cost_settings::from_json(text_stream.str());
+    return m::cost_settings::from_json(text);
   } catch (const riskscale::error& e) {
     throw cli_error(path + ": " + e.what());
   }

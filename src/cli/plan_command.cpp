@@ -1,9 +1,7 @@
 #include "cli/plan_command.hpp"
 
 #include <cstdio>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <vector>
 
 #include "cli/account_record.hpp"
@@ -21,12 +19,10 @@ namespace {
 
 riskscale::product_traits load_traits(const std::string& path) {
   if (path.empty()) return {};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw cli_error("cannot read traits file " + path + "; accepted: a readable JSON file such as {\"complex_product\": 0.8}");
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::string text =
+      read_option_file(path, "traits file", "a readable JSON file such as {\"complex_product\": 0.8}");
   try {
-    return riskscale::product_traits::from_json(text.str());
+    return riskscale::product_traits::from_json(text);
   } catch (const riskscale::error& e) {
     throw cli_error(path + ": " + e.what());
   }
