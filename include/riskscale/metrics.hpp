@@ -1060,7 +1060,9 @@ struct cost_settings {
         settings.break_even_search_limit = number(value, path);
       } else if (key == "format_modes") {
         object(value, path);
-        for (const auto& [id, mode] : value.items()) {
+        for (const auto& item : value.items()) {
+          const std::string& id = item.key();  // a plain name: C++17 lambdas cannot capture structured bindings
+          const auto& mode = item.value();
           const std::string id_path = path + "." + id;
           auto& modes = settings.format_modes;
           const auto existing = std::find_if(modes.begin(), modes.end(), [&](const auto& e) { return e.first == id; });
