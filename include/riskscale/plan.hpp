@@ -206,17 +206,19 @@ inline std::string join_resources(const std::vector<support_resource>& resources
 // touchpoints in any 7-day window, day 0 (the welcome day) excepted.
 class schedule {
  public:
-  schedule(int length, int cap, bool tracks) : length_(length), cap_(cap), tracks_(tracks) {}
+  schedule(int length, int cap, bool tracks)
+      : length_(length), cap_(cap), tracks_(tracks),
+        load_(audience_count, std::vector<int>(static_cast<std::size_t>(std::max(length, 1)), 0)) {}
 
-  // Audiences whose counts a touchpoint adds to: without tracks there is one view.
+  // True when one more touchpoint for `who` on `day` keeps every 7-day window within the cap.
   [[nodiscard]] bool fits(int day, audience who) const {
     if (day == 0) return true;
-    for (audience view : views(who)) {
+    for (std::size_t view = 0; view < audience_count; ++view) {
+      if (!counts_for(who, view)) continue;
+      const std::vector<int>& load = load_[view];
       for (int window = std::max(1, day - 6); window <= day; ++window) {
         int count = 1;
-        for (const touchpoint& t : items) {
-          if (t.day >= window && t.day <= window + 6 && t.day != 0 && sees(view, t.audience)) ++count;
-        }
+        for (int d = window; d <= std::min(window + 6, length_ - 1); ++d) count += load[static_cast<std::size_t>(d)];
         if (count > cap_) return false;
       }
     }
@@ -224,10 +226,9 @@ class schedule {
   }
   [[nodiscard]] bool has(int from, int to, audience who, bool (*match)(const touchpoint&)) const {
     for (const touchpoint& t : items) {
-      if (t.day >= from && t.day <= to && match(t)) {
-        for (audience view : views(who)) {
-          if (sees(view, t.audience)) return true;
-        }
+      if (t.day < from || t.day > to || !match(t)) continue;
+      for (std::size_t view = 0; view < audience_count; ++view) {
+        if (counts_for(who, view) && counts_for(t.audience, view)) return true;
       }
     }
     return false;
@@ -235,21 +236,14 @@ class schedule {
   // Puts `t` on the first day in [from, to] (walking forward) that fits; false when none does.
   bool place_forward(touchpoint t, int from, int to) {
     for (int day = std::max(0, from); day <= std::min(to, length_ - 1); ++day) {
-      if (fits(day, t.audience)) {
-        t.day = day;
-        items.push_back(std::move(t));
-        return true;
-      }
+      if (fits(day, t.audience)) return add(std::move(t), day);
     }
     return false;
   }
+  // The same, walking back from `from` to `to`.
   bool place_backward(touchpoint t, int from, int to) {
     for (int day = std::min(from, length_ - 1); day >= std::max(0, to); --day) {
-      if (fits(day, t.audience)) {
-        t.day = day;
-        items.push_back(std::move(t));
-        return true;
-      }
+      if (fits(day, t.audience)) return add(std::move(t), day);
     }
     return false;
   }
@@ -257,17 +251,25 @@ class schedule {
   std::vector<touchpoint> items;
 
  private:
-  [[nodiscard]] std::vector<audience> views(audience who) const {
-    if (!tracks_) return {audience::all};
-    if (who == audience::all) return {audience::admins, audience::end_users};
-    return {who};
+  // The views a touchpoint for `who` counts in: without tracks the one view `all`; with tracks, a
+  // shared touchpoint counts in both tracks and a track's own in that track only.
+  [[nodiscard]] bool counts_for(audience who, std::size_t view) const noexcept {
+    if (!tracks_) return view == static_cast<std::size_t>(audience::all);
+    if (view == static_cast<std::size_t>(audience::all)) return false;
+    return who == audience::all || static_cast<std::size_t>(who) == view;
   }
-  [[nodiscard]] bool sees(audience view, audience target) const {
-    return !tracks_ || target == audience::all || target == view;
+  bool add(touchpoint t, int day) {
+    t.day = day;
+    for (std::size_t view = 0; view < audience_count; ++view) {
+      if (counts_for(t.audience, view)) ++load_[view][static_cast<std::size_t>(day)];
+    }
+    items.push_back(std::move(t));
+    return true;
   }
   int length_;
   int cap_;
   bool tracks_;
+  std::vector<std::vector<int>> load_;  // touchpoints per view and day
 };
 
 inline int cadence_gap(cadence c, int step) noexcept {
