@@ -496,14 +496,25 @@ inline int cadence_gap(cadence c, int step) noexcept {
 
 namespace detail {
 
-inline std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted_text = "\"";
+// Appends one RFC 4180 field: quoted when it holds a comma, quote or line break.
+inline void append_csv_field(std::string& out, std::string_view text) {
+  bool plain = true;
   for (char c : text) {
-    if (c == '"') quoted_text += '"';
-    quoted_text += c;
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+      plain = false;
+      break;
+    }
   }
-  return quoted_text + "\"";
+  if (plain) {
+    out.append(text);
+    return;
+  }
+  out += '"';
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
 }
 
 // RFC 5545 §3.3.11: TEXT escapes backslash, semicolon, comma and newline.
@@ -551,11 +562,19 @@ inline constexpr std::array<std::string_view, 11> plan_csv_columns = {
     for (std::size_t c = 0; c < plan_csv_columns.size(); ++c) out += (c ? "," : "") + std::string(plan_csv_columns[c]);
     out += "\r\n";
   }
+  const std::string_view archetype_id = to_string(p.archetype);
   for (const touchpoint& t : p.touchpoints) {
-    const std::string fields[] = {p.account_id, std::to_string(t.day), t.date.to_string(), std::string(to_string(t.stage)),
-                                  std::string(to_string(t.channel)), std::string(to_string(t.kind)), t.title, t.format,
-                                  std::string(to_string(t.audience)), t.detail, std::string(to_string(p.archetype))};
-    for (std::size_t c = 0; c < std::size(fields); ++c) out += (c ? "," : "") + detail::csv_field(fields[c]);
+    detail::append_csv_field(out, p.account_id);
+    out += ',';
+    out += std::to_string(t.day);
+    out += ',';
+    out += t.date.to_string();
+    for (std::string_view field : {to_string(t.stage), to_string(t.channel), to_string(t.kind),
+                                   std::string_view(t.title), std::string_view(t.format), to_string(t.audience),
+                                   std::string_view(t.detail), archetype_id}) {
+      out += ',';
+      detail::append_csv_field(out, field);
+    }
     out += "\r\n";
   }
   return out;
@@ -617,38 +636,56 @@ inline constexpr std::array<std::string_view, 11> plan_csv_columns = {
   return date::today_utc().to_basic_string() + clock;
 }
 
-/// An iCalendar (RFC 5545) calendar with an all-day event for every live session and every milestone;
-/// `dtstamp` is the creation time in "YYYYMMDDTHHMMSSZ" form (now, when empty).
-[[nodiscard]] inline std::string plan_to_ics(const std::vector<const onboarding_plan*>& plans, std::string dtstamp = "") {
-  if (dtstamp.empty()) dtstamp = ics_timestamp_now();
+/// The opening lines of an iCalendar (RFC 5545) calendar, for writers that stream events.
+[[nodiscard]] inline std::string ics_calendar_begin() {
   std::string out;
   detail::ics_line(out, "BEGIN:VCALENDAR");
   detail::ics_line(out, "VERSION:2.0");
   detail::ics_line(out, "PRODID:-//riskscale//onboarding plan " + std::string(version) + "//EN");
   detail::ics_line(out, "CALSCALE:GREGORIAN");
   detail::ics_line(out, "METHOD:PUBLISH");
-  for (const onboarding_plan* p : plans) {
-    std::size_t index = 0;
-    for (const touchpoint& t : p->touchpoints) {
-      ++index;
-      if (!is_live(t.channel) && t.kind != touchpoint_kind::milestone) continue;
-      std::string uid;
-      for (char c : p->account_id) uid += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
-      detail::ics_line(out, "BEGIN:VEVENT");
-      detail::ics_line(out, "UID:" + uid + "-" + p->start.to_basic_string() + "-" + std::to_string(index) + "@riskscale");
-      detail::ics_line(out, "DTSTAMP:" + dtstamp);
-      detail::ics_line(out, "DTSTART;VALUE=DATE:" + t.date.to_basic_string());
-      detail::ics_line(out, "DTEND;VALUE=DATE:" + t.date.plus_days(1).to_basic_string());
-      detail::ics_line(out, "SUMMARY:" + detail::ics_text((p->account_id.empty() ? "" : p->account_id + ": ") + t.title));
-      detail::ics_line(out, "DESCRIPTION:" + detail::ics_text(t.detail + "\nfor: " + std::string(to_string(t.audience)) +
-                                                              "; channel: " + std::string(to_string(t.channel))));
-      detail::ics_line(out, "CATEGORIES:" + std::string(to_string(t.kind)) + "," + std::string(to_string(t.channel)));
-      detail::ics_line(out, "TRANSP:TRANSPARENT");
-      detail::ics_line(out, "END:VEVENT");
-    }
-  }
+  return out;
+}
+
+/// The closing line of an iCalendar calendar.
+[[nodiscard]] inline std::string ics_calendar_end() {
+  std::string out;
   detail::ics_line(out, "END:VCALENDAR");
   return out;
+}
+
+/// One all-day VEVENT for every live session and every milestone of a plan; `dtstamp` is the
+/// creation time in "YYYYMMDDTHHMMSSZ" form (RFC 5545 §3.3.5).
+[[nodiscard]] inline std::string ics_plan_events(const onboarding_plan& p, const std::string& dtstamp) {
+  std::string out;
+  std::string uid;
+  for (char c : p.account_id) uid += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+  std::size_t index = 0;
+  for (const touchpoint& t : p.touchpoints) {
+    ++index;
+    if (!is_live(t.channel) && t.kind != touchpoint_kind::milestone) continue;
+    detail::ics_line(out, "BEGIN:VEVENT");
+    detail::ics_line(out, "UID:" + uid + "-" + p.start.to_basic_string() + "-" + std::to_string(index) + "@riskscale");
+    detail::ics_line(out, "DTSTAMP:" + dtstamp);
+    detail::ics_line(out, "DTSTART;VALUE=DATE:" + t.date.to_basic_string());
+    detail::ics_line(out, "DTEND;VALUE=DATE:" + t.date.plus_days(1).to_basic_string());
+    detail::ics_line(out, "SUMMARY:" + detail::ics_text((p.account_id.empty() ? "" : p.account_id + ": ") + t.title));
+    detail::ics_line(out, "DESCRIPTION:" + detail::ics_text(t.detail + "\nfor: " + std::string(to_string(t.audience)) +
+                                                            "; channel: " + std::string(to_string(t.channel))));
+    detail::ics_line(out, "CATEGORIES:" + std::string(to_string(t.kind)) + "," + std::string(to_string(t.channel)));
+    detail::ics_line(out, "TRANSP:TRANSPARENT");
+    detail::ics_line(out, "END:VEVENT");
+  }
+  return out;
+}
+
+/// An iCalendar (RFC 5545) calendar with an all-day event for every live session and every milestone;
+/// `dtstamp` is the creation time in "YYYYMMDDTHHMMSSZ" form (now, when empty).
+[[nodiscard]] inline std::string plan_to_ics(const std::vector<const onboarding_plan*>& plans, std::string dtstamp = "") {
+  if (dtstamp.empty()) dtstamp = ics_timestamp_now();
+  std::string out = ics_calendar_begin();
+  for (const onboarding_plan* p : plans) out += ics_plan_events(*p, dtstamp);
+  return out + ics_calendar_end();
 }
 
 /// The iCalendar form of one plan (see the overload for several).

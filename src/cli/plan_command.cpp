@@ -1,7 +1,9 @@
 #include "cli/plan_command.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "cli/account_record.hpp"
@@ -84,6 +86,8 @@ CLI::App* add_plan_command(CLI::App& app, plan_command_options& options) {
   command->add_option("-o,--output", options.output, "Output file (default: - for stdout)");
   command->add_option("--rejects", options.rejects, "Rejected rows CSV with --all (default: OUT.rejects.csv)");
   command->add_option("--policy", options.policy_path, "Policy JSON file (default: the SPEC defaults)");
+  command->add_option("--threads", options.threads, "Worker threads with --all (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
   command->footer(
       "Traits: complex_product, behavior_change, diverse_users, frequent_updates, product_suite, support_heavy,\n"
       "each in [0, 1]. Examples:\n"
@@ -137,58 +141,56 @@ int run_plan(const plan_command_options& options) {
                     "; accepted: an account_id of a well-formed row");
   }
 
-  // --all: every readable account's plan; unreadable or invalid rows go to the rejects with line and reason.
+  // --all: every readable account's plan, built on worker threads and written in input order;
+  // unreadable or invalid rows go to the rejects with line and reason. Memory stays flat.
   const std::string rejects_path = options.rejects.empty() ? default_rejects_path(options.output) : options.rejects;
   output_file out(options.output);
   output_file rejects(rejects_path);
   rejects.write(rejects_header());
-  std::vector<riskscale::onboarding_plan> calendar_plans;
-  std::size_t planned = 0, rejected = 0;
-  bool first = true;
-  chunk c;
-  while (reader.fill(c)) {
-    c.rejects.clear();
-    c.rejected = 0;
-    for (std::size_t r = 0; r < c.size(); ++r) {
-      record_problem problem;
-      const auto account = account_from_record(c, r, layout, pol, problem);
-      std::optional<riskscale::product_traits> traits;
-      if (account) traits = record_traits(c, r, traits_in_file, base_traits, problem);
-      const std::string_view id = layout.account_id < c.field_count(r) ? c.field(r, layout.account_id) : std::string_view();
-      if (!account || !traits) {
-        append_reject(c, r, id, problem.column, problem.reason, problem.message);
-        continue;
-      }
-      riskscale::onboarding_plan p;
-      try {
-        p = riskscale::plan(riskscale::assess(*account, pol), *traits, start);
-      } catch (const riskscale::input_error& e) {
-        append_reject(c, r, id, e.field(), "invalid_value", e.what());
-        continue;
-      }
-      ++planned;
-      if (format == "csv") {
-        out.write(riskscale::plan_to_csv(p, first));
-        first = false;
-      } else {
-        calendar_plans.push_back(std::move(p));
-      }
-    }
-    rejects.write(c.rejects);
-    rejected += c.rejected;
-  }
-  if (format == "csv" && first) {  // no plan at all: the header still says what the file holds
+  const std::string dtstamp = riskscale::ics_timestamp_now();  // one creation time for the whole calendar
+  if (format == "csv") {
     std::string header;
     for (std::size_t k = 0; k < riskscale::plan_csv_columns.size(); ++k) {
       header += (k ? "," : "") + std::string(riskscale::plan_csv_columns[k]);
     }
     out.write(header + "\r\n");
+  } else {
+    out.write(riskscale::ics_calendar_begin());
   }
-  if (format == "ics") {
-    std::vector<const riskscale::onboarding_plan*> pointers;
-    for (const auto& p : calendar_plans) pointers.push_back(&p);
-    out.write(riskscale::plan_to_ics(pointers));
-  }
+  std::size_t planned = 0, rejected = 0;
+  const unsigned workers = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  run_pipeline(
+      reader, workers, 2 * workers + 2,
+      [&](chunk& c) {
+        for (std::size_t r = 0; r < c.size(); ++r) {
+          record_problem problem;
+          const auto account = account_from_record(c, r, layout, pol, problem);
+          std::optional<riskscale::product_traits> traits;
+          if (account) traits = record_traits(c, r, traits_in_file, base_traits, problem);
+          const std::string_view id =
+              layout.account_id < c.field_count(r) ? c.field(r, layout.account_id) : std::string_view();
+          if (!account || !traits) {
+            append_reject(c, r, id, problem.column, problem.reason, problem.message);
+            continue;
+          }
+          riskscale::onboarding_plan p;
+          try {
+            p = riskscale::plan(riskscale::assess(*account, pol), *traits, start);
+          } catch (const riskscale::input_error& e) {
+            append_reject(c, r, id, e.field(), "invalid_value", e.what());
+            continue;
+          }
+          ++c.classified;
+          c.output += format == "csv" ? riskscale::plan_to_csv(p, false) : riskscale::ics_plan_events(p, dtstamp);
+        }
+      },
+      [&](chunk& c) {
+        out.write(c.output);
+        rejects.write(c.rejects);
+        planned += c.classified;
+        rejected += c.rejected;
+      });
+  if (format == "ics") out.write(riskscale::ics_calendar_end());
   out.commit();
   if (options.output != "-" || !options.rejects.empty() || rejected > 0) rejects.commit();
   std::string line = "planned " + std::to_string(planned) + " accounts, rejected " + std::to_string(rejected);

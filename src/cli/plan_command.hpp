@@ -18,6 +18,7 @@ struct plan_command_options {
   std::string output = "-";
   std::string rejects;
   std::string policy_path;
+  unsigned threads = 0;     ///< --threads with --all (0: all cores)
 };
 
 /// Adds the `plan` subcommand to `app`, filling `options` when it is parsed.

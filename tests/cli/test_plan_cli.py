@@ -124,3 +124,30 @@ def test_a_failing_run_leaves_no_output(run, accounts, tmp_path):
     done = run("plan", accounts, "--all", "--start", "2026-13-01", "-o", out)
     assert done.returncode == 2
     assert not out.exists()
+
+
+def test_all_accounts_in_one_calendar(run, accounts, tmp_path):
+    out = tmp_path / "plans.ics"
+    done = run("plan", accounts, "--all", "--format", "ics", "--start", "2026-11-30", "-o", out)
+    assert done.returncode == 0, done.stderr
+    calendar = icalendar.Calendar.from_ical(out.read_bytes())
+    events = [c for c in calendar.walk() if c.name == "VEVENT"]
+    accounts_with_events = {str(e["SUMMARY"]).split(":")[0] for e in events}
+    assert accounts_with_events == {"ACC-1", "ACC-2", "ACC-3", "ACC-4"}  # every plan has milestones
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    assert len({e.decoded("DTSTAMP") for e in events}) == 1  # one creation time for the calendar
+
+
+def test_all_gives_the_same_file_for_any_thread_count(run, tmp_path):
+    path = tmp_path / "many.csv"
+    rows = [f"ACC-{i},{(i % 10) / 10},{(i % 7) / 7},{(i % 3) / 9},{(i % 5) / 5},{i % 31},{(i * 37) % 5000}"
+            for i in range(3000)]
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    outputs = []
+    for threads in ("1", "2", "3"):
+        out = tmp_path / f"plans_{threads}.csv"
+        done = run("plan", path, "--all", "--start", "2026-01-05", "--threads", threads, "-o", out)
+        assert done.returncode == 0, done.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert pd.read_csv(tmp_path / "plans_1.csv")["account_id"].nunique() == 3000
