@@ -21,7 +21,7 @@ from ._classify import ARCHETYPES, classify, recommendations
 from ._summary import summary
 from ._plot import plot_matrix
 from . import metrics
-from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan,
+from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan, plans,
                     plans_to_csv, plans_to_ics, recommend_content)
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "classify",
     "education_priority",
     "plan",
+    "plans",
     "plans_to_csv",
     "plans_to_ics",
     "plot_matrix",

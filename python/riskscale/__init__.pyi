@@ -243,6 +243,17 @@ def plan(
 ) -> Plan:
     """The dated onboarding plan of one account (policy ``plans`` section)."""
 
+def plans(
+    data: Union[pd.DataFrame, Mapping[str, Any]],
+    traits: Optional[Mapping[str, float]] = None,
+    start: Union[None, str, datetime.date] = None,
+    *,
+    policy: Optional[Policy] = None,
+    max_touches_per_week: Optional[int] = None,
+    role_tracks: Optional[bool] = None,
+) -> pd.DataFrame:
+    """Every account's onboarding plan as one long DataFrame of touchpoints."""
+
 def plans_to_csv(plans: Sequence[Plan]) -> str:
     """The touchpoints of several plans as one CSV (one header)."""
 

@@ -112,6 +112,24 @@ def recommend_content(account: Union[Assessment, Mapping[str, Any]], traits: Opt
     return [ContentRecommendation(*item) for item in _core.recommend_content(assessed._impl, traits)]
 
 
+_CATEGORIES = (("stage", ["launch", "adoption", "reinforcement"]),
+               ("channel", ["email", "in_product", "live_virtual", "onsite", "lab", "call"]),
+               ("kind", ["welcome", "training", "milestone", "check_in", "support"]),
+               ("audience", ["all", "admins", "end_users"]))
+
+
+def _typed_touchpoints(frame):
+    """Touchpoint columns as pandas types: ``date`` datetime64, the closed sets Categorical."""
+    import pandas as pd
+
+    frame["date"] = pd.to_datetime(frame["date"])
+    for column, categories in _CATEGORIES:
+        frame[column] = pd.Categorical(frame[column], categories=categories)
+    if "archetype" in frame:
+        frame["archetype"] = pd.Categorical(frame["archetype"], categories=[a[0] for a in _core.ARCHETYPES])
+    return frame
+
+
 class Plan:
     """A dated onboarding plan for one account (read-only).
 
@@ -154,13 +172,7 @@ class Plan:
         frame = pd.DataFrame(self._doc["touchpoints"], columns=["day", "date", "stage", "channel", "kind", "title",
                                                                 "format", "audience", "detail"])
         frame.insert(0, "account_id", self._doc["account_id"])
-        frame["date"] = pd.to_datetime(frame["date"])
-        for column, categories in (("stage", ["launch", "adoption", "reinforcement"]),
-                                   ("channel", ["email", "in_product", "live_virtual", "onsite", "lab", "call"]),
-                                   ("kind", ["welcome", "training", "milestone", "check_in", "support"]),
-                                   ("audience", ["all", "admins", "end_users"])):
-            frame[column] = pd.Categorical(frame[column], categories=categories)
-        return frame
+        return _typed_touchpoints(frame)
 
     def to_json(self, indent: int = 2) -> str:
         """The whole plan as JSON."""
@@ -262,3 +274,69 @@ def plans_to_csv(plans: Sequence[Plan]) -> str:
 def plans_to_ics(plans: Sequence[Plan], dtstamp: str = "") -> str:
     """The live sessions and milestones of several plans as one iCalendar calendar."""
     return _core.plans_ics([p._impl for p in plans], dtstamp)
+
+
+def plans(data: Any, traits: Optional[Mapping[str, float]] = None, start: Union[None, str, _dt.date] = None, *,
+          policy: Optional[Policy] = None, max_touches_per_week: Optional[int] = None,
+          role_tracks: Optional[bool] = None) -> "pd.DataFrame":
+    """Every account's onboarding plan, as one long DataFrame of touchpoints.
+
+    The batch form of :func:`plan`, as ``riskscale plan --all`` is on the command line:
+    one row per touchpoint, accounts in input order.
+
+    Parameters
+    ----------
+    data : DataFrame or mapping of column name to array
+        The SPEC §2 inputs per account (as for :func:`classify`); columns named after a
+        trait (see ``TRAITS``) give that account's trait, overriding ``traits`` (NaN keeps it).
+        Without an ``account_id`` column the row label names the account.
+    traits : mapping, optional
+        Product traits for every account (a trait left out counts as 0.5).
+    start : date or 'YYYY-MM-DD', optional
+        The welcome day of every plan; today (UTC) when left out.
+    policy, max_touches_per_week, role_tracks
+        As for :func:`plan`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``account_id, day, date, stage, channel, kind, title, format, audience,
+        detail, archetype``; ``date`` is datetime64, the closed sets are Categorical.
+
+    Raises
+    ------
+    ValueError
+        Naming the row label, the column and what is accepted, for the first account that
+        cannot be planned (an invalid input or trait).
+    """
+    import io
+    import math
+
+    import pandas as pd
+
+    frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(dict(data))
+    base = dict(traits or {})
+    trait_columns = [t for t in TRAITS if t in frame.columns]
+    start_text = _start_text(start)
+    core_policy = _core_policy(policy)
+    built = []
+    for label, row in zip(frame.index, frame.to_dict("records")):
+        row_traits = dict(base)
+        for trait in trait_columns:
+            value = row[trait]
+            if not (value is None or (isinstance(value, float) and math.isnan(value))):
+                row_traits[trait] = value
+        if "account_id" not in row:
+            row["account_id"] = str(label)
+        try:
+            assessed = _core.assess(row, core_policy)
+            built.append(_core.plan(assessed, row_traits, start_text, max_touches_per_week, role_tracks))
+        except ValueError as e:
+            raise type(e)(f"row {label!r}: {e}") from None
+    columns = list(_core.PLAN_CSV_COLUMNS)
+    if not built:
+        empty = pd.DataFrame({c: pd.Series(dtype="int64" if c == "day" else object) for c in columns})
+        return _typed_touchpoints(empty)
+    text = _core.plans_csv(built)
+    result = pd.read_csv(io.StringIO(text), dtype={c: str for c in columns if c != "day"}, keep_default_na=False)
+    return _typed_touchpoints(result)

@@ -143,3 +143,30 @@ def test_plan_policy_sections_round_trip_and_validate():
     assert policy.content["min_score"] == 0.2
     with pytest.raises(riskscale.PolicyError, match=r"\$\.plans\.cadence\.high_scale_low_risk\.launch"):
         riskscale.Policy(plans={"cadence": {"high_scale_low_risk": {"launch": "hourly"}}})
+
+
+def test_plans_of_a_portfolio_match_one_plan_at_a_time():
+    frame = pd.DataFrame([HSHR, LSLR]).set_index("account_id", drop=False)
+    frame["complex_product"] = [0.9, float("nan")]  # the row's trait; NaN keeps the argument's
+    long = riskscale.plans(frame, {"complex_product": 0.1}, "2026-12-28")
+    assert list(long.columns) == ["account_id", "day", "date", "stage", "channel", "kind", "title", "format",
+                                  "audience", "detail", "archetype"]
+    one = riskscale.plan(HSHR, {"complex_product": 0.9}, "2026-12-28").to_frame()
+    two = riskscale.plan(LSLR, {"complex_product": 0.1}, "2026-12-28").to_frame()
+    assert long["account_id"].tolist() == one["account_id"].tolist() + two["account_id"].tolist()
+    for column in ("day", "title", "format", "detail"):
+        assert long[column].tolist() == one[column].tolist() + two[column].tolist(), column
+    assert (long["date"] == pd.concat([one["date"], two["date"]], ignore_index=True)).all()
+    assert long["kind"].dtype == "category" and long["archetype"].dtype == "category"
+    assert long.loc[long["account_id"] == "ACC-2", "date"].max() == pd.Timestamp("2027-01-01")  # 5 days, simple
+
+
+def test_plans_name_the_row_that_cannot_be_planned():
+    frame = pd.DataFrame([HSHR, dict(LSLR, active_days=40)], index=["first", "second"])
+    with pytest.raises(ValueError, match=r"row 'second'.*active_days"):
+        riskscale.plans(frame, None, "2026-12-28")
+    frame = pd.DataFrame([HSHR], index=["x"]).assign(diverse_users=[1.5])
+    with pytest.raises(ValueError, match=r"row 'x'.*diverse_users"):
+        riskscale.plans(frame, None, "2026-12-28")
+    empty = riskscale.plans(pd.DataFrame(columns=list(HSHR)), None, "2026-12-28")
+    assert len(empty) == 0 and "archetype" in empty.columns
