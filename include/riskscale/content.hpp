@@ -143,22 +143,19 @@ struct content_recommendation {
       }
     }
     double boost = 0.0;
-    std::string_view boosted_by;
+    const recommendation* booster = nullptr;
     for (const recommendation& r : assessed.recommendations) {
       for (const auto& [training_id, value] : format.training_boosts) {
         if (training_id == r.id && value > boost) {
           boost = value;
-          boosted_by = r.id;
+          booster = &r;
         }
       }
     }
     const double score = std::min(1.0, trait_part + boost);
     if (!(score >= settings.min_score)) continue;
     std::string reason;
-    if (boost > 0) {
-      const auto k = assessed.policy.format_index(boosted_by);
-      reason = assessed.policy.catalog()[*k].name + " is recommended";
-    }
+    if (booster != nullptr) reason = assessed.format(*booster).name + " is recommended";
     if (strongest_trait < trait_count) {
       reason += std::string(reason.empty() ? "" : "; ") + "strongest trait: " +
                 std::string(trait_ids[strongest_trait]) + " = " + format_number(traits.values[strongest_trait]);

@@ -248,6 +248,25 @@ class schedule {
     return false;
   }
 
+  // Counts a touchpoint that is already dated (as in a finished plan) without checking the cap.
+  void count(const touchpoint& t) {
+    for (std::size_t view = 0; view < audience_count; ++view) {
+      if (counts_for(t.audience, view)) ++load_[view][static_cast<std::size_t>(t.day)];
+    }
+  }
+  // The most touchpoints any view has in a 7-day window, the welcome day excepted.
+  [[nodiscard]] int busiest() const {
+    int most = 0;
+    for (const std::vector<int>& load : load_) {
+      for (int window = 1; window < length_; ++window) {
+        int count = 0;
+        for (int d = window; d <= std::min(window + 6, length_ - 1); ++d) count += load[static_cast<std::size_t>(d)];
+        most = std::max(most, count);
+      }
+    }
+    return most;
+  }
+
   std::vector<touchpoint> items;
 
  private:
@@ -260,9 +279,7 @@ class schedule {
   }
   bool add(touchpoint t, int day) {
     t.day = day;
-    for (std::size_t view = 0; view < audience_count; ++view) {
-      if (counts_for(t.audience, view)) ++load_[view][static_cast<std::size_t>(day)];
-    }
+    count(t);
     items.push_back(std::move(t));
     return true;
   }
@@ -478,20 +495,9 @@ inline int cadence_gap(cadence c, int step) noexcept {
 
 /// Largest number of touchpoints any audience sees in a 7-day window of the plan, the welcome day excepted.
 [[nodiscard]] inline int busiest_week(const onboarding_plan& p) {
-  int busiest = 0;
-  const std::vector<audience> views = p.role_tracks ? std::vector<audience>{audience::admins, audience::end_users}
-                                                    : std::vector<audience>{audience::all};
-  for (audience view : views) {
-    for (int window = 1; window < p.length_days; ++window) {
-      int count = 0;
-      for (const touchpoint& t : p.touchpoints) {
-        const bool seen = !p.role_tracks || t.audience == audience::all || t.audience == view;
-        if (seen && t.day != 0 && t.day >= window && t.day <= window + 6) ++count;
-      }
-      busiest = std::max(busiest, count);
-    }
-  }
-  return busiest;
+  detail::schedule counted(p.length_days, p.max_touches_per_week, p.role_tracks);
+  for (const touchpoint& t : p.touchpoints) counted.count(t);
+  return counted.busiest();
 }
 
 namespace detail {
@@ -555,13 +561,15 @@ inline void ics_line(std::string& out, const std::string& line) {
 inline constexpr std::array<std::string_view, 11> plan_csv_columns = {
     "account_id", "day", "date", "stage", "channel", "kind", "title", "format", "audience", "detail", "archetype"};
 
-/// The plan's touchpoints as CSV rows (RFC 4180), ready to import into a marketing automation tool.
-[[nodiscard]] inline std::string plan_to_csv(const onboarding_plan& p, bool header = true) {
-  std::string out;
-  if (header) {
-    for (std::size_t c = 0; c < plan_csv_columns.size(); ++c) out += (c ? "," : "") + std::string(plan_csv_columns[c]);
-    out += "\r\n";
-  }
+/// The header row of `plan_to_csv`, CRLF-terminated.
+[[nodiscard]] inline std::string plan_csv_header() {
+  std::string header;
+  for (std::size_t c = 0; c < plan_csv_columns.size(); ++c) header += (c ? "," : "") + std::string(plan_csv_columns[c]);
+  return header + "\r\n";
+}
+
+/// Appends the plan's touchpoints to `out` as CSV rows (RFC 4180, no header).
+inline void append_plan_csv(std::string& out, const onboarding_plan& p) {
   const std::string_view archetype_id = to_string(p.archetype);
   for (const touchpoint& t : p.touchpoints) {
     detail::append_csv_field(out, p.account_id);
@@ -577,6 +585,12 @@ inline constexpr std::array<std::string_view, 11> plan_csv_columns = {
     }
     out += "\r\n";
   }
+}
+
+/// The plan's touchpoints as CSV rows (RFC 4180), ready to import into a marketing automation tool.
+[[nodiscard]] inline std::string plan_to_csv(const onboarding_plan& p, bool header = true) {
+  std::string out = header ? plan_csv_header() : std::string();
+  append_plan_csv(out, p);
   return out;
 }
 

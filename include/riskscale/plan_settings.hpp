@@ -16,6 +16,18 @@
 
 namespace riskscale {
 
+namespace detail {
+/// The enumerator whose id (its position in `ids`) is `id`, or nothing.
+template <typename Enum, std::size_t N>
+[[nodiscard]] constexpr std::optional<Enum> enum_from_id(const std::array<std::string_view, N>& ids,
+                                                         std::string_view id) noexcept {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (ids[i] == id) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+}  // namespace detail
+
 /// A product trait that shapes content and plans, each scored in [0, 1].
 enum class product_trait : std::int8_t {
   complex_product = 0,   ///< users must learn before they get value
@@ -36,10 +48,7 @@ inline constexpr std::array<std::string_view, trait_count> trait_ids = {
 
 /// The trait with this id, or nothing.
 [[nodiscard]] constexpr std::optional<product_trait> trait_from_string(std::string_view id) noexcept {
-  for (std::size_t t = 0; t < trait_count; ++t) {
-    if (trait_ids[t] == id) return static_cast<product_trait>(t);
-  }
-  return std::nullopt;
+  return detail::enum_from_id<product_trait>(trait_ids, id);
 }
 
 /// The id of a trait, e.g. "complex_product".
@@ -60,10 +69,7 @@ inline constexpr std::array<std::string_view, channel_count> channel_ids = {
 }
 /// The channel with this id, or nothing.
 [[nodiscard]] constexpr std::optional<channel> channel_from_string(std::string_view id) noexcept {
-  for (std::size_t c = 0; c < channel_count; ++c) {
-    if (channel_ids[c] == id) return static_cast<channel>(c);
-  }
-  return std::nullopt;
+  return detail::enum_from_id<channel>(channel_ids, id);
 }
 /// True for channels that are a scheduled session (an iCalendar event): live_virtual, onsite, lab, call.
 [[nodiscard]] constexpr bool is_live(channel c) noexcept {
@@ -83,10 +89,7 @@ inline constexpr std::array<std::string_view, cadence_count> cadence_ids = {"dai
 }
 /// The cadence with this id, or nothing.
 [[nodiscard]] constexpr std::optional<cadence> cadence_from_string(std::string_view id) noexcept {
-  for (std::size_t c = 0; c < cadence_count; ++c) {
-    if (cadence_ids[c] == id) return static_cast<cadence>(c);
-  }
-  return std::nullopt;
+  return detail::enum_from_id<cadence>(cadence_ids, id);
 }
 
 /// The three stages of a plan, in order: launch, adoption, reinforcement.
@@ -123,10 +126,7 @@ inline constexpr std::array<std::string_view, audience_count> audience_ids = {"a
 }
 /// The audience with this id, or nothing.
 [[nodiscard]] constexpr std::optional<audience> audience_from_string(std::string_view id) noexcept {
-  for (std::size_t a = 0; a < audience_count; ++a) {
-    if (audience_ids[a] == id) return static_cast<audience>(a);
-  }
-  return std::nullopt;
+  return detail::enum_from_id<audience>(audience_ids, id);
 }
 
 /// One content format to produce: its id, names, channel, trait weights and training-format boosts.

@@ -105,6 +105,7 @@ def metrics_break_even(instructor_led: str, settings_layers: List[str]) -> Optio
 
 TRAITS: List[str]
 PLAN_CSV_COLUMNS: List[str]
+PLAN_CATEGORIES: Dict[str, List[str]]
 
 class Plan:
     def to_json(self, indent: int = 2) -> str: ...

@@ -112,18 +112,12 @@ def recommend_content(account: Union[Assessment, Mapping[str, Any]], traits: Opt
     return [ContentRecommendation(*item) for item in _core.recommend_content(assessed._impl, traits)]
 
 
-_CATEGORIES = (("stage", ["launch", "adoption", "reinforcement"]),
-               ("channel", ["email", "in_product", "live_virtual", "onsite", "lab", "call"]),
-               ("kind", ["welcome", "training", "milestone", "check_in", "support"]),
-               ("audience", ["all", "admins", "end_users"]))
-
-
 def _typed_touchpoints(frame):
     """Touchpoint columns as pandas types: ``date`` datetime64, the closed sets Categorical."""
     import pandas as pd
 
     frame["date"] = pd.to_datetime(frame["date"])
-    for column, categories in _CATEGORIES:
+    for column, categories in _core.PLAN_CATEGORIES.items():
         frame[column] = pd.Categorical(frame[column], categories=categories)
     if "archetype" in frame:
         frame["archetype"] = pd.Categorical(frame["archetype"], categories=[a[0] for a in _core.ARCHETYPES])
@@ -169,8 +163,8 @@ class Plan:
         """The touchpoints as a pandas DataFrame, one a row, with ``date`` as datetime64."""
         import pandas as pd
 
-        frame = pd.DataFrame(self._doc["touchpoints"], columns=["day", "date", "stage", "channel", "kind", "title",
-                                                                "format", "audience", "detail"])
+        columns = [c for c in _core.PLAN_CSV_COLUMNS if c not in ("account_id", "archetype")]
+        frame = pd.DataFrame(self._doc["touchpoints"], columns=columns)
         frame.insert(0, "account_id", self._doc["account_id"])
         return _typed_touchpoints(frame)
 

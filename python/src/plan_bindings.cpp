@@ -69,8 +69,9 @@ void bind_plans(py::module_& m) {
   }, "assessment"_a, "traits"_a, "start"_a, "max_touches_per_week"_a, "role_tracks"_a);
 
   m.def("plans_csv", [](const std::vector<const riskscale::onboarding_plan*>& plans) {
-    std::string out;
-    for (std::size_t i = 0; i < plans.size(); ++i) out += riskscale::plan_to_csv(*plans[i], i == 0);
+    if (plans.empty()) return std::string();
+    std::string out = riskscale::plan_csv_header();
+    for (const riskscale::onboarding_plan* p : plans) riskscale::append_plan_csv(out, *p);
     return out;
   });
   m.def("plans_ics", [](const std::vector<const riskscale::onboarding_plan*>& plans, const std::string& dtstamp) {
@@ -88,7 +89,10 @@ void bind_plans(py::module_& m) {
     return py::make_tuple(e.score, drivers, e.reason);
   }, "traits"_a, "policy"_a);
 
-  m.attr("TRAITS") = py::cast(std::vector<std::string>(riskscale::trait_ids.begin(), riskscale::trait_ids.end()));
-  m.attr("PLAN_CSV_COLUMNS") =
-      py::cast(std::vector<std::string>(riskscale::plan_csv_columns.begin(), riskscale::plan_csv_columns.end()));
+  const auto ids = [](const auto& array) { return std::vector<std::string>(array.begin(), array.end()); };
+  m.attr("TRAITS") = py::cast(ids(riskscale::trait_ids));
+  m.attr("PLAN_CATEGORIES") = py::dict("stage"_a = ids(riskscale::stage_ids), "channel"_a = ids(riskscale::channel_ids),
+                                       "kind"_a = ids(riskscale::touchpoint_kind_ids),
+                                       "audience"_a = ids(riskscale::audience_ids));
+  m.attr("PLAN_CSV_COLUMNS") = py::cast(ids(riskscale::plan_csv_columns));
 }

@@ -3,6 +3,7 @@
 #include <limits>
 #include <vector>
 
+#include "cli/cli_error.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/detail/format_number.hpp"
 #include "riskscale/detail/kernel.hpp"
@@ -43,6 +44,17 @@ std::optional<riskscale::account> account_from_record(const chunk& c, std::size_
     return std::nullopt;
   }
   return account;
+}
+
+void find_account_record(chunk_reader& reader, const input_layout& layout, std::string_view account_id,
+                         const std::string& source, chunk& c, std::size_t& r) {
+  while (reader.fill(c)) {
+    for (r = 0; r < c.size(); ++r) {
+      if (c.field_count(r) == layout.header.size() && c.field(r, layout.account_id) == account_id) return;
+    }
+  }
+  throw cli_error("no account with account_id '" + std::string(account_id) + "' in " + source +
+                  "; accepted: an account_id of a well-formed row");
 }
 
 }  // namespace riskscale::cli

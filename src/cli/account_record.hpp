@@ -28,4 +28,9 @@ struct record_problem {
                                                                     const riskscale::policy& pol,
                                                                     record_problem& problem);
 
+/// Reads `reader` until the first record whose account_id is `account_id` and which has the header's
+/// field count; on success `c` holds it as record `r`. Throws cli_error naming `source` when none does.
+void find_account_record(chunk_reader& reader, const input_layout& layout, std::string_view account_id,
+                         const std::string& source, chunk& c, std::size_t& r);
+
 }  // namespace riskscale::cli

@@ -190,23 +190,21 @@ int run_summary(const std::string& input, const std::string& policy_path, const 
 int run_explain(const std::string& input, const std::string& account_id, const std::string& policy_path) {
   const riskscale::policy pol = load_policy(policy_path);
   input_source source(input);
-  chunk_reader header_reader(*source.stream, source.name, 1);
-  const input_layout layout = map_header(header_reader.read_header(), pol, keep_request{});
+  chunk_reader reader(*source.stream, source.name, 1);
+  const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
   chunk record;
-  while (header_reader.fill(record)) {
-    if (record.field_count(0) != layout.header.size() || record.field(0, layout.account_id) != account_id) continue;
-    record_problem problem;
-    const std::optional<riskscale::account> account = account_from_record(record, 0, layout, pol, problem);
-    if (!account) throw cli_error(source.name + " line " + std::to_string(record.lines[0]) + ": " + problem.message);
-    try {
-      std::fputs(describe(assess(*account, pol)).c_str(), stdout);
-    } catch (const riskscale::input_error& e) {
-      throw cli_error(source.name + " line " + std::to_string(record.lines[0]) + ": " + e.what());
-    }
-    return exit_ok;
+  std::size_t r = 0;
+  find_account_record(reader, layout, account_id, source.name, record, r);
+  const std::string where = source.name + " line " + std::to_string(record.lines[r]);
+  record_problem problem;
+  const std::optional<riskscale::account> account = account_from_record(record, r, layout, pol, problem);
+  if (!account) throw cli_error(where + ": " + problem.message);
+  try {
+    std::fputs(describe(assess(*account, pol)).c_str(), stdout);
+  } catch (const riskscale::input_error& e) {
+    throw cli_error(where + ": " + e.what());
   }
-  throw cli_error("no account with account_id '" + account_id + "' in " + source.name +
-                  "; accepted: an account_id of a well-formed row");
+  return exit_ok;
 }
 
 }  // namespace

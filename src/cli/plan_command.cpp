@@ -116,29 +116,25 @@ int run_plan(const plan_command_options& options) {
 
   if (!options.all) {
     chunk c;
-    while (reader.fill(c)) {
-      for (std::size_t r = 0; r < c.size(); ++r) {
-        if (c.field_count(r) != layout.header.size() || c.field(r, layout.account_id) != options.account_id) continue;
-        record_problem problem;
-        const auto account = account_from_record(c, r, layout, pol, problem);
-        if (!account) throw cli_error(where(c, r) + ": " + problem.message);
-        const auto traits = record_traits(c, r, traits_in_file, base_traits, problem);
-        if (!traits) throw cli_error(where(c, r) + ": " + problem.message);
-        riskscale::onboarding_plan p;
-        try {
-          p = riskscale::plan(riskscale::assess(*account, pol), *traits, start);
-        } catch (const riskscale::input_error& e) {
-          throw cli_error(where(c, r) + ": " + e.what());
-        }
-        output_file out(options.output);
-        out.write(format == "csv" ? riskscale::plan_to_csv(p) : format == "ics" ? riskscale::plan_to_ics(p)
-                                                                                : riskscale::plan_to_json(p) + "\n");
-        out.commit();
-        return exit_ok;
-      }
+    std::size_t r = 0;
+    find_account_record(reader, layout, options.account_id, source.name, c, r);
+    record_problem problem;
+    const auto account = account_from_record(c, r, layout, pol, problem);
+    if (!account) throw cli_error(where(c, r) + ": " + problem.message);
+    const auto traits = record_traits(c, r, traits_in_file, base_traits, problem);
+    if (!traits) throw cli_error(where(c, r) + ": " + problem.message);
+    riskscale::onboarding_plan p;
+    try {
+      p = riskscale::plan(riskscale::assess(*account, pol), *traits, start);
+    } catch (const riskscale::input_error& e) {
+      throw cli_error(where(c, r) + ": " + e.what());
     }
-    throw cli_error("no account with account_id '" + options.account_id + "' in " + source.name +
-                    "; accepted: an account_id of a well-formed row");
+    output_file out(options.output);
+    out.write(format == "csv"   ? riskscale::plan_to_csv(p)
+              : format == "ics" ? riskscale::plan_to_ics(p)
+                                : riskscale::plan_to_json(p) + "\n");
+    out.commit();
+    return exit_ok;
   }
 
   // --all: every readable account's plan, built on worker threads and written in input order;
@@ -149,11 +145,7 @@ int run_plan(const plan_command_options& options) {
   rejects.write(rejects_header());
   const std::string dtstamp = riskscale::ics_timestamp_now();  // one creation time for the whole calendar
   if (format == "csv") {
-    std::string header;
-    for (std::size_t k = 0; k < riskscale::plan_csv_columns.size(); ++k) {
-      header += (k ? "," : "") + std::string(riskscale::plan_csv_columns[k]);
-    }
-    out.write(header + "\r\n");
+    out.write(riskscale::plan_csv_header());
   } else {
     out.write(riskscale::ics_calendar_begin());
   }
@@ -181,7 +173,11 @@ int run_plan(const plan_command_options& options) {
             continue;
           }
           ++c.classified;
-          c.output += format == "csv" ? riskscale::plan_to_csv(p, false) : riskscale::ics_plan_events(p, dtstamp);
+          if (format == "csv") {
+            riskscale::append_plan_csv(c.output, p);
+          } else {
+            c.output += riskscale::ics_plan_events(p, dtstamp);
+          }
         }
       },
       [&](chunk& c) {

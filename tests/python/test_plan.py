@@ -81,8 +81,9 @@ def test_json_export_is_the_whole_plan():
 
 
 def test_html_repr_is_a_timeline_table():
-    text = riskscale.plan(HSHR, None, "2026-03-02")._repr_html_()
-    assert text.count("<tr>") == len(riskscale.plan(HSHR, None, "2026-03-02").touchpoints) + 1
+    p = riskscale.plan(HSHR, None, "2026-03-02")
+    text = p._repr_html_()
+    assert text.count("<tr>") == len(p.touchpoints) + 1
     assert "Milestones" in text
 
 

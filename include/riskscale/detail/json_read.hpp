@@ -6,6 +6,8 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <initializer_list>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +79,49 @@ inline void require_object(const ordered_json& value, const std::string& path, c
 
 [[noreturn]] inline void unknown_key(const std::string& path, const std::string& accepted_keys) {
   throw policy_error(path, "unknown key; accepted keys: " + accepted_keys);
+}
+
+// An object of named numbers, such as {"frequency": 0.4, "reach": 0.6}: each key sets its target;
+// any other key is refused. Keys left out keep their targets as they are.
+inline void read_number_fields(const ordered_json& value, const std::string& path,
+                               std::initializer_list<std::pair<const char*, double*>> fields,
+                               const std::string& object_shape, const std::string& accepted_keys) {
+  require_object(value, path, object_shape);
+  for (const auto& [key, number] : value.items()) {
+    const std::string key_path = json_key_path(path, key);
+    const auto field = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return key == f.first; });
+    if (field == fields.end()) unknown_key(key_path, accepted_keys);
+    *field->second = read_number(number, key_path);
+  }
+}
+
+// A catalogue entry with id, name and description (a training or content format). Its other
+// keys go to `read_other(entry, key, value, key_path)`, which returns false for a key it does not
+// know. The id is required; a missing name shows the id.
+template <typename Entry, typename ReadOther>
+Entry read_named_entry(const ordered_json& value, const std::string& path, const std::string& accepted_keys,
+                       ReadOther&& read_other) {
+  require_object(value, path, "an object with " + accepted_keys);
+  Entry entry;
+  bool has_id = false;
+  bool has_name = false;
+  for (const auto& [key, item] : value.items()) {
+    const std::string key_path = json_key_path(path, key);
+    if (key == "id") {
+      entry.id = read_string(item, key_path);
+      has_id = true;
+    } else if (key == "name") {
+      entry.name = read_string(item, key_path);
+      has_name = true;
+    } else if (key == "description") {
+      entry.description = read_string(item, key_path);
+    } else if (!read_other(entry, key, item, key_path)) {
+      unknown_key(key_path, accepted_keys);
+    }
+  }
+  if (!has_id) throw policy_error(path + ".id", "missing; accepted: a non-empty, unique string");
+  if (!has_name) entry.name = entry.id;  // a bare entry still shows a name
+  return entry;
 }
 
 }  // namespace detail

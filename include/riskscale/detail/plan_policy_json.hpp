@@ -166,10 +166,17 @@ inline int read_int(const ordered_json& value, const std::string& path, const st
 template <typename Enum, std::size_t N>
 Enum read_enum(const ordered_json& value, const std::string& path, const std::array<std::string_view, N>& ids) {
   const std::string text = read_string(value, path);
-  for (std::size_t i = 0; i < N; ++i) {
-    if (ids[i] == text) return static_cast<Enum>(i);
-  }
-  throw policy_error(path, quoted(text) + " is unknown; accepted: " + join_ids(ids.data(), N));
+  const std::optional<Enum> found = enum_from_id<Enum>(ids, text);
+  if (!found) throw policy_error(path, quoted(text) + " is unknown; accepted: " + join_ids(ids.data(), N));
+  return *found;
+}
+
+// A key of a table that names one of `ids` (a complexity level, a stage); another key is refused.
+template <std::size_t N>
+std::size_t read_id_key(const std::string& key, const std::string& path, const std::array<std::string_view, N>& ids) {
+  const std::optional<std::size_t> found = enum_from_id<std::size_t>(ids, key);
+  if (!found) unknown_key(path, join_ids(ids.data(), N));
+  return *found;
 }
 
 inline archetype read_archetype_key(const std::string& key, const std::string& path) {
@@ -186,41 +193,27 @@ inline std::vector<std::string> read_string_list(const ordered_json& value, cons
 }
 
 inline content_format read_content_format(const ordered_json& entry, const std::string& path) {
-  require_object(entry, path, "an object with id, name, description, channel, traits, training");
-  content_format format;
-  bool has_id = false, has_name = false;
-  for (const auto& [key, value] : entry.items()) {
-    const std::string key_path = json_key_path(path, key);
-    if (key == "id") {
-      format.id = read_string(value, key_path);
-      has_id = true;
-    } else if (key == "name") {
-      format.name = read_string(value, key_path);
-      has_name = true;
-    } else if (key == "description") {
-      format.description = read_string(value, key_path);
-    } else if (key == "channel") {
-      format.channel = read_enum<channel>(value, key_path, channel_ids);
-    } else if (key == "traits") {
-      require_object(value, key_path, "an object from trait name to a weight in [0, 1]");
-      for (const auto& [trait_id, weight] : value.items()) {
-        const std::string trait_path = json_key_path(key_path, trait_id);
-        const auto trait = trait_from_string(trait_id);
-        if (!trait) unknown_key(trait_path, join_ids(trait_ids.data(), trait_count));
-        format.trait_weights[static_cast<std::size_t>(*trait)] = read_number(weight, trait_path);
-      }
-    } else if (key == "training") {
-      require_object(value, key_path, "an object from training format id to a boost in [0, 1]");
-      for (const auto& [training_id, boost] : value.items()) {
-        format.training_boosts.emplace_back(training_id, read_number(boost, json_key_path(key_path, training_id)));
-      }
-    } else {
-      unknown_key(key_path, "id, name, description, channel, traits, training");
-    }
-  }
-  if (!has_id) throw policy_error(path + ".id", "missing; accepted: a non-empty, unique string");
-  if (!has_name) format.name = format.id;
-  return format;
+  return read_named_entry<content_format>(
+      entry, path, "id, name, description, channel, traits, training",
+      [](content_format& format, const std::string& key, const ordered_json& value, const std::string& key_path) {
+        if (key == "channel") {
+          format.channel = read_enum<channel>(value, key_path, channel_ids);
+        } else if (key == "traits") {
+          require_object(value, key_path, "an object from trait name to a weight in [0, 1]");
+          for (const auto& [trait_id, weight] : value.items()) {
+            const std::string trait_path = json_key_path(key_path, trait_id);
+            format.trait_weights[read_id_key(trait_id, trait_path, trait_ids)] = read_number(weight, trait_path);
+          }
+        } else if (key == "training") {
+          require_object(value, key_path, "an object from training format id to a boost in [0, 1]");
+          for (const auto& [training_id, boost] : value.items()) {
+            format.training_boosts.emplace_back(training_id, read_number(boost, json_key_path(key_path, training_id)));
+          }
+        } else {
+          return false;
+        }
+        return true;
+      });
 }
 
 // `content`: a key left out keeps its default; `formats` given replaces the whole list.
@@ -234,9 +227,7 @@ inline void read_content(const ordered_json& value, content_settings& c) {
       c.education_weights = {};  // like scale_weights (SPEC §7): a trait left out weighs 0
       for (const auto& [trait_id, weight] : item.items()) {
         const std::string trait_path = json_key_path(key_path, trait_id);
-        const auto trait = trait_from_string(trait_id);
-        if (!trait) unknown_key(trait_path, join_ids(trait_ids.data(), trait_count));
-        c.education_weights[static_cast<std::size_t>(*trait)] = read_number(weight, trait_path);
+        c.education_weights[read_id_key(trait_id, trait_path, trait_ids)] = read_number(weight, trait_path);
       }
     } else if (key == "min_score") {
       c.min_score = read_number(item, key_path);
@@ -291,17 +282,8 @@ inline void read_plans(const ordered_json& value, plan_settings& p) {
     if (key == "max_touches_per_week") {
       p.max_touches_per_week = read_int(item, key_path, "an integer in [1, 7]");
     } else if (key == "complexity_from") {
-      require_object(item, key_path, R"(an object {"moderate": x, "complex": x})");
-      for (const auto& [level, threshold] : item.items()) {
-        const std::string level_path = json_key_path(key_path, level);
-        if (level == "moderate") {
-          p.moderate_from = read_number(threshold, level_path);
-        } else if (level == "complex") {
-          p.complex_from = read_number(threshold, level_path);
-        } else {
-          unknown_key(level_path, "moderate, complex");
-        }
-      }
+      read_number_fields(item, key_path, {{"moderate", &p.moderate_from}, {"complex", &p.complex_from}},
+                         R"(an object {"moderate": x, "complex": x})", "moderate, complex");
     } else if (key == "length_days" || key == "cadence") {
       require_object(item, key_path, "an object from archetype id to an object per " +
                                          std::string(key == "cadence" ? "stage" : "complexity level"));
@@ -312,30 +294,16 @@ inline void read_plans(const ordered_json& value, plan_settings& p) {
         for (const auto& [column, cell] : row.items()) {
           const std::string cell_path = json_key_path(row_path, column);
           if (key == "length_days") {
-            const auto* level = std::find(complexity_ids.begin(), complexity_ids.end(), column);
-            if (level == complexity_ids.end()) unknown_key(cell_path, join_ids(complexity_ids.data(), complexity_count));
-            p.length_days[a][static_cast<std::size_t>(level - complexity_ids.begin())] =
+            p.length_days[a][read_id_key(column, cell_path, complexity_ids)] =
                 read_int(cell, cell_path, "an integer number of days in [1, 366]");
           } else {
-            const auto* stage = std::find(stage_ids.begin(), stage_ids.end(), column);
-            if (stage == stage_ids.end()) unknown_key(cell_path, join_ids(stage_ids.data(), stage_count));
-            p.cadences[a][static_cast<std::size_t>(stage - stage_ids.begin())] =
-                read_enum<cadence>(cell, cell_path, cadence_ids);
+            p.cadences[a][read_id_key(column, cell_path, stage_ids)] = read_enum<cadence>(cell, cell_path, cadence_ids);
           }
         }
       }
     } else if (key == "stage_shares") {
-      require_object(item, key_path, R"(an object {"launch": x, "reinforcement": x})");
-      for (const auto& [stage, share] : item.items()) {
-        const std::string stage_path = json_key_path(key_path, stage);
-        if (stage == "launch") {
-          p.launch_share = read_number(share, stage_path);
-        } else if (stage == "reinforcement") {
-          p.reinforcement_share = read_number(share, stage_path);
-        } else {
-          unknown_key(stage_path, "launch, reinforcement (adoption is the rest)");
-        }
-      }
+      read_number_fields(item, key_path, {{"launch", &p.launch_share}, {"reinforcement", &p.reinforcement_share}},
+                         R"(an object {"launch": x, "reinforcement": x})", "launch, reinforcement (adoption is the rest)");
     } else if (key == "role_tracks_from") {
       p.role_tracks_from = read_number(item, key_path);
     } else if (key == "format_channels") {

@@ -95,40 +95,18 @@ inline void validate(const policy_settings& s) {
 }
 
 inline training_format read_format(const ordered_json& entry, const std::string& path) {
-  require_object(entry, path, "an object with id, name, description, affinity");
-  training_format format;
-  bool has_id = false;
-  bool has_name = false;
-  for (const auto& [key, value] : entry.items()) {
-    const std::string key_path = json_key_path(path, key);
-    if (key == "id") {
-      format.id = read_string(value, key_path);
-      has_id = true;
-    } else if (key == "name") {
-      format.name = read_string(value, key_path);
-      has_name = true;
-    } else if (key == "description") {
-      format.description = read_string(value, key_path);
-    } else if (key == "affinity") {
-      require_object(value, key_path, "an object from archetype id to a number in [0, 1]");
-      for (const auto& [archetype_id, affinity] : value.items()) {
-        const std::string affinity_path = json_key_path(key_path, archetype_id);
-        const auto which = archetype_from_string(archetype_id);
-        if (!which) {
-          throw policy_error(affinity_path,
-                             "unknown archetype " + quoted(archetype_id) +
-                                 "; accepted: high_scale_high_risk, high_scale_low_risk, "
-                                 "low_scale_high_risk, low_scale_low_risk");
+  return read_named_entry<training_format>(
+      entry, path, "id, name, description, affinity",
+      [](training_format& format, const std::string& key, const ordered_json& value, const std::string& key_path) {
+        if (key != "affinity") return false;
+        require_object(value, key_path, "an object from archetype id to a number in [0, 1]");
+        for (const auto& [archetype_id, affinity] : value.items()) {
+          const std::string affinity_path = json_key_path(key_path, archetype_id);
+          format.affinity[static_cast<std::size_t>(read_archetype_key(archetype_id, affinity_path))] =
+              read_number(affinity, affinity_path);
         }
-        format.affinity[static_cast<std::size_t>(*which)] = read_number(affinity, affinity_path);
-      }
-    } else {
-      unknown_key(key_path, "id, name, description, affinity");
-    }
-  }
-  if (!has_id) throw policy_error(path + ".id", "missing; accepted: a non-empty, unique string");
-  if (!has_name) format.name = format.id;  // a bare catalogue entry still shows a name
-  return format;
+        return true;
+      });
 }
 
 inline policy_settings read_settings(const ordered_json& doc) {
@@ -151,20 +129,11 @@ inline policy_settings read_settings(const ordered_json& doc) {
     } else if (key == "reach_full") {
       s.reach_full = read_number(value, path);
     } else if (key == "scale_weights") {
-      require_object(value, path, R"(an object {"frequency": w, "reach": w})");
       // SPEC §7: a weight object given in a file replaces the whole set; a component left out weighs 0.
       s.frequency_weight = 0.0;
       s.reach_weight = 0.0;
-      for (const auto& [component, weight] : value.items()) {
-        const std::string weight_path = json_key_path(path, component);
-        if (component == "frequency") {
-          s.frequency_weight = read_number(weight, weight_path);
-        } else if (component == "reach") {
-          s.reach_weight = read_number(weight, weight_path);
-        } else {
-          unknown_key(weight_path, "frequency, reach");
-        }
-      }
+      read_number_fields(value, path, {{"frequency", &s.frequency_weight}, {"reach", &s.reach_weight}},
+                         R"(an object {"frequency": w, "reach": w})", "frequency, reach");
     } else if (key == "risk_weights") {
       require_object(value, path, "an object from factor name to a weight in [0, 1]");
       s.risk_weights.clear();  // SPEC §7: replaces the whole factor set
