@@ -87,11 +87,12 @@ inline void read_number_fields(const ordered_json& value, const std::string& pat
                                std::initializer_list<std::pair<const char*, double*>> fields,
                                const std::string& object_shape, const std::string& accepted_keys) {
   require_object(value, path, object_shape);
-  for (const auto& [key, number] : value.items()) {
+  for (const auto& item : value.items()) {
+    const std::string& key = item.key();  // a plain name: C++17 lambdas cannot capture structured bindings
     const std::string key_path = json_key_path(path, key);
     const auto field = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return key == f.first; });
     if (field == fields.end()) unknown_key(key_path, accepted_keys);
-    *field->second = read_number(number, key_path);
+    *field->second = read_number(item.value(), key_path);
   }
 }
 
