@@ -249,22 +249,30 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
     if (want_recommendations) {
       for (std::size_t k = 0; k < catalog.size(); ++k) {
         double* score = format_scores.data() + k * B;
-        std::fill_n(score, B, 0.0);
+        bool first = true;  // the first non-zero term is assigned: 0 + x is x, so the bits equal format_score()'s
         for (std::size_t a = 0; a < archetype_count; ++a) {
           const double affinity = catalog[k].affinity[a];
           if (affinity == 0.0) continue;  // as format_score(): the same sum, the same bits
-          for (int lane = 0; lane < B; ++lane) score[lane] += block.membership[a][lane] * affinity;
+          const double* membership = block.membership[a].data();
+          if (first) {
+            for (int lane = 0; lane < B; ++lane) score[lane] = membership[lane] * affinity;
+          } else {
+            for (int lane = 0; lane < B; ++lane) score[lane] += membership[lane] * affinity;
+          }
+          first = false;
         }
+        if (first) std::fill_n(score, B, 0.0);
       }
       // Which formats reach min_score, one bit per format and lane, so ranking visits only those.
       const bool use_candidates = catalog.size() <= 64;
-      std::array<std::uint64_t, B> candidates{};
+      alignas(64) std::array<std::uint64_t, B> candidates;
       if (use_candidates) {
+        candidates.fill(0);
+        const double min_score = settings.min_score;
         for (std::size_t k = 0; k < catalog.size(); ++k) {
           const double* score = format_scores.data() + k * B;
-          for (int lane = 0; lane < B; ++lane) {
-            candidates[lane] |= static_cast<std::uint64_t>(score[lane] >= settings.min_score) << k;
-          }
+          const std::uint64_t bit = std::uint64_t{1} << k;
+          for (int lane = 0; lane < B; ++lane) candidates[lane] |= score[lane] >= min_score ? bit : 0;
         }
       }
       for (int lane = 0; lane < count; ++lane) {
@@ -280,15 +288,14 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
         if (out.recommendation_count != nullptr) {
           out.recommendation_count[row] = static_cast<std::int16_t>(ranked);
         }
+        // Element loops rather than copy_n + fill: a row is a few entries, shorter than a memmove call.
         if (out.recommendations != nullptr) {
           std::int16_t* destination = out.recommendations + row * width;
-          std::copy_n(indices.data(), ranked, destination);
-          std::fill(destination + ranked, destination + width, std::int16_t{-1});
+          for (std::size_t j = 0; j < width; ++j) destination[j] = j < ranked ? indices[j] : std::int16_t{-1};
         }
         if (out.recommendation_scores != nullptr) {
           double* destination = out.recommendation_scores + row * width;
-          std::copy_n(scores.data(), ranked, destination);
-          std::fill(destination + ranked, destination + width, nan);
+          for (std::size_t j = 0; j < width; ++j) destination[j] = j < ranked ? scores[j] : nan;
         }
       }
     }
@@ -311,6 +318,54 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
 
 }  // namespace detail
 
+namespace detail {
+
+/// How a batch of rows is cut into chunks and spread over threads.
+struct chunk_plan {
+  unsigned threads = 1;        ///< workers; chunk c runs on worker c % threads
+  std::size_t chunk_rows = 0;  ///< rows per chunk (the last may be shorter)
+  std::size_t chunks = 0;      ///< number of chunks
+};
+
+/// The chunks and threads `options` asks for over `rows` rows (rows > 0). Threads 0 means every
+/// hardware thread, but not for a handful of rows: starting a thread costs more than ~10^4 accounts.
+[[nodiscard]] inline chunk_plan plan_chunks(std::size_t rows, const batch_options& options) noexcept {
+  unsigned threads = options.threads;
+  if (threads == 0) {
+    constexpr std::size_t min_rows_per_thread = 16384;
+    const std::size_t useful = std::max<std::size_t>(1, rows / min_rows_per_thread);
+    threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), useful));
+  }
+  chunk_plan plan;
+  plan.chunk_rows = options.chunk_rows != 0 ? options.chunk_rows : (rows + threads - 1) / threads;
+  plan.chunks = (rows + plan.chunk_rows - 1) / plan.chunk_rows;
+  plan.threads = static_cast<unsigned>(std::min<std::size_t>(threads, plan.chunks));
+  return plan;
+}
+
+/// Calls `work(worker, begin, end)` for every chunk of `plan`, chunk c on worker c % threads (a
+/// static round-robin: which thread runs a chunk never changes a result); worker 0 is the caller's thread.
+template <class Work>
+void run_chunks(const chunk_plan& plan, std::size_t rows, Work&& work) {
+  const auto worker_loop = [&](unsigned worker) {
+    for (std::size_t c = worker; c < plan.chunks; c += plan.threads) {
+      const std::size_t begin = c * plan.chunk_rows;
+      work(worker, begin, std::min(rows, begin + plan.chunk_rows));
+    }
+  };
+  if (plan.threads <= 1) {
+    worker_loop(0);
+    return;
+  }
+  std::vector<std::thread> pool;
+  pool.reserve(plan.threads - 1);
+  for (unsigned worker = 1; worker < plan.threads; ++worker) pool.emplace_back(worker_loop, worker);
+  worker_loop(0);
+  for (auto& thread : pool) thread.join();
+}
+
+}  // namespace detail
+
 /// Classifies every row of `input` into the caller's columns `out`; invalid rows get a
 /// `status` and `invalid_field` and NaN scores, never an exception. Throws `input_error`
 /// only when a required column is missing.
@@ -322,33 +377,10 @@ inline void classify_into(const portfolio& input, const policy& pol, const batch
   const std::vector<const double*> columns = detail::resolve_columns(input, pol);
   const std::size_t rows = input.rows();
   if (rows == 0) return;
-  unsigned threads = options.threads;
-  if (threads == 0) {
-    // "All cores", but not for a handful of rows: starting a thread costs more than ~10^4 accounts.
-    constexpr std::size_t min_rows_per_thread = 16384;
-    const std::size_t useful = std::max<std::size_t>(1, rows / min_rows_per_thread);
-    threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), useful));
-  }
-  std::size_t chunk = options.chunk_rows;
-  if (chunk == 0) chunk = (rows + threads - 1) / threads;
-  const std::size_t chunks = (rows + chunk - 1) / chunk;
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks));
-  const auto work = [&](unsigned worker) {
-    // Static round-robin assignment: which thread runs a chunk never changes a result.
-    for (std::size_t c = worker; c < chunks; c += threads) {
-      const std::size_t begin = c * chunk;
-      detail::classify_range(pol, columns.data(), columns.size(), begin, std::min(rows, begin + chunk), out);
-    }
-  };
-  if (threads <= 1) {
-    work(0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  for (unsigned worker = 1; worker < threads; ++worker) pool.emplace_back(work, worker);
-  work(0);
-  for (auto& thread : pool) thread.join();
+  const detail::chunk_plan plan = detail::plan_chunks(rows, options);
+  detail::run_chunks(plan, rows, [&](unsigned, std::size_t begin, std::size_t end) {
+    detail::classify_range(pol, columns.data(), columns.size(), begin, end, out);
+  });
 }
 
 /// Classifies every row of `input` into newly allocated columns.

@@ -124,7 +124,7 @@ def classify(
         )
     not_numbers: Dict[str, Dict[int, Any]] = {}
     inputs = {f: _as_float64(columns[f], f, index, not_numbers) for f in fields if f in columns}
-    out = _core.classify_columns(inputs, core_policy, int(threads or 0), True)
+    out = _core.classify_columns(inputs, core_policy, int(threads or 0))
 
     status = out["status"]
     invalid = np.flatnonzero(status)
@@ -133,27 +133,29 @@ def classify(
         name, message = _describe_row(core_policy, fields, inputs, not_numbers, out, row)
         raise ValueError(f"row {index[row]!r}, column {name!r}: {message}")
 
-    codes, categories = _core.recommendation_codes(out["recommendation_index"], out["recommendation_count"], core_policy)
-    recommendation_text = np.asarray(categories + [None], dtype=object)[np.where(status == 0, codes, len(categories))]
-
-    result = {}
+    # The float columns arrive as one (columns, rows) block, pandas' own layout for a float block:
+    # the frame is built around it without a copy, and the other columns are inserted in SPEC order.
+    frame = pd.DataFrame(out["float_block"].T, index=index, columns=out["float_columns"], copy=False)
+    categories = out["recommendation_categories"]
+    codes = out["recommendation_code"]  # -1 for an invalid row
+    others = {
+        "archetype": pd.Categorical.from_codes(out["archetype"], categories=list(ARCHETYPES)),
+        "borderline": out["borderline"],
+        "recommendations": np.asarray(categories + [None], dtype=object)[codes],  # one str object per distinct list
+    }
     if "account_id" in columns:
         account_id = columns["account_id"]
-        result["account_id"] = account_id.to_numpy() if isinstance(account_id, pd.Series) else np.asarray(account_id)
-    for name in SPEC_COLUMNS[1:]:
-        if name == "archetype":
-            result[name] = pd.Categorical.from_codes(out["archetype"], categories=list(ARCHETYPES))
-        elif name == "recommendations":
-            result[name] = recommendation_text
-        else:
-            result[name] = out[name]
+        others["account_id"] = account_id.to_numpy() if isinstance(account_id, pd.Series) else np.asarray(account_id)
+    order = [name for name in SPEC_COLUMNS if name in others or name in frame.columns]
+    for position, name in enumerate(order):
+        if name in others:
+            frame.insert(position, name, others[name])
     if on_invalid == "flag":
         reasons = np.full(len(index), None, dtype=object)
         for row in invalid:
             name, message = _describe_row(core_policy, fields, inputs, not_numbers, out, row)
             reasons[row] = f"{name}: {message}"
-        result["invalid_reason"] = reasons
-    frame = pd.DataFrame(result, index=index, copy=False)
+        frame["invalid_reason"] = reasons
     frame.attrs["riskscale_policy"] = policy.to_json(0) if policy is not None else None
     return frame
 

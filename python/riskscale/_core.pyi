@@ -68,11 +68,9 @@ class Assessment:
 
 def assess(fields: Dict[str, Any], policy: Policy) -> Assessment: ...
 def classify_columns(
-    columns: Dict[str, npt.NDArray[np.float64]], policy: Policy, threads: int = 0, recommendations: bool = True
-) -> Dict[str, np.ndarray]: ...
-def recommendation_codes(
-    ranked: npt.NDArray[np.int16], counts: npt.NDArray[np.int16], policy: Policy
-) -> Tuple[npt.NDArray[np.int32], List[str]]: ...
+    columns: Dict[str, npt.NDArray[np.float64]], policy: Policy, threads: int = 0
+) -> Dict[str, Any]: ...  # float_block (11, rows), float_columns, archetype, borderline, status, invalid_field,
+                          # recommendation_code (int32, -1 invalid), recommendation_categories
 def summarize(*args: Any) -> Dict[str, Any]: ...
 def rank_memberships(
     *args: Any,

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstring>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "riskscale/riskscale.hpp"
@@ -17,22 +16,6 @@ using namespace pybind11::literals;
 namespace {
 
 using riskscale::policy;
-
-// A float64, C-contiguous, 1-D numpy array, or an error naming the column: the Python layer
-// converts other inputs once, so this boundary never copies.
-py::array_t<double> borrow_column(const py::handle& value, const std::string& name, std::size_t rows) {
-  if (!py::isinstance<py::array>(value)) throw py::type_error("column '" + name + "': expected a numpy array");
-  // Equivalent dtypes, not identical dtype objects: an unpickled float64 array has its own descriptor.
-  if (!py::isinstance<py::array_t<double, py::array::c_style>>(value) || py::reinterpret_borrow<py::array>(value).ndim() != 1) {
-    throw py::type_error("column '" + name + "': expected a 1-D C-contiguous float64 array");
-  }
-  auto array = py::reinterpret_borrow<py::array>(value);
-  if (static_cast<std::size_t>(array.shape(0)) != rows) {
-    throw py::value_error("column '" + name + "' has " + std::to_string(array.shape(0)) + " values; accepted: " +
-                          std::to_string(rows) + " (the other columns' length)");
-  }
-  return py::reinterpret_borrow<py::array_t<double>>(array);
-}
 
 // Reads only the inputs the policy uses (other keys, such as a DataFrame row's text
 // columns, are ignored), looked up by name: the per-call cost stays a few lookups.
@@ -69,111 +52,6 @@ template <typename T>
 py::array_t<T> new_column(std::size_t rows, std::size_t width = 0) {
   if (width == 0) return py::array_t<T>(static_cast<py::ssize_t>(rows));
   return py::array_t<T>({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(width)});
-}
-
-// Classifies borrowed float64 columns into new numpy columns, without the GIL.
-py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned threads, bool recommendations) {
-  std::size_t rows = 0;
-  bool sized = false;
-  for (const auto& item : columns) {
-    rows = static_cast<std::size_t>(py::len(item.second));
-    sized = true;
-    break;
-  }
-  if (!sized) throw py::value_error("no columns given; accepted: " + std::to_string(pol.input_fields().size()) + " named float64 arrays");
-  std::vector<py::array_t<double>> held;  // keeps the inputs alive while the GIL is released
-  riskscale::portfolio input(rows);
-  for (const auto& item : columns) {
-    const std::string name = py::str(item.first);
-    held.push_back(borrow_column(item.second, name, rows));
-    input.add(name, held.back().data());
-  }
-  const std::size_t width = pol.recommendation_width();
-  py::dict out;
-  auto risk = new_column<double>(rows), scale = new_column<double>(rows), frequency = new_column<double>(rows),
-       reach = new_column<double>(rows), margin = new_column<double>(rows), users = new_column<double>(rows),
-       days = new_column<double>(rows);
-  std::array<py::array_t<double>, riskscale::archetype_count> membership = {
-      new_column<double>(rows), new_column<double>(rows), new_column<double>(rows), new_column<double>(rows)};
-  auto archetype = new_column<std::int8_t>(rows);
-  py::array borderline(py::dtype("bool"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(rows)});
-  auto status = new_column<std::uint8_t>(rows);
-  auto invalid_field = new_column<std::int16_t>(rows);
-  auto ranked = new_column<std::int16_t>(rows, std::max<std::size_t>(width, 1));
-  auto ranked_count = new_column<std::int16_t>(rows);
-
-  riskscale::batch_output view;
-  view.risk_score = risk.mutable_data();
-  view.scale_score = scale.mutable_data();
-  view.frequency_score = frequency.mutable_data();
-  view.reach_score = reach.mutable_data();
-  view.margin = margin.mutable_data();
-  view.users_for_high_scale = users.mutable_data();
-  view.active_days_for_high_scale = days.mutable_data();
-  for (std::size_t a = 0; a < riskscale::archetype_count; ++a) view.membership[a] = membership[a].mutable_data();
-  view.archetype = archetype.mutable_data();
-  view.borderline = static_cast<std::uint8_t*>(borderline.mutable_data());
-  view.status = reinterpret_cast<riskscale::row_status*>(status.mutable_data());
-  view.invalid_field = invalid_field.mutable_data();
-  if (recommendations) {
-    view.recommendations = ranked.mutable_data();
-    view.recommendation_count = ranked_count.mutable_data();
-  }
-  {
-    py::gil_scoped_release release;
-    riskscale::classify_into(input, pol, view, {threads, 0});
-  }
-  out["risk_score"] = risk;
-  out["scale_score"] = scale;
-  out["frequency_score"] = frequency;
-  out["reach_score"] = reach;
-  out["archetype"] = archetype;
-  out["margin"] = margin;
-  out["borderline"] = borderline;
-  for (auto type : riskscale::all_archetypes) {
-    out[py::str("p_" + std::string(riskscale::to_string(type)))] = membership[static_cast<std::size_t>(type)];
-  }
-  out["users_for_high_scale"] = users;
-  out["active_days_for_high_scale"] = days;
-  out["status"] = status;
-  out["invalid_field"] = invalid_field;
-  if (recommendations) {
-    out["recommendation_index"] = ranked;
-    out["recommendation_count"] = ranked_count;
-  }
-  return out;
-}
-
-// Each row's ranked list as a code into a small table of distinct ';'-joined strings.
-py::tuple recommendation_codes(const py::array_t<std::int16_t, py::array::c_style>& ranked,
-                               const py::array_t<std::int16_t, py::array::c_style>& counts, const policy& pol) {
-  const auto rows = static_cast<std::size_t>(counts.shape(0));
-  const auto width = static_cast<std::size_t>(ranked.ndim() == 2 ? ranked.shape(1) : 0);
-  auto codes = new_column<std::int32_t>(rows);
-  std::vector<std::string> categories;
-  {
-    const std::int16_t* indices = ranked.data();
-    const std::int16_t* count = counts.data();
-    std::int32_t* code = codes.mutable_data();
-    py::gil_scoped_release release;
-    std::unordered_map<std::string, std::int32_t> seen;
-    std::string key;
-    for (std::size_t row = 0; row < rows; ++row) {
-      const auto n = static_cast<std::size_t>(std::max<std::int16_t>(count[row], 0));
-      key.assign(reinterpret_cast<const char*>(indices + row * width), n * sizeof(std::int16_t));
-      auto [it, inserted] = seen.try_emplace(key, static_cast<std::int32_t>(categories.size()));
-      if (inserted) {
-        std::string joined;
-        for (std::size_t j = 0; j < n; ++j) {
-          if (j > 0) joined += ';';
-          joined += pol.catalog()[static_cast<std::size_t>(indices[row * width + j])].id;
-        }
-        categories.push_back(std::move(joined));
-      }
-      code[row] = it->second;
-    }
-  }
-  return py::make_tuple(codes, categories);
 }
 
 // SPEC §5 ranking of given membership columns (a classified table's p_* columns).
@@ -259,6 +137,9 @@ py::dict summarize(const py::list& account_ids, const py::array_t<std::int8_t, p
 
 }  // namespace
 
+// Defined in classify_bindings.cpp.
+void bind_classify(py::module_& m);
+
 // Defined in plan_bindings.cpp.
 void bind_plans(py::module_& m);
 
@@ -337,8 +218,7 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("assess", [](const py::dict& fields, const policy& pol) { return riskscale::assess(account_from(fields, pol), pol); },
         "fields"_a, "policy"_a);
-  m.def("classify_columns", &classify_columns, "columns"_a, "policy"_a, "threads"_a = 0u, "recommendations"_a = true);
-  m.def("recommendation_codes", &recommendation_codes, "ranked"_a, "counts"_a, "policy"_a);
+  bind_classify(m);
   m.def("summarize", &summarize);
   m.def("rank_memberships", &rank_memberships);
   m.def("describe_invalid", [](const policy& pol, std::size_t field, double value, std::uint8_t status) {

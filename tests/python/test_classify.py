@@ -1,4 +1,5 @@
 """riskscale.classify and riskscale.recommendations: conformance, invalid rows, dtypes, no copies, threads."""
+import json
 import threading
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
@@ -200,6 +201,45 @@ def test_float64_input_is_not_copied_peak_memory():
     peak(wide)  # warm up (first-call allocations)
     difference = peak(narrow) - peak(wide)
     assert difference >= 0.9 * copies, (difference, copies)
+
+
+def test_result_float_columns_are_the_cores_block_not_a_copy():
+    """The eleven float columns come from the core as one block that the frame keeps.
+
+    Peak traced memory stays near the result's own size; consolidating the float columns into
+    a new block (the default pandas constructor) would add another 88 bytes per row.
+    """
+    rows = 1_000_000
+    columns = {c: v.to_numpy() for c, v in random_accounts(rows).drop(columns="account_id").items()}
+    riskscale.classify(columns, threads=2)  # warm up
+    tracemalloc.start()
+    try:
+        result = riskscale.classify(columns, threads=2)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    size = result.memory_usage(index=False, deep=False).sum()
+    assert size >= 95 * rows  # 11 floats, archetype, borderline, a pointer per recommendation
+    assert peak <= 1.3 * size, (peak, size)
+    assert result["risk_score"].to_numpy().base is result["margin"].to_numpy().base
+
+
+@pytest.mark.parametrize("formats", [15, 18])
+def test_large_catalogues_rank_as_assess_does(formats):
+    """15 formats take the packed ranking codes (64 bits a list), 18 the general ones; both match assess()."""
+    rng = np.random.default_rng(formats)
+    archetypes = list(riskscale.ARCHETYPES)
+    catalog = [{"id": f"format_{k:02d}", "name": f"Format {k}", "description": "A test format.",
+                "affinity": {a: round(float(rng.random()), 2) for a in archetypes if rng.random() < 0.5}}
+               for k in range(formats)]
+    policy = riskscale.Policy.from_json(json.dumps({"version": 1, "catalog": catalog, "min_score": 0.1}))
+    frame = random_accounts(20_000, seed=formats)
+    result = riskscale.classify(frame, policy, threads=3)
+    assert_same_frame(riskscale.classify(frame, policy, threads=1), result)
+    assert result["recommendations"].nunique() > 20
+    for fields in frame.iloc[::97].to_dict(orient="records"):
+        want = ";".join(r.id for r in riskscale.assess(fields, policy).recommendations)
+        assert result.loc[result["account_id"] == fields["account_id"], "recommendations"].item() == want
 
 
 @pytest.mark.parametrize("kind", ["strided", "int64", "int32", "Int64", "Float64", "float32-exact", "object"])

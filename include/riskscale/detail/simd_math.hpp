@@ -2,7 +2,7 @@
 // kernel needs on them.
 //
 // The kernel (detail/kernel.hpp) is written once over `simd<W>`: W = 2 is an SSE2 register (any
-// x86-64), W = 4 an AVX2 register (detail/simd_dispatch.hpp), W = 1 plain doubles. The vectors
+// x86-64), W = 4 an AVX2 register, W = 8 two of them (detail/simd_dispatch.hpp), W = 1 plain doubles. The vectors
 // are GCC/Clang vector extensions, so the code says exactly which elementwise operation runs; no
 // auto-vectoriser decides, and there is no branch on a value. Every operation is an IEEE
 // elementwise +, −, ×, ÷, compare, bitwise blend or 64-bit integer operation on the bit pattern,
@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #if defined(__GNUC__) || defined(__clang__)
 #define RISKSCALE_HAS_VECTOR_EXTENSIONS 1
@@ -124,6 +125,111 @@ struct simd<1> {
  private:
   RISKSCALE_LANE_INLINE static mask to_mask(bool condition) noexcept { return -mask{condition}; }
 };
+
+#if RISKSCALE_HAS_VECTOR_EXTENSIONS
+/// Two vectors of W/2 lanes used as one of W lanes: each operation runs on both halves, one after
+/// the other, so the instruction stream holds two independent dependency chains (the polynomial
+/// evaluations in exp and log are long chains; the CPU overlaps the two halves).
+template <class Half>
+struct twin {
+  typename Half::type low, high;  // Half names the vector type (a wrapper: a vector attribute cannot be a template argument)
+};
+
+/// The wrappers twin<> is instantiated with.
+template <int W>
+struct f64_half {
+  using type = typename simd<W>::f64;
+};
+template <int W>
+struct u64_half {
+  using type = typename simd<W>::u64;
+};
+template <int W>
+struct mask_half {
+  using type = typename simd<W>::mask;
+};
+
+namespace twin_ops {
+template <class T>
+inline constexpr bool is_scalar = std::is_arithmetic_v<T>;
+}  // namespace twin_ops
+
+#define RISKSCALE_TWIN_BINARY(op)                                                                         \
+  template <class V>                                                                                       \
+  RISKSCALE_LANE_INLINE twin<V> operator op(const twin<V>& x, const twin<V>& y) noexcept {                 \
+    return {x.low op y.low, x.high op y.high};                                                             \
+  }                                                                                                        \
+  template <class V, class T, std::enable_if_t<twin_ops::is_scalar<T>, int> = 0>                           \
+  RISKSCALE_LANE_INLINE twin<V> operator op(const twin<V>& x, T y) noexcept {                              \
+    return {x.low op y, x.high op y};                                                                      \
+  }                                                                                                        \
+  template <class V, class T, std::enable_if_t<twin_ops::is_scalar<T>, int> = 0>                           \
+  RISKSCALE_LANE_INLINE twin<V> operator op(T x, const twin<V>& y) noexcept {                              \
+    return {x op y.low, x op y.high};                                                                      \
+  }
+RISKSCALE_TWIN_BINARY(+)
+RISKSCALE_TWIN_BINARY(-)
+RISKSCALE_TWIN_BINARY(*)
+RISKSCALE_TWIN_BINARY(/)
+RISKSCALE_TWIN_BINARY(&)
+RISKSCALE_TWIN_BINARY(|)
+RISKSCALE_TWIN_BINARY(<<)
+RISKSCALE_TWIN_BINARY(>>)
+#undef RISKSCALE_TWIN_BINARY
+
+template <class V>
+RISKSCALE_LANE_INLINE twin<V> operator~(const twin<V>& x) noexcept {
+  return {~x.low, ~x.high};
+}
+template <class V>
+RISKSCALE_LANE_INLINE twin<V>& operator|=(twin<V>& x, const twin<V>& y) noexcept {
+  x.low |= y.low;
+  x.high |= y.high;
+  return x;
+}
+
+/// W lanes as two vectors of W/2 (W = 8: two AVX2 registers in the AVX2 kernel copy).
+template <int W>
+struct twin_simd {
+  using half = simd<W / 2>;
+  using f64 = twin<f64_half<W / 2>>;
+  using u64 = twin<u64_half<W / 2>>;
+  using mask = twin<mask_half<W / 2>>;
+
+  RISKSCALE_LANE_INLINE static f64 load(const double* values) noexcept {
+    return {half::load(values), half::load(values + W / 2)};
+  }
+  RISKSCALE_LANE_INLINE static void store(double* values, const f64& v) noexcept {
+    half::store(values, v.low);
+    half::store(values + W / 2, v.high);
+  }
+  RISKSCALE_LANE_INLINE static f64 splat(double value) noexcept { return {half::splat(value), half::splat(value)}; }
+  RISKSCALE_LANE_INLINE static u64 bits(const f64& v) noexcept { return {half::bits(v.low), half::bits(v.high)}; }
+  RISKSCALE_LANE_INLINE static f64 from_bits(const u64& v) noexcept {
+    return {half::from_bits(v.low), half::from_bits(v.high)};
+  }
+  RISKSCALE_LANE_INLINE static mask less(const f64& a, const f64& b) noexcept {
+    return {half::less(a.low, b.low), half::less(a.high, b.high)};
+  }
+  RISKSCALE_LANE_INLINE static mask less_equal(const f64& a, const f64& b) noexcept {
+    return {half::less_equal(a.low, b.low), half::less_equal(a.high, b.high)};
+  }
+  RISKSCALE_LANE_INLINE static mask equal(const f64& a, const f64& b) noexcept {
+    return {half::equal(a.low, b.low), half::equal(a.high, b.high)};
+  }
+  RISKSCALE_LANE_INLINE static f64 select(const mask& condition, const f64& if_true, const f64& if_false) noexcept {
+    return {half::select(condition.low, if_true.low, if_false.low),
+            half::select(condition.high, if_true.high, if_false.high)};
+  }
+  RISKSCALE_LANE_INLINE static bool any(const mask& condition) noexcept {
+    return half::any(condition.low | condition.high);
+  }
+};
+template <>
+struct simd<8> : twin_simd<8> {};
+template <>
+struct simd<16> : twin_simd<16> {};
+#endif
 
 /// min(a, b) per lane, as std::min: b when b < a.
 template <int W>
