@@ -1,6 +1,8 @@
 #include "cli/classify_chunk.hpp"
 
 #include <cmath>
+#include <cstring>
+#include <string_view>
 #include <optional>
 #include <vector>
 
@@ -41,9 +43,28 @@ constexpr const char* spec_columns[] = {
     "borderline", "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk",
     "p_low_scale_low_risk", "recommendations", "users_for_high_scale", "active_days_for_high_scale"};
 
-void append_number(std::string& out, double value) {
-  if (!std::isnan(value)) csv::append_double(out, value);  // SPEC §8: absent is an empty cell
+char* write_number(char* out, double value) {
+  return std::isnan(value) ? out : csv::write_double(out, value);  // SPEC §8: absent is an empty cell
 }
+
+char* write_text(char* out, std::string_view text) {
+  std::memcpy(out, text.data(), text.size());
+  return out + text.size();
+}
+
+// The catalogue ids as the recommendations cell uses them.
+struct catalog_ids {
+  std::vector<std::size_t> length;  // bytes of each id
+  bool plain = true;                // no joined list of them needs CSV quoting
+
+  explicit catalog_ids(const policy& pol) {
+    for (const auto& format : pol.catalog()) {
+      length.push_back(format.id.size());
+      // Quoting depends on the id's characters, and on its ends (a list starts or ends with an id).
+      plain = plain && !csv::needs_quotes(format.id);
+    }
+  }
+};
 
 }  // namespace
 
@@ -130,12 +151,15 @@ void classify_chunk(chunk& c, const chunk_job& job) {
     if (layout.fields[f] != no_column) input.add(fields[f], columns[f].data());
   }
   batch_result result(rows, pol);
-  classify_into(input, pol, result.view(), {1, 0});
+  batch_output view = result.view();
+  view.recommendation_scores = nullptr;  // the ranked ids are written, their scores are not
+  classify_into(input, pol, view, {1, 0});
 
   // 3. Format every record in input order: output rows, or rejects with line and reason.
   if (job.summarize) c.summary.emplace(pol);
   const std::size_t width = result.recommendation_width;
-  std::string recommendations;
+  const catalog_ids ids(pol);
+  std::string recommendations;  // the joined list, when it needs quoting
   std::size_t row = 0;
   for (std::size_t r = 0; r < records; ++r) {
     if (unreadable_records[r]) {
@@ -169,42 +193,57 @@ void classify_chunk(chunk& c, const chunk_job& job) {
                      ranked, ranked_count, c.first_order + r);
     }
     if (!job.format_output) continue;
+    // The whole row is written into one span reserved at its largest possible size.
+    std::size_t bound = csv::field_bound(account_id.size()) + 2 + (2 + 11) * (csv::double_bound + 1) + 32 + 2;
+    for (std::size_t column : layout.kept) bound += csv::field_bound(c.field(r, column).size()) + 1;
+    for (std::size_t j = 0; j < ranked_count; ++j) bound += ids.length[static_cast<std::size_t>(ranked[j])] + 1;
+    if (!ids.plain) bound *= 2;  // a joined list that needs quoting
     std::string& out = c.output;
+    const std::size_t old_size = out.size();
+    out.resize(old_size + bound);
+    char* p = out.data() + old_size;
     for (std::size_t column : layout.kept) {
-      csv::append_field(out, c.field(r, column));
-      out += ',';
+      p = csv::write_field(p, c.field(r, column));
+      *p++ = ',';
     }
     if (account_id.empty() && layout.kept.empty()) {
-      out += "\"\"";  // keeps a one-cell-empty row from reading back as a blank line
+      p = write_text(p, "\"\"");  // keeps a one-cell-empty row from reading back as a blank line
     } else {
-      csv::append_field(out, account_id);
+      p = csv::write_field(p, account_id);
     }
     for (const Eigen::ArrayXd* column : {&result.risk_score, &result.scale_score, &result.frequency_score,
                                          &result.reach_score}) {
-      out += ',';
-      append_number(out, (*column)[i]);
+      *p++ = ',';
+      p = write_number(p, (*column)[i]);
     }
-    out += ',';
-    out += to_string(type);
-    out += ',';
-    append_number(out, result.margin[i]);
-    out += result.borderline[this_row] != 0 ? ",true" : ",false";
+    *p++ = ',';
+    p = write_text(p, to_string(type));
+    *p++ = ',';
+    p = write_number(p, result.margin[i]);
+    p = write_text(p, result.borderline[this_row] != 0 ? ",true," : ",false,");
     for (const auto& membership : result.membership) {
-      out += ',';
-      append_number(out, membership[i]);
+      p = write_number(p, membership[i]);
+      *p++ = ',';
     }
-    out += ',';
-    recommendations.clear();
-    for (std::size_t j = 0; j < ranked_count; ++j) {
-      if (j > 0) recommendations += ';';
-      recommendations += pol.catalog()[static_cast<std::size_t>(ranked[j])].id;
+    if (ids.plain) {
+      for (std::size_t j = 0; j < ranked_count; ++j) {
+        if (j > 0) *p++ = ';';
+        p = write_text(p, pol.catalog()[static_cast<std::size_t>(ranked[j])].id);
+      }
+    } else {
+      recommendations.clear();
+      for (std::size_t j = 0; j < ranked_count; ++j) {
+        if (j > 0) recommendations += ';';
+        recommendations += pol.catalog()[static_cast<std::size_t>(ranked[j])].id;
+      }
+      p = csv::write_field(p, recommendations);
     }
-    csv::append_field(out, recommendations);
-    out += ',';
-    append_number(out, result.users_for_high_scale[i]);
-    out += ',';
-    append_number(out, result.active_days_for_high_scale[i]);
-    out += '\n';
+    *p++ = ',';
+    p = write_number(p, result.users_for_high_scale[i]);
+    *p++ = ',';
+    p = write_number(p, result.active_days_for_high_scale[i]);
+    *p++ = '\n';
+    out.resize(static_cast<std::size_t>(p - out.data()));
   }
 }
 

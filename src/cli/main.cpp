@@ -32,7 +32,7 @@
 namespace riskscale::cli {
 namespace {
 
-constexpr std::size_t rows_per_chunk = 8192;
+constexpr std::size_t rows_per_chunk = 2048;
 
 // True when two output paths name the same file (both stdout, or one file by two spellings).
 bool same_destination(const std::string& a, const std::string& b) {

@@ -15,10 +15,9 @@ namespace riskscale::cli {
 void chunk::clear() {
   lines.clear();
   errors.clear();
-  raw.clear();
-  raw_end.clear();
-  cells.clear();
-  cell_end.clear();
+  text.clear();
+  raw_span.clear();
+  cell_span.clear();
   record_end.clear();
   output.clear();
   rejects.clear();
@@ -49,13 +48,27 @@ bool chunk_reader::fill(chunk& out) {
   while (out.size() < rows_per_chunk_ && reader_.next(record_)) {
     out.lines.push_back(record_.line);
     out.errors.push_back(record_.malformed ? record_.error : std::string());
-    out.raw += record_.raw;
-    out.raw_end.push_back(out.raw.size());
-    for (const std::string& field : record_.fields) {
-      out.cells += field;
-      out.cell_end.push_back(out.cells.size());
+    const std::size_t raw_begin = out.text.size();
+    out.text += record_.raw;
+    out.raw_span.emplace_back(raw_begin, out.text.size());
+    // Without quotes, the fields are the record's text cut at the delimiters: when their sizes
+    // add up to it, each field is a slice of the text just stored and is not copied again.
+    std::size_t sliced = record_.fields.empty() ? 0 : record_.fields.size() - 1;
+    for (const std::string& field : record_.fields) sliced += field.size();
+    if (sliced == record_.raw.size() && record_.raw.find('"') == std::string::npos) {
+      std::size_t begin = raw_begin;
+      for (const std::string& field : record_.fields) {
+        out.cell_span.emplace_back(begin, begin + field.size());
+        begin += field.size() + 1;
+      }
+    } else {
+      for (const std::string& field : record_.fields) {
+        const std::size_t begin = out.text.size();
+        out.text += field;
+        out.cell_span.emplace_back(begin, out.text.size());
+      }
     }
-    out.record_end.push_back(out.cell_end.size());
+    out.record_end.push_back(out.cell_span.size());
   }
   if (in_.bad()) throw cli_error("cannot read " + source_name_ + ": read error");
   records_read_ += out.size();

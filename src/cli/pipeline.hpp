@@ -22,11 +22,17 @@ struct chunk {
 
   std::vector<std::size_t> lines;        ///< physical line where each record starts
   std::vector<std::string> errors;       ///< per record: the CSV problem, empty when well-formed
-  std::string raw;                       ///< every record's original text, concatenated
-  std::vector<std::size_t> raw_end;      ///< end of each record in `raw`
-  std::string cells;                     ///< every unquoted field value, concatenated
-  std::vector<std::size_t> cell_end;     ///< end of each field in `cells`
-  std::vector<std::size_t> record_end;   ///< end of each record's fields in `cell_end`
+  /// Where a record's text or a field's value lies in `text`.
+  struct span {
+    span(std::size_t first, std::size_t last) noexcept : begin(first), end(last) {}
+    std::size_t begin, end;
+  };
+  /// Every record's original text; after a record whose fields are not plain slices of it
+  /// (quoted fields), its field values too.
+  std::string text;
+  std::vector<span> raw_span;            ///< each record's original text
+  std::vector<span> cell_span;           ///< each field's value, record after record
+  std::vector<std::size_t> record_end;   ///< end of each record's fields in `cell_span`
 
   std::string output;   ///< formatted output rows
   std::string rejects;  ///< formatted rejects rows
@@ -42,14 +48,12 @@ struct chunk {
   }
   /// Field `f` of record `i`.
   [[nodiscard]] std::string_view field(std::size_t i, std::size_t f) const noexcept {
-    const std::size_t index = (i == 0 ? 0 : record_end[i - 1]) + f;
-    const std::size_t begin = index == 0 ? 0 : cell_end[index - 1];
-    return std::string_view(cells).substr(begin, cell_end[index] - begin);
+    const span& cell = cell_span[(i == 0 ? 0 : record_end[i - 1]) + f];
+    return std::string_view(text).substr(cell.begin, cell.end - cell.begin);
   }
   /// The original text of record `i`.
   [[nodiscard]] std::string_view raw_text(std::size_t i) const noexcept {
-    const std::size_t begin = i == 0 ? 0 : raw_end[i - 1];
-    return std::string_view(raw).substr(begin, raw_end[i] - begin);
+    return std::string_view(text).substr(raw_span[i].begin, raw_span[i].end - raw_span[i].begin);
   }
   /// Empties the chunk, keeping its capacity for reuse.
   void clear();

@@ -506,42 +506,55 @@ void reader::parse_record(record& out) {
     next_line_ += embedded_newlines + (ended_with_line_feed ? 1 : 0);
 }
 
+bool needs_quotes(std::string_view value, char delimiter) noexcept {
+    if (value.empty()) {
+        return false;
+    }
+    if (value.front() == ' ' || value.front() == '\t' || value.back() == ' ' || value.back() == '\t') {
+        return true;
+    }
+    for (const char c : value) {
+        if (c == delimiter || c == quote_char || c == '\r' || c == '\n') {
+            return true;
+        }
+    }
+    return false;
+}
+
+char* write_field(char* out, std::string_view value, char delimiter) noexcept {
+    if (!needs_quotes(value, delimiter)) {
+        if (!value.empty()) {
+            std::memcpy(out, value.data(), value.size());
+        }
+        return out + value.size();
+    }
+    *out++ = quote_char;
+    for (const char c : value) {
+        *out++ = c;
+        if (c == quote_char) {
+            *out++ = quote_char;  // a quote inside is doubled
+        }
+    }
+    *out++ = quote_char;
+    return out;
+}
+
 void append_field(std::string& out, std::string_view value, char delimiter) {
-    bool needs_quotes = !value.empty() && (value.front() == ' ' || value.front() == '\t' ||
-                                           value.back() == ' ' || value.back() == '\t');
-    if (!needs_quotes) {
-        for (const char c : value) {
-            if (c == delimiter || c == quote_char || c == '\r' || c == '\n') {
-                needs_quotes = true;
-                break;
-            }
-        }
-    }
-    if (!needs_quotes) {
-        out.append(value);
-        return;
-    }
-    out.push_back(quote_char);
-    std::size_t run_begin = 0;
-    for (std::size_t index = 0; index < value.size(); ++index) {
-        if (value[index] == quote_char) {
-            // Append the run including this quote, then double it.
-            out.append(value.substr(run_begin, index + 1 - run_begin));
-            out.push_back(quote_char);
-            run_begin = index + 1;
-        }
-    }
-    out.append(value.substr(run_begin));
-    out.push_back(quote_char);
+    const std::size_t old_size = out.size();
+    out.resize(old_size + field_bound(value.size()));
+    char* const end = write_field(out.data() + old_size, value, delimiter);
+    out.resize(static_cast<std::size_t>(end - out.data()));
+}
+
+char* write_double(char* out, double value) noexcept {
+    const std::to_chars_result result = std::to_chars(out, out + double_bound, value);
+    assert(result.ec == std::errc());
+    return result.ptr;
 }
 
 void append_double(std::string& out, double value) {
-    // Why 32: the longest shortest-round-trip double is 24 characters,
-    // e.g. "-2.2250738585072014e-308".
-    char text[32];
-    const std::to_chars_result result = std::to_chars(text, text + sizeof text, value);
-    assert(result.ec == std::errc());
-    out.append(text, result.ptr);
+    char text[double_bound];
+    out.append(text, write_double(text, value));
 }
 
 bool parse_double(std::string_view text, double& value) {

@@ -130,10 +130,29 @@ private:
 // (an empty line would be read back as a skipped blank line).
 void append_field(std::string& out, std::string_view value, char delimiter = ',');
 
+// The most bytes write_field can produce for a value of `size` bytes (each a doubled quote, plus two quotes).
+constexpr std::size_t field_bound(std::size_t size) noexcept { return 2 * size + 2; }
+
+// True when append_field would quote `value`.
+bool needs_quotes(std::string_view value, char delimiter = ',') noexcept;
+
+// Writes `value` at `out` exactly as append_field appends it and returns the end of what it
+// wrote; `out` must have room for field_bound(value.size()) bytes. For writers that format a
+// whole row into one reserved span.
+char* write_field(char* out, std::string_view value, char delimiter = ',') noexcept;
+
 // Appends the shortest text that parses back (with parse_double) to exactly
 // the same double, e.g. "0.1", "-0", "1e+21", "inf". The caller must not pass
 // NaN (write an empty field instead); if it does, "nan" or "-nan" is written.
 void append_double(std::string& out, double value);
+
+// The most bytes write_double writes (the longest shortest-round-trip double is 24 characters,
+// e.g. "-2.2250738585072014e-308").
+inline constexpr std::size_t double_bound = 32;
+
+// Writes `value` at `out` as append_double appends it and returns the end; `out` must have
+// room for double_bound bytes.
+char* write_double(char* out, double value) noexcept;
 
 // Parses the whole of `text` as a double, independently of any locale, with
 // correct rounding: surrounding spaces and tabs are ignored, a leading '+' is
