@@ -1,6 +1,7 @@
 // batch.hpp: columns in, columns out; batch == single, any threads, any chunking, no row lost.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -118,13 +119,41 @@ TEST_P(batch_equivalence, same_results_for_any_threads_and_chunks_and_equal_to_a
   }
 }
 
+std::string policy_name(std::size_t index) {
+  const char* const names[] = {"default", "custom", "reach_only", "ties", "large_catalogue"};
+  return names[index];
+}
+
 INSTANTIATE_TEST_SUITE_P(policies, batch_equivalence,
                          ::testing::Values("{}",
                                            R"({"risk_weights": {"sensitive_data": 0.6, "export_control": 0.7},
                                                "scale_weights": {"frequency": 1, "reach": 1}, "top_k": 3,
                                                "temperature": 0.05, "scale_threshold": 0.55})",
-                                           R"({"scale_weights": {"frequency": 0, "reach": 1}, "min_score": 0})"),
-                         [](const auto& info) { return std::string(info.index == 0 ? "default" : info.index == 1 ? "custom" : "reach_only"); });
+                                           R"({"scale_weights": {"frequency": 0, "reach": 1}, "min_score": 0})",
+                                           // exact ties and a tie within the tolerance (ranked by the insertion rule)
+                                           R"({"catalog": [{"id": "a", "name": "A", "description": "Tied with b.", "affinity": {"high_scale_high_risk": 0.5}}, {"id": "b", "name": "B", "description": "Tied with a.", "affinity": {"high_scale_high_risk": 0.5}}, {"id": "c", "name": "C", "description": "Within the tolerance of a and b.", "affinity": {"high_scale_high_risk": 0.5000000000001}}, {"id": "d", "name": "D", "description": "Two archetypes.", "affinity": {"high_scale_low_risk": 0.5, "low_scale_high_risk": 0.5}}, {"id": "e", "name": "E", "description": "Two archetypes.", "affinity": {"low_scale_high_risk": 0.5, "high_scale_low_risk": 0.5}}, {"id": "f", "name": "F", "description": "One archetype.", "affinity": {"low_scale_low_risk": 1.0}}], "min_score": 0.05})",
+                                           // more formats than the sorting network takes
+                                           R"({"catalog": [{"id": "f0", "name": "F0", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.807, "low_scale_high_risk": 0.766}}, {"id": "f1", "name": "F1", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.027, "low_scale_high_risk": 0.746, "low_scale_low_risk": 0.502}}, {"id": "f2", "name": "F2", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.846, "low_scale_high_risk": 0.998, "low_scale_low_risk": 0.813}}, {"id": "f3", "name": "F3", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.706, "low_scale_high_risk": 0.955, "low_scale_low_risk": 0.54}}, {"id": "f4", "name": "F4", "description": "Random affinities.", "affinity": {"low_scale_high_risk": 0.082}}, {"id": "f5", "name": "F5", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.996, "high_scale_low_risk": 0.812}}, {"id": "f6", "name": "F6", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.372, "high_scale_low_risk": 0.752, "low_scale_high_risk": 0.96, "low_scale_low_risk": 0.774}}, {"id": "f7", "name": "F7", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.557, "low_scale_low_risk": 0.36}}, {"id": "f8", "name": "F8", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.786, "high_scale_low_risk": 0.604, "low_scale_high_risk": 0.553, "low_scale_low_risk": 0.659}}, {"id": "f9", "name": "F9", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.332, "low_scale_low_risk": 0.273}}, {"id": "f10", "name": "F10", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.753, "high_scale_low_risk": 0.467, "low_scale_high_risk": 0.633}}, {"id": "f11", "name": "F11", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.075, "low_scale_low_risk": 0.564}}, {"id": "f12", "name": "F12", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.732, "low_scale_low_risk": 0.392}}, {"id": "f13", "name": "F13", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.251, "high_scale_low_risk": 0.11, "low_scale_high_risk": 0.842, "low_scale_low_risk": 0.805}}, {"id": "f14", "name": "F14", "description": "Random affinities.", "affinity": {"low_scale_high_risk": 0.926, "low_scale_low_risk": 0.771}}, {"id": "f15", "name": "F15", "description": "Random affinities.", "affinity": {"low_scale_high_risk": 0.075, "low_scale_low_risk": 0.637}}, {"id": "f16", "name": "F16", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.532, "high_scale_low_risk": 0.163, "low_scale_high_risk": 0.725, "low_scale_low_risk": 0.393}}], "min_score": 0.2})"),
+                         [](const auto& info) { return policy_name(info.index); });
+
+TEST(batch, the_ranking_network_sorts_every_input_of_up_to_16_values) {
+  // The 0-1 principle: a comparator network sorts every input iff it sorts every 0/1 input.
+  for (std::size_t n = 1; n <= riskscale::detail::network_formats; ++n) {
+    std::vector<riskscale::detail::exchange> network(riskscale::detail::descending_network(n, nullptr));
+    riskscale::detail::descending_network(n, network.data());
+    for (std::uint32_t pattern = 0; pattern < (1u << n); ++pattern) {
+      std::vector<int> values(n);
+      for (std::size_t i = 0; i < n; ++i) values[i] = static_cast<int>((pattern >> i) & 1);
+      for (const auto& e : network) {
+        ASSERT_LT(e.high, e.low);
+        ASSERT_LT(e.low, n);
+        if (values[e.high] < values[e.low]) std::swap(values[e.high], values[e.low]);
+      }
+      ASSERT_TRUE(std::is_sorted(values.rbegin(), values.rend())) << "n " << n << ", pattern " << pattern;
+    }
+  }
+  EXPECT_EQ(riskscale::detail::network<12>::size, 42u);  // the best known has 39
+}
 
 TEST(batch, invalid_rows_get_their_reason_and_leave_neighbours_untouched) {
   const policy p;

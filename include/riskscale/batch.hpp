@@ -17,6 +17,7 @@
 #include "riskscale/account.hpp"
 #include "riskscale/archetype.hpp"
 #include "riskscale/detail/kernel.hpp"
+#include "riskscale/detail/rank_network.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/policy.hpp"
 
@@ -217,6 +218,11 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
   std::vector<double> scores(std::max<std::size_t>(width, 1));
   // SPEC §5 format scores of a block, format-major: format k of lane l at [k * B + l].
   std::vector<double> format_scores(want_recommendations ? catalog.size() * B : 0);
+  // Sorting-network ranking (catalogues of up to network_formats formats), format-major like format_scores.
+  const bool use_network = want_recommendations && catalog.size() <= network_formats;
+  std::vector<double> sort_keys(use_network ? catalog.size() * B : 0);
+  alignas(64) std::array<std::int64_t, B> candidate_count;
+  alignas(64) std::array<std::int64_t, B> near_tie;
   block_scores<B> block;
   for (std::size_t offset = begin; offset < end; offset += B) {
     const int count = static_cast<int>(std::min<std::size_t>(B, end - offset));
@@ -263,27 +269,27 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
         }
         if (first) std::fill_n(score, B, 0.0);
       }
-      // Which formats reach min_score, one bit per format and lane, so ranking visits only those.
-      const bool use_candidates = catalog.size() <= 64;
-      alignas(64) std::array<std::uint64_t, B> candidates;
-      if (use_candidates) {
-        candidates.fill(0);
-        const double min_score = settings.min_score;
-        for (std::size_t k = 0; k < catalog.size(); ++k) {
-          const double* score = format_scores.data() + k * B;
-          const std::uint64_t bit = std::uint64_t{1} << k;
-          for (int lane = 0; lane < B; ++lane) candidates[lane] |= score[lane] >= min_score ? bit : 0;
-        }
+      if (use_network) {
+        // SPEC §5 for catalogues of up to 16 formats, without a branch per comparison
+        // (detail/rank_network.hpp); a lane flagged as a near tie is ranked by the insertion rule below.
+        rank_block<B>(format_scores.data(), catalog.size(), settings.min_score, sort_keys.data(),
+                      candidate_count.data(), near_tie.data(), isa);
       }
       for (int lane = 0; lane < count; ++lane) {
         const std::size_t row = offset + static_cast<std::size_t>(lane);
         std::size_t ranked = 0;
         if (block.status[lane] == row_status::ok) {
-          ranked = use_candidates
-                       ? rank_candidate_formats(candidates[lane], format_scores.data() + lane, B, width,
-                                                indices.data(), scores.data())
-                       : rank_scored_formats(format_scores.data() + lane, B, catalog.size(), width,
-                                             settings.min_score, indices.data(), scores.data());
+          if (use_network && near_tie[lane] == 0) {
+            ranked = std::min<std::size_t>(static_cast<std::size_t>(candidate_count[lane]), width);
+            for (std::size_t j = 0; j < ranked; ++j) {
+              const std::size_t k = format_of_sort_key(sort_keys[j * B + static_cast<std::size_t>(lane)]);
+              indices[j] = static_cast<std::int16_t>(k);
+              scores[j] = format_scores[k * B + static_cast<std::size_t>(lane)];
+            }
+          } else {
+            ranked = rank_scored_formats(format_scores.data() + lane, B, catalog.size(), width, settings.min_score,
+                                         indices.data(), scores.data());
+          }
         }
         if (out.recommendation_count != nullptr) {
           out.recommendation_count[row] = static_cast<std::int16_t>(ranked);

@@ -133,29 +133,23 @@ def classify(
         name, message = _describe_row(core_policy, fields, inputs, not_numbers, out, row)
         raise ValueError(f"row {index[row]!r}, column {name!r}: {message}")
 
-    # The float columns arrive as one (columns, rows) block, pandas' own layout for a float block:
-    # the frame is built around it without a copy, and the other columns are inserted in SPEC order.
-    frame = pd.DataFrame(out["float_block"].T, index=index, columns=out["float_columns"], copy=False)
-    categories = out["recommendation_categories"]
-    codes = out["recommendation_code"]  # -1 for an invalid row
-    others = {
-        "archetype": pd.Categorical.from_codes(out["archetype"], categories=list(ARCHETYPES)),
-        "borderline": out["borderline"],
-        "recommendations": np.asarray(categories + [None], dtype=object)[codes],  # one str object per distinct list
-    }
+    # The float columns arrive as rows of one (columns, rows) block; with copy=False pandas keeps
+    # every column as given (no consolidation), so nothing of the result is copied.
+    result = dict(zip(out["float_columns"], out["float_block"]))
+    result["archetype"] = pd.Categorical.from_codes(out["archetype"], categories=list(ARCHETYPES))
+    result["borderline"] = out["borderline"]
+    result["recommendations"] = out["recommendations"]  # object column; rows with the same list share one str
     if "account_id" in columns:
         account_id = columns["account_id"]
-        others["account_id"] = account_id.to_numpy() if isinstance(account_id, pd.Series) else np.asarray(account_id)
-    order = [name for name in SPEC_COLUMNS if name in others or name in frame.columns]
-    for position, name in enumerate(order):
-        if name in others:
-            frame.insert(position, name, others[name])
+        result["account_id"] = account_id.to_numpy() if isinstance(account_id, pd.Series) else np.asarray(account_id)
+    ordered = {name: result[name] for name in SPEC_COLUMNS if name in result}
     if on_invalid == "flag":
         reasons = np.full(len(index), None, dtype=object)
         for row in invalid:
             name, message = _describe_row(core_policy, fields, inputs, not_numbers, out, row)
             reasons[row] = f"{name}: {message}"
-        frame["invalid_reason"] = reasons
+        ordered["invalid_reason"] = reasons
+    frame = pd.DataFrame(ordered, index=index, copy=False)
     frame.attrs["riskscale_policy"] = policy.to_json(0) if policy is not None else None
     return frame
 

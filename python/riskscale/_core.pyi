@@ -70,7 +70,7 @@ def assess(fields: Dict[str, Any], policy: Policy) -> Assessment: ...
 def classify_columns(
     columns: Dict[str, npt.NDArray[np.float64]], policy: Policy, threads: int = 0
 ) -> Dict[str, Any]: ...  # float_block (11, rows), float_columns, archetype, borderline, status, invalid_field,
-                          # recommendation_code (int32, -1 invalid), recommendation_categories
+                          # recommendations (object: str, None when invalid)
 def summarize(*args: Any) -> Dict[str, Any]: ...
 def rank_memberships(
     *args: Any,

@@ -2,9 +2,10 @@
 //
 // The float columns come back as one (11, rows) C-ordered block, which is exactly how pandas
 // stores a float block, so the DataFrame is built around it without a copy. Each row's ranked
-// recommendations come back as a code into a short list of distinct ';'-joined strings: the
-// threads that classify a chunk also code its rows (the full rows × catalogue index array is
-// never made), and the codes of the threads are merged at the end.
+// recommendations come back as a column of ';'-joined strings, one str object per distinct list:
+// the threads that classify a chunk also give each row a code for its list (the full rows ×
+// catalogue index array is never made), the codes of the threads are merged at the end, and the
+// object column is filled from the codes.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -237,9 +238,20 @@ py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned t
                      ? classify_with_codes<packed_key>(input, pol, view, threads, codes.mutable_data())
                      : classify_with_codes<bytes_key>(input, pol, view, threads, codes.mutable_data());
   }
+  // The recommendations column: one str object per distinct list, shared by its rows (None when invalid).
+  std::vector<py::str> texts(categories.begin(), categories.end());
+  py::array recommendations(py::dtype("object"), std::vector<py::ssize_t>{n});
+  auto** cells = static_cast<PyObject**>(recommendations.mutable_data());
+  const std::int32_t* code = codes.data();
+  for (std::size_t row = 0; row < rows; ++row) {
+    PyObject* text = code[row] >= 0 ? texts[static_cast<std::size_t>(code[row])].ptr() : Py_None;
+    Py_INCREF(text);
+    Py_XDECREF(cells[row]);  // numpy fills a new object array with None
+    cells[row] = text;
+  }
   return py::dict("float_block"_a = block, "float_columns"_a = names, "archetype"_a = archetype,
                   "borderline"_a = borderline, "status"_a = status, "invalid_field"_a = invalid_field,
-                  "recommendation_code"_a = codes, "recommendation_categories"_a = categories);
+                  "recommendations"_a = recommendations);
 }
 
 }  // namespace

@@ -206,8 +206,8 @@ def test_float64_input_is_not_copied_peak_memory():
 def test_result_float_columns_are_the_cores_block_not_a_copy():
     """The eleven float columns come from the core as one block that the frame keeps.
 
-    Peak traced memory stays near the result's own size; consolidating the float columns into
-    a new block (the default pandas constructor) would add another 88 bytes per row.
+    Peak traced memory stays near the result's own size: a copy of the float columns (pandas
+    consolidating them into a new block) or of the recommendations would add 88 or 8 bytes per row.
     """
     rows = 1_000_000
     columns = {c: v.to_numpy() for c, v in random_accounts(rows).drop(columns="account_id").items()}
@@ -220,7 +220,7 @@ def test_result_float_columns_are_the_cores_block_not_a_copy():
         tracemalloc.stop()
     size = result.memory_usage(index=False, deep=False).sum()
     assert size >= 95 * rows  # 11 floats, archetype, borderline, a pointer per recommendation
-    assert peak <= 1.3 * size, (peak, size)
+    assert peak <= 1.12 * size, (peak, size)
     assert result["risk_score"].to_numpy().base is result["margin"].to_numpy().base
 
 
