@@ -274,3 +274,18 @@ TEST(batch, an_empty_portfolio_is_fine) {
 }
 
 }  // namespace
+
+TEST(batch, streamed_results_equal_cached_ones) {
+  const policy p;
+  const random_portfolio data(5000, p, 11);
+  const auto columns = riskscale::detail::resolve_columns(data.view, p);
+  batch_result cached(5000, p), streamed(5000, p);
+  riskscale::detail::classify_range(p, columns.data(), columns.size(), 0, 5000, cached.view(),
+                                    riskscale::detail::best_isa(), false);
+  // Ranges that start and end anywhere: a block that is not whole is copied as usual.
+  for (const auto& [begin, end] : {std::pair<std::size_t, std::size_t>{0, 1280}, {1280, 1300}, {1300, 5000}}) {
+    riskscale::detail::classify_range(p, columns.data(), columns.size(), begin, end, streamed.view(),
+                                      riskscale::detail::best_isa(), true);
+  }
+  expect_identical(streamed, cached);
+}

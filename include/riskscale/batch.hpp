@@ -14,6 +14,13 @@
 
 #include <Eigen/Core>
 
+#if defined(__SSE2__) || defined(_M_X64)
+#include <emmintrin.h>
+#define RISKSCALE_HAS_STREAMING_STORES 1
+#else
+#define RISKSCALE_HAS_STREAMING_STORES 0
+#endif
+
 #include "riskscale/account.hpp"
 #include "riskscale/archetype.hpp"
 #include "riskscale/detail/kernel.hpp"
@@ -201,10 +208,23 @@ inline std::vector<const double*> resolve_columns(const portfolio& input, const 
   return columns;
 }
 
+/// Rows of a range from which its results are streamed to memory by default (about 20 MB of outputs).
+inline constexpr std::size_t streaming_rows = std::size_t{1} << 18;
+
+#if RISKSCALE_HAS_STREAMING_STORES
+/// Copies a block of B doubles to 16-byte aligned `destination` with non-temporal stores.
+template <int B>
+inline void stream_block(double* destination, const double* values) noexcept {
+  for (int i = 0; i < B; i += 2) _mm_stream_pd(destination + i, _mm_loadu_pd(values + i));
+}
+#endif
+
 /// Classifies rows [begin, end) into `out` with the kernel copy for `isa` (tests force each one).
+/// `stream`: write the float columns with non-temporal stores (for results larger than the caches
+/// that are not read again at once).
 inline void classify_range(const policy& pol, const double* const* columns, std::size_t field_count,
                            std::size_t begin, std::size_t end, const batch_output& out,
-                           simd_isa isa = best_isa()) {
+                           simd_isa isa = best_isa(), bool stream = false) {
   constexpr int B = batch_block_rows;
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const kernel_parameters parameters(pol);
@@ -224,11 +244,21 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
   alignas(64) std::array<std::int64_t, B> candidate_count;
   alignas(64) std::array<std::int64_t, B> near_tie;
   block_scores<B> block;
+#if !RISKSCALE_HAS_STREAMING_STORES
+  (void)stream;
+#endif
   for (std::size_t offset = begin; offset < end; offset += B) {
     const int count = static_cast<int>(std::min<std::size_t>(B, end - offset));
     compute_block<B>(parameters, block_source{columns, field_count, offset, count}, block, isa);
     const auto write = [&](double* column, const lanes<B>& values) {
-      if (column != nullptr) std::copy_n(values.data(), count, column + offset);
+      if (column == nullptr) return;
+#if RISKSCALE_HAS_STREAMING_STORES
+      if (stream && count == B && reinterpret_cast<std::uintptr_t>(column + offset) % 16 == 0) {
+        stream_block<B>(column + offset, values.data());
+        return;
+      }
+#endif
+      std::copy_n(values.data(), count, column + offset);
     };
     write(out.risk_score, block.risk);
     write(out.scale_score, block.scale);
@@ -320,6 +350,9 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
       if (out.borderline != nullptr) out.borderline[row] = 0;
     }
   }
+#if RISKSCALE_HAS_STREAMING_STORES
+  if (stream) _mm_sfence();  // streamed stores are visible before the caller (or a joining thread) reads
+#endif
 }
 
 }  // namespace detail
@@ -385,7 +418,10 @@ inline void classify_into(const portfolio& input, const policy& pol, const batch
   if (rows == 0) return;
   const detail::chunk_plan plan = detail::plan_chunks(rows, options);
   detail::run_chunks(plan, rows, [&](unsigned, std::size_t begin, std::size_t end) {
-    detail::classify_range(pol, columns.data(), columns.size(), begin, end, out);
+    // Results larger than the caches go straight to memory: no read of each output line before it
+    // is written, and no eviction of the inputs still to come.
+    detail::classify_range(pol, columns.data(), columns.size(), begin, end, out, detail::best_isa(),
+                           end - begin >= detail::streaming_rows);
   });
 }
 

@@ -124,6 +124,7 @@ std::vector<std::string> classify_with_codes(const riskscale::portfolio& input, 
     std::vector<std::int16_t> ranked, count;
   };
   std::vector<worker_state> workers(plan.threads);
+  const bool stream = rows >= riskscale::detail::streaming_rows;  // results larger than the caches
   riskscale::detail::run_chunks(plan, rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
     worker_state& state = workers[worker];
     state.ranked.resize(rows_per_chunk * width);
@@ -144,7 +145,8 @@ std::vector<std::string> classify_with_codes(const riskscale::portfolio& input, 
     view.recommendations = state.ranked.data();
     view.recommendation_count = state.count.data();
     view.recommendation_scores = nullptr;
-    riskscale::detail::classify_range(pol, shifted.data(), shifted.size(), 0, end - begin, view);
+    riskscale::detail::classify_range(pol, shifted.data(), shifted.size(), 0, end - begin, view,
+                                      riskscale::detail::best_isa(), stream);
     for (std::size_t row = 0; row < end - begin; ++row) {
       codes[begin + row] =
           view.status[row] == riskscale::row_status::ok
