@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -662,3 +663,29 @@ TEST(CsvParseDouble, IgnoresTheGlobalLocale) {
 }
 
 }  // namespace
+
+TEST(CsvParseDouble, PlainDecimalFastPathEqualsFromChars) {
+    std::mt19937_64 rng(20261127);
+    for (int i = 0; i < 200000; ++i) {
+        // Up to 15 digits with the point anywhere, sometimes negative or with leading zeros.
+        const int digits = 1 + static_cast<int>(rng() % 15);
+        std::string text = (rng() % 4 == 0) ? "-" : "";
+        const int point = static_cast<int>(rng() % static_cast<std::uint64_t>(digits + 1));
+        for (int d = 0; d < digits; ++d) {
+            if (d == point && d > 0) text += '.';
+            text += static_cast<char>('0' + rng() % 10);
+        }
+        double fast = -1.0;
+        ASSERT_TRUE(riskscale::csv::parse_plain_decimal(text, fast)) << text;
+        double reference = -2.0;
+        const auto result = std::from_chars(text.data(), text.data() + text.size(), reference);
+        ASSERT_EQ(result.ptr, text.data() + text.size()) << text;
+        ASSERT_EQ(std::memcmp(&fast, &reference, sizeof fast), 0) << text;  // the same bits, -0 included
+    }
+    for (const char* other : {"", "-", ".5", "5.", "1e5", "+1", "--1", "1.2.3", " 1", "1 ", "0x10", "nan", "inf",
+                              "1234567890123456", "0.0000000000000001", "1,5"}) {
+        double value = 7.0;
+        EXPECT_FALSE(riskscale::csv::parse_plain_decimal(other, value)) << other;
+        EXPECT_EQ(value, 7.0) << other;
+    }
+}

@@ -557,6 +557,47 @@ void append_double(std::string& out, double value) {
     out.append(text, write_double(text, value));
 }
 
+bool parse_plain_decimal(std::string_view text, double& value) noexcept {
+    // Clinger's fast path: a decimal of at most 15 digits is an integer m < 2^53 scaled by 10^-f
+    // with f <= 15; both are exact doubles, so the one IEEE division rounds correctly, giving
+    // the same double as from_chars.
+    constexpr double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    std::size_t position = 0;
+    const bool negative = !text.empty() && text[0] == '-';
+    if (negative) {
+        ++position;
+    }
+    std::uint64_t mantissa = 0;
+    std::size_t digits = 0;
+    std::size_t fraction_digits = 0;
+    bool point = false;
+    bool integer_digit = false;
+    for (; position < text.size(); ++position) {
+        const char c = text[position];
+        if (c >= '0' && c <= '9') {
+            mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
+            ++digits;
+            if (point) {
+                ++fraction_digits;
+            } else {
+                integer_digit = true;
+            }
+        } else if (c == '.' && !point) {
+            point = true;
+        } else {
+            return false;  // an exponent, a sign or anything else: the general parser decides
+        }
+    }
+    // digits+ or digits+ '.' digits+ only, so that every accepted text means what from_chars reads.
+    if (!integer_digit || (point && fraction_digits == 0) || digits > 15) {
+        return false;
+    }
+    const double magnitude = static_cast<double>(mantissa) / powers_of_ten[fraction_digits];
+    value = negative ? -magnitude : magnitude;
+    return true;
+}
+
 bool parse_double(std::string_view text, double& value) {
     const auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
     while (!text.empty() && is_blank(text.front())) {
@@ -574,6 +615,9 @@ bool parse_double(std::string_view text, double& value) {
     }
     if (text.empty()) {
         return false;
+    }
+    if (parse_plain_decimal(text, value)) {
+        return true;
     }
     const char* const first = text.data();
     const char* const last = first + text.size();

@@ -154,6 +154,11 @@ inline constexpr std::size_t double_bound = 32;
 // room for double_bound bytes.
 char* write_double(char* out, double value) noexcept;
 
+// The fast path of parse_double: reads `text` when it is a plain decimal of at most 15 digits
+// ("-12.50", "7", no sign other than a leading '-', no exponent, no blanks), with the same result
+// as std::from_chars; returns false, leaving `value` alone, for any other text.
+bool parse_plain_decimal(std::string_view text, double& value) noexcept;
+
 // Parses the whole of `text` as a double, independently of any locale, with
 // correct rounding: surrounding spaces and tabs are ignored, a leading '+' is
 // accepted, and "nan", "inf", "infinity" (any case, optionally signed) give
