@@ -10,6 +10,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <stdexcept>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -109,23 +111,32 @@ class code_table {
   std::vector<typename Key::type> keys_;
 };
 
+/// The distinct ranked lists of a classified portfolio, and how each worker's row codes map onto them.
+struct row_codes {
+  riskscale::detail::chunk_plan plan;
+  std::vector<std::string> lists;                   ///< ';'-joined ids, in code order
+  std::vector<std::vector<std::int64_t>> renumber;  ///< per worker: its own code -> index into `lists`
+};
+
 /// Classifies `input` into `out` (whose recommendation pointers are unused) and writes each valid
-/// row's recommendation code into `codes` (-1 for an invalid row); returns the ';'-joined lists.
+/// row's recommendation code, as numbered by the worker that classified it, into `codes` (-1 for
+/// an invalid row); `renumber` maps those codes onto `lists`.
 template <class Key>
-std::vector<std::string> classify_with_codes(const riskscale::portfolio& input, const policy& pol,
-                                             riskscale::batch_output out, unsigned threads, std::int32_t* codes) {
+row_codes classify_with_codes(const riskscale::portfolio& input, const policy& pol, riskscale::batch_output out,
+                              unsigned threads, std::int64_t* codes) {
   const std::vector<const double*> columns = riskscale::detail::resolve_columns(input, pol);
   const std::size_t rows = input.rows();
-  if (rows == 0) return {};
+  row_codes result;
+  if (rows == 0) return result;
   const std::size_t width = std::max<std::size_t>(pol.recommendation_width(), 1);
-  const riskscale::detail::chunk_plan plan = riskscale::detail::plan_chunks(rows, {threads, rows_per_chunk});
+  result.plan = riskscale::detail::plan_chunks(rows, {threads, rows_per_chunk});
   struct worker_state {
     code_table<Key> table;
     std::vector<std::int16_t> ranked, count;
   };
-  std::vector<worker_state> workers(plan.threads);
+  std::vector<worker_state> workers(result.plan.threads);
   const bool stream = rows >= riskscale::detail::streaming_rows;  // results larger than the caches
-  riskscale::detail::run_chunks(plan, rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
+  riskscale::detail::run_chunks(result.plan, rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
     worker_state& state = workers[worker];
     state.ranked.resize(rows_per_chunk * width);
     state.count.resize(rows_per_chunk);
@@ -154,29 +165,22 @@ std::vector<std::string> classify_with_codes(const riskscale::portfolio& input, 
               : -1;
     }
   });
-  // One list of distinct keys for the whole portfolio, then every row's worker code renumbered.
+  // One list of distinct keys for the whole portfolio.
   code_table<Key> merged;
-  std::vector<std::vector<std::int32_t>> renumber(workers.size());
+  result.renumber.resize(workers.size());
   for (std::size_t w = 0; w < workers.size(); ++w) {
-    for (const auto& key : workers[w].table.keys()) renumber[w].push_back(merged.code_of(key));
+    for (const auto& key : workers[w].table.keys()) result.renumber[w].push_back(merged.code_of(key));
   }
-  riskscale::detail::run_chunks(plan, rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
-    const std::vector<std::int32_t>& to_merged = renumber[worker];
-    for (std::size_t row = begin; row < end; ++row) {
-      if (codes[row] >= 0) codes[row] = to_merged[static_cast<std::size_t>(codes[row])];
-    }
-  });
-  std::vector<std::string> joined;
-  joined.reserve(merged.keys().size());
+  result.lists.reserve(merged.keys().size());
   for (const auto& key : merged.keys()) {
     std::string text;
     for (std::size_t j = 0; j < Key::length(key); ++j) {
       if (j > 0) text += ';';
       text += pol.catalog()[Key::at(key, j)].id;
     }
-    joined.push_back(std::move(text));
+    result.lists.push_back(std::move(text));
   }
-  return joined;
+  return result;
 }
 
 // A float64, C-contiguous, 1-D numpy array, or an error naming the column: the Python layer
@@ -216,7 +220,13 @@ py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned t
   py::array borderline(py::dtype("bool"), std::vector<py::ssize_t>{n});
   py::array_t<std::uint8_t> status(n);
   py::array_t<std::int16_t> invalid_field(n);
-  py::array_t<std::int32_t> codes(n);
+  // The recommendations column: one str object per distinct list, shared by its rows (None when
+  // invalid). Until the lists are known, each cell holds its row's code instead of a pointer.
+  py::array recommendations(py::dtype("object"), std::vector<py::ssize_t>{n});
+  auto** cells = static_cast<PyObject**>(recommendations.mutable_data());
+  if (rows > 0 && cells[0] != nullptr) throw std::logic_error("numpy gave an object array that is not zero-filled");
+  static_assert(sizeof(std::int64_t) == sizeof(PyObject*), "a code fits where a cell's pointer goes");
+  auto* codes = reinterpret_cast<std::int64_t*>(recommendations.mutable_data());
 
   riskscale::batch_output view;
   double* floats = block.mutable_data();
@@ -233,23 +243,42 @@ py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned t
   view.borderline = static_cast<std::uint8_t*>(borderline.mutable_data());
   view.status = reinterpret_cast<riskscale::row_status*>(status.mutable_data());
   view.invalid_field = invalid_field.mutable_data();
-  std::vector<std::string> categories;
-  {
-    py::gil_scoped_release release;
-    categories = packed_key::fits(pol)
-                     ? classify_with_codes<packed_key>(input, pol, view, threads, codes.mutable_data())
-                     : classify_with_codes<bytes_key>(input, pol, view, threads, codes.mutable_data());
-  }
-  // The recommendations column: one str object per distinct list, shared by its rows (None when invalid).
-  std::vector<py::str> texts(categories.begin(), categories.end());
-  py::array recommendations(py::dtype("object"), std::vector<py::ssize_t>{n});
-  auto** cells = static_cast<PyObject**>(recommendations.mutable_data());
-  const std::int32_t* code = codes.data();
-  for (std::size_t row = 0; row < rows; ++row) {
-    PyObject* text = code[row] >= 0 ? texts[static_cast<std::size_t>(code[row])].ptr() : Py_None;
-    Py_INCREF(text);
-    Py_XDECREF(cells[row]);  // numpy fills a new object array with None
-    cells[row] = text;
+  try {
+    row_codes coded;
+    {
+      py::gil_scoped_release release;
+      coded = packed_key::fits(pol) ? classify_with_codes<packed_key>(input, pol, view, threads, codes)
+                                    : classify_with_codes<bytes_key>(input, pol, view, threads, codes);
+    }
+    std::vector<py::str> texts(coded.lists.begin(), coded.lists.end());
+    std::vector<PyObject*> objects;
+    for (const auto& text : texts) objects.push_back(text.ptr());
+    objects.push_back(Py_None);  // the cell of an invalid row
+    // The classifying threads put every cell's pointer in place and count the references taken;
+    // the references are added after, under the GIL.
+    std::vector<std::vector<std::size_t>> uses(std::max(1u, coded.plan.threads), std::vector<std::size_t>(objects.size()));
+    {
+      py::gil_scoped_release release;
+      riskscale::detail::run_chunks(coded.plan, rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
+        const std::vector<std::int64_t>& to_list = coded.renumber[worker];
+        std::vector<std::size_t>& counted = uses[worker];
+        for (std::size_t row = begin; row < end; ++row) {
+          const std::int64_t code = codes[row];
+          const std::size_t object = code >= 0 ? static_cast<std::size_t>(to_list[static_cast<std::size_t>(code)])
+                                               : objects.size() - 1;
+          ++counted[object];
+          cells[row] = objects[object];
+        }
+      });
+    }
+    for (std::size_t object = 0; object < objects.size(); ++object) {
+      std::size_t references = 0;
+      for (const auto& counted : uses) references += counted[object];
+      for (std::size_t r = 0; r < references; ++r) Py_INCREF(objects[object]);
+    }
+  } catch (...) {
+    std::memset(static_cast<void*>(cells), 0, rows * sizeof(PyObject*));  // codes are no pointers: empty cells
+    throw;
   }
   return py::dict("float_block"_a = block, "float_columns"_a = names, "archetype"_a = archetype,
                   "borderline"_a = borderline, "status"_a = status, "invalid_field"_a = invalid_field,
