@@ -256,7 +256,7 @@ py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned t
     objects.push_back(Py_None);  // the cell of an invalid row
     // The classifying threads put every cell's pointer in place and count the references taken;
     // the references are added after, under the GIL.
-    std::vector<std::vector<std::size_t>> uses(std::max(1u, coded.plan.threads), std::vector<std::size_t>(objects.size()));
+    std::vector<std::vector<std::size_t>> uses(coded.plan.threads, std::vector<std::size_t>(objects.size()));
     {
       py::gil_scoped_release release;
       riskscale::detail::run_chunks(coded.plan, rows, [&](unsigned worker, std::size_t begin, std::size_t end) {

@@ -12,11 +12,13 @@
 #include <utility>
 #include <vector>
 
+#include "numpy_columns.hpp"
 #include "riskscale/metrics.hpp"
 
 namespace py = pybind11;
 using namespace pybind11::literals;
 namespace metrics = riskscale::metrics;
+using riskscale_python::new_column;
 
 namespace {
 
@@ -30,11 +32,6 @@ metrics::column_view<T> view(const py::object& value, const char* name) {
   }
   const auto array = py::reinterpret_borrow<py::array_t<T, py::array::c_style>>(value);
   return {array.data(), static_cast<std::size_t>(array.shape(0))};
-}
-
-template <typename T>
-py::array_t<T> new_column(std::size_t rows) {
-  return py::array_t<T>(static_cast<py::ssize_t>(rows));
 }
 
 // Runs `body`; a refused column leaves as riskscale._core.InputError with `.column`, `.row`

@@ -4,10 +4,10 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
-#include <cstring>
 #include <string>
 #include <vector>
 
+#include "numpy_columns.hpp"
 #include "riskscale/riskscale.hpp"
 
 namespace py = pybind11;
@@ -16,6 +16,7 @@ using namespace pybind11::literals;
 namespace {
 
 using riskscale::policy;
+using riskscale_python::new_column;
 
 // Reads only the inputs the policy uses (other keys, such as a DataFrame row's text
 // columns, are ignored), looked up by name: the per-call cost stays a few lookups.
@@ -46,12 +47,6 @@ riskscale::account account_from(const py::dict& fields, const policy& pol) {
   a.users = *read("users", false);
   a.seats = read("seats", true);
   return a;
-}
-
-template <typename T>
-py::array_t<T> new_column(std::size_t rows, std::size_t width = 0) {
-  if (width == 0) return py::array_t<T>(static_cast<py::ssize_t>(rows));
-  return py::array_t<T>({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(width)});
 }
 
 // SPEC §5 ranking of given membership columns (a classified table's p_* columns).

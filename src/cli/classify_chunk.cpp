@@ -194,7 +194,9 @@ void classify_chunk(chunk& c, const chunk_job& job) {
     }
     if (!job.format_output) continue;
     // The whole row is written into one span reserved at its largest possible size.
-    std::size_t bound = csv::field_bound(account_id.size()) + 2 + (2 + 11) * (csv::double_bound + 1) + 32 + 2;
+    // account_id, eleven numbers with their commas, archetype and borderline (under 32 bytes), the
+    // recommendations and the newline.
+    std::size_t bound = csv::field_bound(account_id.size()) + 11 * (csv::double_bound + 1) + 32 + 1;
     for (std::size_t column : layout.kept) bound += csv::field_bound(c.field(r, column).size()) + 1;
     for (std::size_t j = 0; j < ranked_count; ++j) bound += ids.length[static_cast<std::size_t>(ranked[j])] + 1;
     if (!ids.plain) bound *= 2;  // a joined list that needs quoting

@@ -203,7 +203,7 @@ def test_float64_input_is_not_copied_peak_memory():
     assert difference >= 0.9 * copies, (difference, copies)
 
 
-def test_result_float_columns_are_the_cores_block_not_a_copy():
+def test_result_float_columns_are_the_cores_block_not_a_copy(monkeypatch):
     """The eleven float columns come from the core as one block that the frame keeps.
 
     Peak traced memory stays near the result's own size: a copy of the float columns (pandas
@@ -211,6 +211,14 @@ def test_result_float_columns_are_the_cores_block_not_a_copy():
     """
     rows = 1_000_000
     columns = {c: v.to_numpy() for c, v in random_accounts(rows).drop(columns="account_id").items()}
+    real = _classify._core.classify_columns
+    returned = {}
+
+    def spy(*args):
+        returned.update(real(*args))
+        return returned
+
+    monkeypatch.setattr(_classify._core, "classify_columns", spy)
     riskscale.classify(columns, threads=2)  # warm up
     tracemalloc.start()
     try:
@@ -221,7 +229,9 @@ def test_result_float_columns_are_the_cores_block_not_a_copy():
     size = result.memory_usage(index=False, deep=False).sum()
     assert size >= 95 * rows  # 11 floats, archetype, borderline, a pointer per recommendation
     assert peak <= 1.12 * size, (peak, size)
-    assert result["risk_score"].to_numpy().base is result["margin"].to_numpy().base
+    for name in ("risk_score", "margin", "active_days_for_high_scale"):
+        assert np.shares_memory(result[name].to_numpy(), returned["float_block"]), name
+    assert np.shares_memory(result["recommendations"].to_numpy(), returned["recommendations"])
 
 
 @pytest.mark.parametrize("formats", [15, 18])

@@ -12,9 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <limits>
-#include <utility>
 #include <vector>
 
 #include "riskscale/account.hpp"
@@ -257,10 +255,9 @@ inline void compute_block_baseline(const kernel_parameters& k, const block_sourc
 
 #if RISKSCALE_HAS_AVX2_DISPATCH
 // The same source, eight lanes per step as two AVX2 registers of four (simd<8>; a one-account
-// block uses one register): the two halves
-// are independent dependency chains, so the long polynomial chains of exp and log overlap (about
-// 1.4x the throughput of one register per step). "avx2" does not enable FMA, so no multiply-add
-// is fused and the bits equal the baseline copy's.
+// block uses one register): the two halves are independent dependency chains, so the long
+// polynomial chains of exp and log overlap (1.1-1.4x one register per step in A/B runs). "avx2"
+// does not enable FMA, so no multiply-add is fused and the bits equal the baseline copy's.
 template <int B>
 [[gnu::target("avx2")]] inline void compute_block_avx2(const kernel_parameters& k, const block_source& source,
                                                        block_scores<B>& out) {
@@ -338,23 +335,6 @@ inline std::size_t rank_scored_formats(const double* format_scores, std::size_t 
   for (std::size_t k = 0; k < format_count; ++k) {
     const double score = format_scores[k * stride];
     if (score >= min_score) count = insert_ranked(k, score, count, width, indices, scores);
-  }
-  return count;
-}
-
-/// As rank_scored_formats, for a catalogue of at most 64 formats whose set bit k in `candidates`
-/// marks format k reaching min_score: only the few candidates are visited, in catalogue order.
-inline std::size_t rank_candidate_formats(std::uint64_t candidates, const double* format_scores, std::size_t stride,
-                                          std::size_t width, std::int16_t* indices, double* scores) noexcept {
-  std::size_t count = 0;
-  for (; candidates != 0; candidates &= candidates - 1) {
-#if defined(__GNUC__)
-    const auto k = static_cast<std::size_t>(__builtin_ctzll(candidates));  // the lowest set bit
-#else
-    std::size_t k = 0;
-    while (((candidates >> k) & 1) == 0) ++k;
-#endif
-    count = insert_ranked(k, format_scores[k * stride], count, width, indices, scores);
   }
   return count;
 }

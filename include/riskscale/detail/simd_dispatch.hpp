@@ -1,8 +1,9 @@
 // riskscale internals: which vector instruction set the kernel runs with, chosen at run time.
 //
 // The default build targets any x86-64 (SSE2): the kernel's baseline copy works on two lanes per
-// vector. On GCC and Clang for x86-64 the kernel is also compiled for AVX2, four lanes per vector (two vectors per step)
-// (`[[gnu::target("avx2")]]`), and the CPU picks the copy when it runs; no -march flag is needed.
+// vector. On GCC and Clang for x86-64 the kernel is also compiled for AVX2, four lanes per vector
+// and two vectors per step (`[[gnu::target("avx2")]]`), and the CPU picks the copy when it runs;
+// no -march flag is needed.
 // All copies run the same elementwise operations without FMA (AVX2 does not imply it), so they
 // give the same bits; tests/test_batch_dispatch.cpp checks that.
 #pragma once
@@ -21,7 +22,7 @@ namespace riskscale::detail {
 enum class simd_isa {
   scalar,    ///< one lane at a time, plain doubles: the portable reference
   baseline,  ///< two lanes per vector, for whatever the translation unit targets (SSE2 on x86-64)
-  avx2,      ///< four lanes per 256-bit AVX2 vector (two vectors per step), dispatched at run time on x86-64 with GCC or Clang
+  avx2,      ///< 256-bit AVX2 vectors (two per step), dispatched at run time on x86-64 with GCC or Clang
 };
 
 /// Every instruction set a build may have a kernel copy for, narrowest first.

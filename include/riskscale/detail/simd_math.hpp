@@ -2,8 +2,8 @@
 // kernel needs on them.
 //
 // The kernel (detail/kernel.hpp) is written once over `simd<W>`: W = 2 is an SSE2 register (any
-// x86-64), W = 4 an AVX2 register, W = 8 two of them (detail/simd_dispatch.hpp), W = 1 plain doubles. The vectors
-// are GCC/Clang vector extensions, so the code says exactly which elementwise operation runs; no
+// x86-64), W = 4 an AVX2 register, W = 8 two of them (detail/simd_dispatch.hpp), W = 1 plain
+// doubles. The vectors are GCC/Clang vector extensions, so the code says exactly which elementwise operation runs; no
 // auto-vectoriser decides, and there is no branch on a value. Every operation is an IEEE
 // elementwise +, −, ×, ÷, compare, bitwise blend or 64-bit integer operation on the bit pattern,
 // never a fused multiply-add, so every width gives the same bits for the same lane: batch results
@@ -149,21 +149,16 @@ struct mask_half {
   using type = typename simd<W>::mask;
 };
 
-namespace twin_ops {
-template <class T>
-inline constexpr bool is_scalar = std::is_arithmetic_v<T>;
-}  // namespace twin_ops
-
 #define RISKSCALE_TWIN_BINARY(op)                                                                         \
   template <class V>                                                                                       \
   RISKSCALE_LANE_INLINE twin<V> operator op(const twin<V>& x, const twin<V>& y) noexcept {                 \
     return {x.low op y.low, x.high op y.high};                                                             \
   }                                                                                                        \
-  template <class V, class T, std::enable_if_t<twin_ops::is_scalar<T>, int> = 0>                           \
+  template <class V, class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>                           \
   RISKSCALE_LANE_INLINE twin<V> operator op(const twin<V>& x, T y) noexcept {                              \
     return {x.low op y, x.high op y};                                                                      \
   }                                                                                                        \
-  template <class V, class T, std::enable_if_t<twin_ops::is_scalar<T>, int> = 0>                           \
+  template <class V, class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>                           \
   RISKSCALE_LANE_INLINE twin<V> operator op(T x, const twin<V>& y) noexcept {                              \
     return {x op y.low, x op y.high};                                                                      \
   }
@@ -227,8 +222,6 @@ struct twin_simd {
 };
 template <>
 struct simd<8> : twin_simd<8> {};
-template <>
-struct simd<16> : twin_simd<16> {};
 #endif
 
 /// min(a, b) per lane, as std::min: b when b < a.
