@@ -56,10 +56,29 @@ TEST(Date, ParsesAndCrossesMonthYearAndLeapDays) {
   EXPECT_EQ(date::parse("1970-01-01").days_since_epoch(), 0);
   EXPECT_EQ(date::parse("2026-11-27").days_since_epoch(), 20784);  // 56 years, 14 leap days, + 330
   EXPECT_EQ(date::parse("2026-11-27").to_basic_string(), "20261127");
-  for (long d = -700000; d < 2900000; d += 997) {  // years 53 to 9909, through the civil form
-    const date x = date::parse("1970-01-01").plus_days(d);
+  for (long d = date::first().days_since_epoch(); d <= date::last().days_since_epoch(); d += 97) {
+    const date x = date::parse("1970-01-01").plus_days(d);  // every 97th day of 1900–2199, through the civil form
     EXPECT_EQ(date::parse(x.to_string()), x) << x.to_string();
   }
+}
+
+TEST(Date, OneSupportedRangeFrom1900To2199) {
+  EXPECT_EQ(date::first().to_string(), "1900-01-01");
+  EXPECT_EQ(date::last().to_string(), "2199-12-31");
+  EXPECT_EQ(date::parse("2199-12-31"), date::last());
+  for (const char* outside : {"9999-12-31", "1899-12-31", "2200-01-01", "0001-01-01"}) {
+    try {
+      (void)date::parse(outside);
+      ADD_FAILURE() << "accepted " << outside;
+    } catch (const error& e) {
+      EXPECT_NE(std::string(e.what()).find("between 1900-01-01 and 2199-12-31"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW((void)date::last().plus_days(1), error);
+  EXPECT_THROW((void)date::first().plus_days(-1), error);
+  EXPECT_THROW((void)date(2200, 1, 1), error);
+  EXPECT_THROW((void)date::from_days_since_epoch(date::last().days_since_epoch() + 1), error);
+  EXPECT_EQ(date::from_days_since_epoch(0).to_string(), "1970-01-01");
 }
 
 TEST(Date, RefusesWhatIsNotADate) {
@@ -169,6 +188,18 @@ TEST(Plan, EachArchetypeTrainsWithItsRecommendedFormats) {
     }
     EXPECT_EQ(p.training_formats.size(), assessed.recommendations.size());
     EXPECT_TRUE(p.notes.empty() || p.notes.back().find("check-in") != std::string::npos);
+  }
+}
+
+TEST(Plan, AStartWhosePlanWouldEndAfter2199IsRefused) {
+  const assessment assessed = assess(account_in(archetype::high_scale_high_risk));
+  const onboarding_plan fits = plan(assessed, traits_of(0.5), date::parse("2199-01-04"));
+  EXPECT_EQ(fits.end.ymd()[0], 2199);
+  try {
+    (void)plan(assessed, traits_of(0.5), date::parse("2199-12-30"));
+    ADD_FAILURE() << "a plan into year 2200 was accepted";
+  } catch (const error& e) {
+    EXPECT_NE(std::string(e.what()).find("would end after 2199-12-31"), std::string::npos) << e.what();
   }
 }
 

@@ -194,7 +194,38 @@ TEST(policy_validation, refuses_other_versions_saying_which_it_reads) {
 TEST(policy_validation, refuses_malformed_json) {
   expect_refused(R"({"risk_threshold": 0.5,})", "$", "not valid JSON");
   expect_refused("", "$", "not valid JSON");
-  expect_refused(R"({"risk_threshold": 1e400})", "$", "not valid JSON");  // a number no double holds
+  // A number no double holds, and NaN/Infinity (not JSON), are named with their path.
+  expect_refused(R"({"risk_threshold": 1e400})", "$.risk_threshold", "outside the range of a double");
+  expect_refused(R"({"risk_threshold": NaN})", "$.risk_threshold", "JSON has no NaN or Infinity");
+  expect_refused(R"({"risk_weights": {"legal_exposure": -Infinity}})", "$.risk_weights.legal_exposure",
+                 "JSON has no NaN or Infinity");
+  expect_refused(R"({"catalog": [{"id": "a"}, {"id": "b", "affinity": {"x": 1e999}}]})",
+                 "$.catalog[1].affinity.x", "outside the range of a double");
+}
+
+TEST(policy_validation, refuses_duplicate_keys_with_their_path) {
+  expect_refused(R"({"risk_threshold": 0.5, "risk_threshold": 0.6})", "$.risk_threshold", "duplicate key");
+  expect_refused(R"({"scale_weights": {"reach": 0.5, "frequency": 0.2, "reach": 0.3}})", "$.scale_weights.reach",
+                 "duplicate key");
+  expect_refused(R"({"catalog": [{"id": "a", "id": "b"}]})", "$.catalog[0].id", "duplicate key");
+  // The same key in two different objects is no duplicate.
+  EXPECT_NO_THROW((void)policy::from_json(R"({"catalog": [{"id": "a"}, {"id": "b"}]})"));
+}
+
+TEST(policy_validation, refuses_nesting_deeper_than_the_limit_without_recursing) {
+  // 100,000 levels once segfaulted every JSON reader; the limit stops the parse at level 65.
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string deep_path = "$";
+  for (int level = 1; level < 65; ++level) deep_path += "[0]";  // where the 65th level opens
+  expect_refused(deep, deep_path, "nested deeper than 64 levels");
+  std::string deep_object = R"({"plans": )";
+  for (int i = 0; i < 70; ++i) deep_object += R"({"a": )";
+  std::string object_path = "$.plans";
+  for (int level = 3; level < 66; ++level) object_path += ".a";
+  expect_refused(deep_object + "1" + std::string(71, '}'), object_path, "nested deeper than 64 levels");
+  // 64 levels are read (and then refused for what they say, not for their depth).
+  std::string at_limit = std::string(63, '[') + std::string(63, ']');
+  expect_refused(R"({"catalog": )" + at_limit + "}", "$.catalog[0]", "is a JSON array");
 }
 
 TEST(policy_validation, keys_with_control_characters_are_escaped_in_the_path) {

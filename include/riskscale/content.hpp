@@ -14,6 +14,7 @@
 
 #include "riskscale/assess.hpp"
 #include "riskscale/detail/format_number.hpp"
+#include "riskscale/detail/json_parse.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/plan_settings.hpp"
 
@@ -45,10 +46,10 @@ struct product_traits {
   [[nodiscard]] static product_traits from_json(std::string_view json_text) {
     nlohmann::json doc;
     try {
-      doc = nlohmann::json::parse(json_text.begin(), json_text.end());
-    } catch (const nlohmann::json::exception& e) {
-      throw error(std::string("invalid product traits: not valid JSON (") + e.what() +
-                  "); accepted: an object such as {\"complex_product\": 0.8}");
+      doc = detail::parse_json_document<nlohmann::json>(json_text);
+    } catch (const detail::json_document_error& e) {
+      throw error("invalid product traits at " + e.json_path() + ": " +
+                  e.message("an object such as {\"complex_product\": 0.8}"));
     }
     if (!doc.is_object()) {
       throw error("invalid product traits: a JSON " + std::string(doc.type_name()) +

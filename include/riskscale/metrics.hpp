@@ -27,6 +27,7 @@
 
 #include "riskscale/archetype.hpp"
 #include "riskscale/detail/format_number.hpp"
+#include "riskscale/detail/json_parse.hpp"
 #include "riskscale/detail/metrics_columns.hpp"
 #include "riskscale/error.hpp"
 
@@ -1012,8 +1013,12 @@ struct cost_settings {
   /// mode changes only the keys it names, `format_modes` adds or replaces ids (`null` removes
   /// one); an unknown key, a wrong type or a value out of range is refused with `settings_error`.
   [[nodiscard]] cost_settings merged(std::string_view json_text) const {
-    nlohmann::json doc = nlohmann::json::parse(json_text.begin(), json_text.end(), nullptr, false);
-    if (doc.is_discarded()) throw settings_error("$", "not valid JSON; accepted: a JSON object");
+    nlohmann::json doc;
+    try {
+      doc = detail::parse_json_document<nlohmann::json>(json_text);
+    } catch (const detail::json_document_error& e) {
+      throw settings_error(e.json_path(), e.message("a JSON object of cost settings"));
+    }
     if (!doc.is_object()) throw settings_error("$", "not a JSON object; accepted: an object of cost settings");
     cost_settings settings = *this;
     const auto number = [](const nlohmann::json& value, const std::string& path) {

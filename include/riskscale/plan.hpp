@@ -23,22 +23,44 @@
 
 namespace riskscale {
 
-/// A calendar date of the proleptic Gregorian calendar (no time, no zone).
+/// A calendar date of the proleptic Gregorian calendar (no time, no zone), between `date::first()`
+/// (1900-01-01) and `date::last()` (2199-12-31): one range for every date the project reads or writes,
+/// inside iCalendar's four-digit years and pandas' nanosecond Timestamp (1677–2262).
 class date {
  public:
+  /// The first and last years of the supported range.
+  static constexpr int first_year = 1900;
+  static constexpr int last_year = 2199;
+  /// The supported range in words, for messages.
+  static constexpr const char* accepted_range = "a date between 1900-01-01 and 2199-12-31";
+
   /// 1970-01-01.
   constexpr date() = default;
-  /// The date with this year, month (1–12) and day (1–31); throws `error` for a date that does not exist.
+  /// The date with this year, month (1–12) and day (1–31); throws `error` for a date that does not
+  /// exist or lies outside the supported range.
   date(int year, int month, int day) : days_(to_days(year, month, day)) {
-    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || year < 1 || year > 9999) {
+    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || year < first_year ||
+        year > last_year) {
       throw error("invalid date " + std::to_string(year) + "-" + std::to_string(month) + "-" + std::to_string(day) +
-                  "; accepted: a real calendar date between 0001-01-01 and 9999-12-31");
+                  "; accepted: " + accepted_range);
     }
+  }
+  /// The first supported date, 1900-01-01.
+  [[nodiscard]] static constexpr date first() noexcept { return from_days(to_days(first_year, 1, 1)); }
+  /// The last supported date, 2199-12-31.
+  [[nodiscard]] static constexpr date last() noexcept { return from_days(to_days(last_year, 12, 31)); }
+  /// The date `days` after 1970-01-01; throws `error` outside the supported range.
+  [[nodiscard]] static date from_days_since_epoch(long days) {
+    if (days < first().days_ || days > last().days_) {
+      throw error("invalid date: day " + std::to_string(days) + " since 1970-01-01 is outside the supported range; accepted: " +
+                  accepted_range);
+    }
+    return from_days(days);
   }
   /// Parses "YYYY-MM-DD" (ISO 8601); throws `error` naming the text and the accepted form.
   [[nodiscard]] static date parse(std::string_view text) {
     const auto fail = [&](const std::string& why) -> date {
-      throw error("invalid date '" + std::string(text) + "': " + why + "; accepted: YYYY-MM-DD, e.g. 2026-03-01");
+      throw error("invalid date '" + std::string(text) + "': " + why + "; accepted: YYYY-MM-DD, " + accepted_range);
     };
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return fail("not in the form YYYY-MM-DD");
     int parts[3] = {0, 0, 0};
@@ -50,7 +72,7 @@ class date {
         parts[p] = parts[p] * 10 + (c - '0');
       }
     }
-    if (parts[0] < 1) return fail("year 0000 does not exist");
+    if (parts[0] < first_year || parts[0] > last_year) return fail("year " + std::to_string(parts[0]) + " is outside the supported range");
     if (parts[1] < 1 || parts[1] > 12) return fail("there is no month " + std::to_string(parts[1]));
     if (parts[2] < 1 || parts[2] > days_in_month(parts[0], parts[1])) {
       return fail("month " + std::to_string(parts[1]) + " of " + std::to_string(parts[0]) + " has " +
@@ -63,8 +85,16 @@ class date {
     const std::time_t now = std::time(nullptr);
     return from_days(static_cast<long>(now / 86400));
   }
-  /// The date `days` after this one (before, when negative).
-  [[nodiscard]] date plus_days(long days) const { return from_days(days_ + days); }
+  /// The date `days` after this one (before, when negative); throws `error` when that date lies
+  /// outside the supported range.
+  [[nodiscard]] date plus_days(long days) const {
+    const long target = days_ + days;
+    if (target < first().days_ || target > last().days_) {
+      throw error("invalid date: " + to_string() + (days >= 0 ? " plus " : " minus ") + std::to_string(days >= 0 ? days : -days) +
+                  " days is outside the supported range; accepted: " + accepted_range);
+    }
+    return from_days(target);
+  }
   /// Days since 1970-01-01.
   [[nodiscard]] constexpr long days_since_epoch() const noexcept { return days_; }
   /// The year, month (1–12) and day (1–31).
@@ -84,7 +114,7 @@ class date {
   /// "YYYY-MM-DD".
   [[nodiscard]] std::string to_string() const {
     const auto [y, m, d] = ymd();
-    char text[16];
+    char text[40];  // room for any int year, although the range keeps years at four digits
     std::snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, d);
     return text;
   }
@@ -110,7 +140,7 @@ class date {
   friend constexpr bool operator<(date a, date b) noexcept { return a.days_ < b.days_; }
 
  private:
-  static date from_days(long days) {
+  static constexpr date from_days(long days) noexcept {
     date result;
     result.days_ = days;
     return result;
@@ -322,6 +352,11 @@ inline int cadence_gap(cadence c, int step) noexcept {
   const int length = settings.length_days[a][static_cast<std::size_t>(result.complexity)];
   result.length_days = length;
   result.start = start;
+  if (start.days_since_epoch() + (length - 1) > date::last().days_since_epoch()) {
+    throw error("invalid plan start " + start.to_string() + ": its " + std::to_string(length) +
+                "-day plan would end after " + date::last().to_string() +
+                ", the last supported date; accepted: a start whose plan ends by then");
+  }
   result.end = start.plus_days(length - 1);
   result.cadences = settings.cadences[a];
   result.max_touches_per_week = options.max_touches_per_week.value_or(settings.max_touches_per_week);
@@ -638,7 +673,8 @@ inline void append_plan_csv(std::string& out, const onboarding_plan& p) {
   }
   doc["touchpoints"] = touchpoints;
   doc["notes"] = p.notes;
-  return doc.dump(indent);
+  // Account ids come from users' files: invalid UTF-8 is written as U+FFFD rather than refused.
+  return doc.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 /// The current UTC time as an iCalendar DATE-TIME, e.g. "20261127T081500Z" (RFC 5545 §3.3.5).

@@ -12,6 +12,10 @@ namespace riskscale::cli {
 
 std::optional<riskscale::account> account_from_record(const chunk& c, std::size_t r, const input_layout& layout,
                                                       const riskscale::policy& pol, record_problem& problem) {
+  if (c.oversized[r]) {
+    problem = {"", "record_too_large", c.errors[r] + "; accepted: records up to --max-record-bytes"};
+    return std::nullopt;
+  }
   if (!c.errors[r].empty()) {
     problem = {"", "malformed_csv", c.errors[r] + "; accepted: RFC 4180 CSV"};
     return std::nullopt;

@@ -108,6 +108,10 @@ void classify_chunk(chunk& c, const chunk_job& job) {
   };
   for (std::size_t r = 0; r < records; ++r) {
     const bool complete = c.field_count(r) == layout.header.size();
+    if (c.oversized[r]) {
+      reject_later(r, "", "record_too_large", c.errors[r] + "; accepted: records up to --max-record-bytes");
+      continue;
+    }
     if (!c.errors[r].empty()) {
       reject_later(r, "", "malformed_csv", c.errors[r] + "; accepted: RFC 4180 CSV");
       continue;

@@ -11,6 +11,7 @@ enum exit_status : int {
   exit_ok = 0,             ///< every row classified
   exit_rows_rejected = 1,  ///< output written, but some rows went to the rejects file
   exit_failure = 2,        ///< usage, input/output, header or policy error: no output left behind
+  exit_broken_pipe = 141,  ///< stdout was closed by its reader (128 + SIGPIPE, as coreutils)
 };
 
 /// A failure of the whole command (bad file, missing column, bad policy), never of one row.

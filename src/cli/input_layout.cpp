@@ -1,15 +1,23 @@
 #include "cli/input_layout.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "cli/cli_error.hpp"
 
 namespace riskscale::cli {
 namespace {
 
+// The names joined by ", "; past 30 names, the rest are counted, so a message stays one readable line.
 std::string joined(const std::vector<std::string>& names) {
+  constexpr std::size_t listed = 30;
   std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  for (std::size_t i = 0; i < names.size() && i < listed; ++i) {
+    if (i > 0) text += ", ";
+    text += names[i];
+  }
+  if (names.size() > listed) text += " and " + std::to_string(names.size() - listed) + " more";
   return text;
 }
 
@@ -18,17 +26,20 @@ std::string joined(const std::vector<std::string>& names) {
 input_layout map_header(const std::vector<std::string>& header, const policy& pol, const keep_request& keep) {
   input_layout layout;
   layout.header = header;
+  // One hash lookup per column, so a header of 10^5 columns takes milliseconds, not seconds.
+  std::unordered_map<std::string_view, std::size_t> position;
+  position.reserve(header.size());
   for (std::size_t i = 0; i < header.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (header[i] == header[j]) {
-        throw cli_error("the header names column '" + header[i] + "' twice (columns " + std::to_string(j + 1) +
-                        " and " + std::to_string(i + 1) + "); accepted: unique column names");
-      }
+    const auto [first, inserted] = position.emplace(header[i], i);
+    if (!inserted) {
+      throw cli_error("the header names column '" + header[i] + "' twice (columns " +
+                      std::to_string(first->second + 1) + " and " + std::to_string(i + 1) +
+                      "); accepted: unique column names");
     }
   }
   const auto find = [&](const std::string& name) {
-    const auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? no_column : static_cast<std::size_t>(it - header.begin());
+    const auto it = position.find(name);
+    return it == position.end() ? no_column : it->second;
   };
   std::vector<std::string> required = {"account_id"};
   const std::vector<std::string> fields = pol.input_fields();

@@ -13,6 +13,9 @@
 #include <string>
 #include <thread>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/account_record.hpp"
@@ -20,11 +23,13 @@
 #include "cli/cli_error.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/metrics_command.hpp"
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/progress.hpp"
+#include "cli/utf8_warning.hpp"
 #include "cli/report.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/riskscale.hpp"
@@ -56,20 +61,27 @@ struct classify_options {
   std::vector<std::string> keep;
   bool keep_all = false;
   unsigned threads = 0;
+  std::size_t max_record_bytes = csv::reader::default_max_record_bytes;
 };
 
 int run_classify(const classify_options& options) {
   const auto start = std::chrono::steady_clock::now();
-  const riskscale::policy pol = load_policy(options.policy_path);
-  input_source source(options.input);
-  chunk_reader reader(*source.stream, source.name, rows_per_chunk);
-  const input_layout layout = map_header(reader.read_header(), pol, keep_request{options.keep_all, options.keep});
-
   const bool rejects_requested = !options.rejects.empty();
-  const std::string rejects_path = rejects_requested ? options.rejects : default_rejects_path(options.output);
-  if (same_destination(options.output, rejects_path)) {
+  const rejects_destination rejects_to =
+      rejects_requested ? rejects_destination{options.rejects, false} : default_rejects(options.output);
+  const std::string& rejects_path = rejects_to.path;
+  // Two streams on one device (both /dev/null) are harmless; one file or stdout for both is not.
+  const bool one_device = rejects_path != "-" && output_file::is_stream(rejects_path);
+  if (same_destination(options.output, rejects_path) && !one_device) {
     throw cli_error("--rejects " + rejects_path + " is the output itself; accepted: a different path");
   }
+  refuse_clobbering({{"input", options.input}, {"policy", options.policy_path}},
+                    {{"output", options.output}, {"rejects file", rejects_path}});
+  const riskscale::policy pol = load_policy(options.policy_path);
+  input_source source(options.input);
+  chunk_reader reader(*source.stream, source.name, rows_per_chunk, options.max_record_bytes);
+  const input_layout layout = map_header(reader.read_header(), pol, keep_request{options.keep_all, options.keep});
+
   output_file output(options.output);
   output_file rejects(rejects_path);
   output.write(output_header(layout));
@@ -91,8 +103,8 @@ int run_classify(const classify_options& options) {
       });
   bar.finish();
   output.commit();
-  // The rejects file always accompanies a file output; beside stdout it appears only when needed.
-  if (options.output != "-" || rejects_requested || rejected > 0) rejects.commit();
+  // The rejects file always accompanies a file output; beside stdout or a device only when needed.
+  if (!rejects_to.only_when_rows_rejected || rejected > 0) rejects.commit();
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::string line = "classified " + with_thousands(classified) + " accounts, rejected " + with_thousands(rejected);
@@ -159,13 +171,14 @@ portfolio_summary summarize_classified(csv::reader& reader, const std::vector<st
 }
 
 int run_summary(const std::string& input, const std::string& policy_path, const std::string& format_name,
-                unsigned threads) {
+                unsigned threads, std::size_t max_record_bytes) {
   const riskscale::policy pol = load_policy(policy_path);
   const report_format format = format_name == "json"       ? report_format::json
                                : format_name == "markdown" ? report_format::markdown
                                                            : report_format::text;
   input_source source(input);
   csv::reader peek(*source.stream);
+  peek.set_max_record_bytes(max_record_bytes);
   csv::record header;
   if (!peek.next(header)) throw cli_error(source.name + " is empty; accepted: a CSV file whose first row names the columns");
   if (header.malformed) throw cli_error(source.name + ": the header row is malformed (" + header.error + ")");
@@ -176,21 +189,28 @@ int run_summary(const std::string& input, const std::string& policy_path, const 
     // Raw accounts: classify on the fly, without writing any output.
     input_source again(input);
     if (input == "-") throw cli_error("summary of raw accounts from stdin is not supported; accepted: a file path");
-    chunk_reader reader(*again.stream, again.name, rows_per_chunk);
+    chunk_reader reader(*again.stream, again.name, rows_per_chunk, max_record_bytes);
     const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
     const chunk_job job{&pol, &layout, false, true};
     run_pipeline(
         reader, worker_count(threads), 2 * worker_count(threads) + 2, [&](chunk& c) { classify_chunk(c, job); },
         [&](chunk& c) { summary.merge(*c.summary); });
   }
+  if (format == report_format::json) {
+    utf8_warning invalid_text;
+    for (const auto& entry : summary.closest_to_threshold()) {
+      invalid_text.check(entry.account_id, "account_id", "account '" + escaped_for_message(entry.account_id) + "'");
+    }
+  }
   std::fputs(render_summary(summary, pol, format).c_str(), stdout);
   return summary.invalid() > 0 ? exit_rows_rejected : exit_ok;
 }
 
-int run_explain(const std::string& input, const std::string& account_id, const std::string& policy_path) {
+int run_explain(const std::string& input, const std::string& account_id, const std::string& policy_path,
+                std::size_t max_record_bytes) {
   const riskscale::policy pol = load_policy(policy_path);
   input_source source(input);
-  chunk_reader reader(*source.stream, source.name, 1);
+  chunk_reader reader(*source.stream, source.name, 1, max_record_bytes);
   const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
   chunk record;
   std::size_t r = 0;
@@ -210,12 +230,48 @@ int run_explain(const std::string& input, const std::string& account_id, const s
 }  // namespace
 }  // namespace riskscale::cli
 
+namespace {
+
+// A standard descriptor the caller closed (`riskscale ... <&-`) would be taken by the first file
+// this process opens, and its output would go there: open /dev/null read-only in its place, so a
+// closed stdin reads as an empty input and writes to a closed stdout or stderr fail.
+void reopen_closed_standard_descriptors() {
+  for (int descriptor = 0; descriptor <= 2; ++descriptor) {
+    if (::fcntl(descriptor, F_GETFD) == -1 && errno == EBADF) {
+      const int opened = ::open("/dev/null", O_RDONLY);
+      if (opened >= 0 && opened != descriptor) {
+        ::dup2(opened, descriptor);
+        ::close(opened);
+      }
+    }
+  }
+}
+
+// Flushes what the command printed to stdout; true when the reader had closed it.
+bool stdout_was_closed() {
+  std::cout.flush();
+  const bool stream_failed = !std::cout;
+  const bool flush_failed = std::fflush(stdout) != 0;
+  return (stream_failed || flush_failed) && errno == EPIPE;
+}
+
+// `--max-record-bytes` on every command that reads CSV records.
+void add_max_record_bytes(CLI::App* command, std::size_t& bytes) {
+  command->add_option("--max-record-bytes", bytes,
+                      "Longest CSV record accepted; a longer one is rejected as record_too_large (default 64 MiB)")
+      ->check(CLI::Range(std::size_t{1}, std::numeric_limits<std::size_t>::max() / 4));
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace riskscale::cli;
+  reopen_closed_standard_descriptors();
   std::ios::sync_with_stdio(false);
-  // A closed pipe (`riskscale classify big.csv -o - | head`) must end in a write error that unwinds
-  // and removes the temporary rejects file, not in a SIGPIPE death that leaves it behind.
+  // A closed pipe (`riskscale classify big.csv -o - | head`) must end in a write error (EPIPE) that
+  // unwinds, and then in exit status 141 as from coreutils, not in a signal death mid-write.
   std::signal(SIGPIPE, SIG_IGN);
+  install_interrupt_handlers();
   CLI::App app{"riskscale " + std::string(riskscale::version) +
                ": place customer accounts on the risk-scale onboarding matrix and recommend their training"};
   app.set_version_flag("--version", "riskscale " + std::string(riskscale::version) + " (model SPEC version " +
@@ -237,6 +293,7 @@ int main(int argc, char** argv) {
   classify_command->add_flag("--keep-all", classify.keep_all, "Pass every input column through")->excludes(keep);
   classify_command->add_option("--threads", classify.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
+  add_max_record_bytes(classify_command, classify.max_record_bytes);
   classify_command->footer(
       "Example:\n  riskscale classify accounts.csv -o classified.csv --keep industry,region\n"
       "Rows that cannot be classified go to the rejects file with their line, column and reason.");
@@ -250,6 +307,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   summary_command->add_option("--threads", summary_threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
+  std::size_t summary_max_record_bytes = riskscale::csv::reader::default_max_record_bytes;
+  add_max_record_bytes(summary_command, summary_max_record_bytes);
   summary_command->footer("Example:\n  riskscale summary classified.csv --format markdown");
 
   std::string explain_input, explain_id, explain_policy;
@@ -257,13 +316,17 @@ int main(int argc, char** argv) {
   explain_command->add_option("input", explain_input, "Accounts CSV (- for stdin)")->required();
   explain_command->add_option("--id", explain_id, "account_id of the account to explain")->required();
   explain_command->add_option("--policy", explain_policy, "Policy JSON file (default: the SPEC defaults)");
+  std::size_t explain_max_record_bytes = riskscale::csv::reader::default_max_record_bytes;
+  add_max_record_bytes(explain_command, explain_max_record_bytes);
   explain_command->footer("Example:\n  riskscale explain accounts.csv --id ACC-000042");
 
   plan_command_options plan_options;
   CLI::App* plan_command = add_plan_command(app, plan_options);
+  add_max_record_bytes(plan_command, plan_options.max_record_bytes);
 
   metrics_command_options metrics_options;
   CLI::App* metrics_command = add_metrics_command(app, metrics_options);
+  for (CLI::App* metric : metrics_command->get_subcommands({})) add_max_record_bytes(metric, metrics_options.max_record_bytes);
 
   CLI::App* policy_command = app.add_subcommand("policy", "Print, validate or show a policy");
   policy_command->require_subcommand(1);
@@ -287,10 +350,12 @@ int main(int argc, char** argv) {
     return exit_failure;
   }
 
-  try {
+  const auto run = [&]() -> int {
     if (*classify_command) return run_classify(classify);
-    if (*summary_command) return run_summary(summary_input, summary_policy, summary_format, summary_threads);
-    if (*explain_command) return run_explain(explain_input, explain_id, explain_policy);
+    if (*summary_command) {
+      return run_summary(summary_input, summary_policy, summary_format, summary_threads, summary_max_record_bytes);
+    }
+    if (*explain_command) return run_explain(explain_input, explain_id, explain_policy, explain_max_record_bytes);
     if (*plan_command) return run_plan(plan_options);
     if (*metrics_command) return run_metrics(metrics_options);
     if (*policy_default) {
@@ -307,10 +372,19 @@ int main(int argc, char** argv) {
       std::cout << riskscale::policy::from_file(show_path).to_json() << '\n';
       return exit_ok;
     }
+    return exit_failure;
+  };
+  try {
+    const int status = run();
+    return stdout_was_closed() ? exit_broken_pipe : status;
+  } catch (const broken_pipe&) {
+    return exit_broken_pipe;  // quietly, as coreutils: the reader wanted no more
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "riskscale: error: out of memory; nothing was written\n");
+    return exit_failure;
   } catch (const std::exception& e) {
-    std::cout.flush();
+    if (stdout_was_closed()) return exit_broken_pipe;
     std::fprintf(stderr, "riskscale: error: %s\n", e.what());
     return exit_failure;
   }
-  return exit_failure;
 }

@@ -19,6 +19,7 @@
 #include "cli/cli_error.hpp"
 #include "cli/input_source.hpp"
 #include "cli/output_file.hpp"
+#include "cli/utf8_warning.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/metrics.hpp"
 
@@ -41,9 +42,10 @@ struct table {
   [[nodiscard]] std::string where(std::size_t row) const { return source + " line " + std::to_string(lines.at(row)); }
 };
 
-table read_table(const std::string& path, const std::vector<std::string>& wanted) {
+table read_table(const metrics_command_options& o, const std::string& path, const std::vector<std::string>& wanted) {
   input_source in(path);
   csv::reader reader(*in.stream);
+  reader.set_max_record_bytes(o.max_record_bytes);
   csv::record record;
   if (!reader.next(record)) throw cli_error(in.name + " is empty; accepted: a CSV file whose first row names the columns");
   if (record.malformed) throw cli_error(in.name + ": the header row is malformed (" + record.error + ")");
@@ -58,6 +60,9 @@ table read_table(const std::string& path, const std::vector<std::string>& wanted
   }
   while (reader.next(record)) {
     const std::string where = in.name + " line " + std::to_string(record.line);
+    if (record.too_large) {
+      throw cli_error(where + ": record_too_large: " + record.error + "; accepted: records up to --max-record-bytes");
+    }
     if (record.malformed) throw cli_error(where + ": malformed CSV record (" + record.error + ")");
     if (record.fields.size() != header.size()) {
       throw cli_error(where + ": " + std::to_string(record.fields.size()) + " fields; accepted: " +
@@ -239,11 +244,16 @@ std::string render_json(const result& r, const metrics_command_options& options)
   doc["metric"] = options.metric;
   doc["level"] = options.level;
   nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-  for (const auto& row : r.rows) {
+  utf8_warning invalid_text;
+  for (std::size_t row_number = 0; row_number < r.rows.size(); ++row_number) {
+    const auto& row = r.rows[row_number];
     nlohmann::ordered_json object = nlohmann::ordered_json::object();
     for (std::size_t c = 0; c < row.size(); ++c) {
       auto& value = object[r.columns[c]];
-      if (const auto* s = std::get_if<std::string>(&row[c])) value = *s;
+      if (const auto* s = std::get_if<std::string>(&row[c])) {
+        invalid_text.check(*s, r.columns[c], "output row " + std::to_string(row_number + 1));
+        value = *s;
+      }
       else if (const auto* d = std::get_if<double>(&row[c])) value = std::isfinite(*d) ? nlohmann::ordered_json(*d) : nullptr;
       else if (const auto* i = std::get_if<std::int64_t>(&row[c])) value = *i;
       else value = nullptr;
@@ -252,7 +262,7 @@ std::string render_json(const result& r, const metrics_command_options& options)
   }
   doc["rows"] = std::move(rows);
   for (const auto& [key, value] : r.extra.items()) doc[key] = value;
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 // The groups a table shows: each archetype when the input had an archetype column, then overall.
@@ -268,7 +278,7 @@ std::string reasons(m::reason_set set) { return m::describe(set); }
 
 result run_adoption(const metrics_command_options& o) {
   const bool level_account = o.level == "account";
-  table t = read_table(o.input, {"account_id", "archetype", "seats", "trained", "active"});
+  table t = read_table(o, o.input, {"account_id", "archetype", "seats", "trained", "active"});
   const std::vector<double> seats = required_numbers(t, "seats", "licensed seats per account, a count >= 0");
   std::vector<double> trained, active;
   const std::vector<std::int8_t> archetype = archetypes(t);
@@ -286,7 +296,7 @@ result run_adoption(const metrics_command_options& o) {
                         "' appears twice; accepted: one row per account with --users");
       }
     }
-    const table u = read_table(o.users, {"account_id", "trained", "active"});
+    const table u = read_table(o, o.users, {"account_id", "trained", "active"});
     if (!u.has("account_id")) throw cli_error(u.source + " lacks the column 'account_id'; accepted: the account of each user");
     std::vector<std::int64_t> account;
     const auto& user_ids = u.columns.at("account_id");
@@ -385,7 +395,7 @@ result run_funnel(const metrics_command_options& o) {
   const bool per_user = !o.stage_column.empty();
   std::vector<std::string> wanted = stages;
   wanted.insert(wanted.end(), {"archetype", o.by, o.stage_column, "cohort", "account_id"});
-  table t = read_table(o.input, wanted);
+  table t = read_table(o, o.input, wanted);
   const std::vector<std::int8_t> row_archetype = archetypes(t);
 
   // The funnel rows: the input's rows, or for per-user data one per (cohort, archetype).
@@ -499,7 +509,7 @@ result run_funnel(const metrics_command_options& o) {
 
 result run_program(const metrics_command_options& o) {
   std::string key = o.by;
-  table t = read_table(o.input, {o.by.empty() ? "course" : o.by, "completed", "assessment_passed",
+  table t = read_table(o, o.input, {o.by.empty() ? "course" : o.by, "completed", "assessment_passed",
                                  "days_to_completion", "archetype"});
   if (key.empty() && t.has("course")) key = "course";
   if (!o.by.empty() && !t.has(o.by)) throw cli_error(t.source + " lacks the column '" + o.by + "'; accepted: the course or format of each enrolment");
@@ -555,7 +565,7 @@ result run_program(const metrics_command_options& o) {
 result run_impact(const metrics_command_options& o) {
   std::vector<std::string> wanted{o.completed, "archetype", "renewed", "retained", "expanded"};
   wanted.insert(wanted.end(), o.outcomes.begin(), o.outcomes.end());
-  table t = read_table(o.input, wanted);
+  table t = read_table(o, o.input, wanted);
   std::vector<std::string> outcomes = o.outcomes;
   if (outcomes.empty()) {
     for (const char* name : {"renewed", "retained", "expanded"}) {
@@ -617,7 +627,7 @@ result run_impact(const metrics_command_options& o) {
 // interaction rate
 
 result run_interaction(const metrics_command_options& o) {
-  table t = read_table(o.input, {"channel", "period", "account_id", "archetype", "interactions", "posts", "followers"});
+  table t = read_table(o, o.input, {"channel", "period", "account_id", "archetype", "interactions", "posts", "followers"});
   const std::vector<double> interactions = required_numbers(t, "interactions", "interactions per channel and period, a count >= 0");
   const std::vector<double> posts = required_numbers(t, "posts", "posts per channel and period, a count >= 0");
   const std::vector<double> followers = required_numbers(t, "followers", "followers per channel and period, a count >= 0");
@@ -714,7 +724,7 @@ result run_cost(const metrics_command_options& o) {
     add_break_even(out, settings);
     return out;
   }
-  table t = read_table(o.input, {"account_id", "archetype", "users", "recommendations"});
+  table t = read_table(o, o.input, {"account_id", "archetype", "users", "recommendations"});
   const std::vector<double> users = required_numbers(t, "users", "learners per account, a count >= 0");
   if (!t.has("recommendations")) {
     throw cli_error(t.source + " lacks the column 'recommendations'; accepted: format ids joined by ';' (riskscale classify output)");
@@ -905,6 +915,8 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
 }
 
 int run_metrics(const metrics_command_options& options) {
+  refuse_clobbering({{"input", options.input}, {"users table", options.users}, {"settings", options.settings_path}},
+                    {{"output", options.output}});
   if (options.metric == "cost" && options.print_settings) {
     output_file output(options.output);
     output.write(load_cost_settings(options.settings_path).to_json() + "\n");

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <string>
+
+#include "csv/csv.hpp"
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -28,6 +30,7 @@ struct metrics_command_options {
   std::string settings_path;      ///< cost --settings: cost settings JSON
   std::vector<double> learners;   ///< cost --learners
   bool print_settings = false;    ///< cost --print-settings
+  std::size_t max_record_bytes = csv::reader::default_max_record_bytes;  ///< --max-record-bytes
 };
 
 /// Adds `metrics` with its sub-subcommands to `app`, filling `options` when one is parsed.

@@ -15,6 +15,7 @@ namespace riskscale::cli {
 void chunk::clear() {
   lines.clear();
   errors.clear();
+  oversized.clear();
   text.clear();
   raw_span.clear();
   cell_span.clear();
@@ -26,8 +27,11 @@ void chunk::clear() {
   summary.reset();
 }
 
-chunk_reader::chunk_reader(std::istream& in, std::string source_name, std::size_t rows_per_chunk)
-    : in_(in), source_name_(std::move(source_name)), reader_(in), rows_per_chunk_(rows_per_chunk) {}
+chunk_reader::chunk_reader(std::istream& in, std::string source_name, std::size_t rows_per_chunk,
+                           std::size_t max_record_bytes)
+    : in_(in), source_name_(std::move(source_name)), reader_(in), rows_per_chunk_(rows_per_chunk) {
+  reader_.set_max_record_bytes(max_record_bytes);
+}
 
 std::vector<std::string> chunk_reader::read_header() {
   if (!reader_.next(record_)) {
@@ -48,6 +52,7 @@ bool chunk_reader::fill(chunk& out) {
   while (out.size() < rows_per_chunk_ && reader_.next(record_)) {
     out.lines.push_back(record_.line);
     out.errors.push_back(record_.malformed ? record_.error : std::string());
+    out.oversized.push_back(record_.too_large);
     const std::size_t raw_begin = out.text.size();
     out.text += record_.raw;
     out.raw_span.emplace_back(raw_begin, out.text.size());

@@ -22,6 +22,7 @@ struct chunk {
 
   std::vector<std::size_t> lines;        ///< physical line where each record starts
   std::vector<std::string> errors;       ///< per record: the CSV problem, empty when well-formed
+  std::vector<bool> oversized;           ///< per record: longer than the maximum record size
   /// Where a record's text or a field's value lies in `text`.
   struct span {
     span(std::size_t first, std::size_t last) noexcept : begin(first), end(last) {}
@@ -63,7 +64,8 @@ struct chunk {
 class chunk_reader {
  public:
   /// Reads from `in` (which must outlive the reader) `rows_per_chunk` records at a time.
-  chunk_reader(std::istream& in, std::string source_name, std::size_t rows_per_chunk);
+  chunk_reader(std::istream& in, std::string source_name, std::size_t rows_per_chunk,
+               std::size_t max_record_bytes = csv::reader::default_max_record_bytes);
 
   /// The header row; throws cli_error when the input is empty or the header is malformed.
   [[nodiscard]] std::vector<std::string> read_header();

@@ -12,6 +12,7 @@
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
 #include "cli/output_file.hpp"
+#include "cli/utf8_warning.hpp"
 #include "cli/pipeline.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/riskscale.hpp"
@@ -100,16 +101,24 @@ int run_plan(const plan_command_options& options) {
   if (options.account_id.empty() && !options.all) {
     throw cli_error("plan: say which account: --id ACCOUNT, or --all for every account");
   }
+  const std::string format_given = !options.format.empty() ? options.format : options.all ? "csv" : "json";
+  const bool rejects_requested = !options.rejects.empty();
+  const rejects_destination rejects_to =
+      rejects_requested ? rejects_destination{options.rejects, false} : default_rejects(options.output);
+  refuse_clobbering({{"input", options.input}, {"policy", options.policy_path}, {"traits file", options.traits_path}},
+                    options.all ? std::vector<std::pair<std::string, std::string>>{{"output", options.output},
+                                                                                   {"rejects file", rejects_to.path}}
+                                : std::vector<std::pair<std::string, std::string>>{{"output", options.output}});
   const riskscale::policy pol = load_policy(options.policy_path);
   const riskscale::product_traits base_traits = load_traits(options.traits_path);
   const riskscale::date start = start_date(options.start);
-  const std::string format = !options.format.empty() ? options.format : options.all ? "csv" : "json";
+  const std::string& format = format_given;
   if (options.all && format == "json") {
     throw cli_error("--format json plans one account (--id); accepted with --all: csv or ics");
   }
 
   input_source source(options.input);
-  chunk_reader reader(*source.stream, source.name, 1024);
+  chunk_reader reader(*source.stream, source.name, 1024, options.max_record_bytes);
   const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
   const auto traits_in_file = trait_columns(layout.header);
   const auto where = [&](const chunk& c, std::size_t r) { return source.name + " line " + std::to_string(c.lines[r]); };
@@ -129,6 +138,7 @@ int run_plan(const plan_command_options& options) {
     } catch (const riskscale::input_error& e) {
       throw cli_error(where(c, r) + ": " + e.what());
     }
+    if (format == "json") utf8_warning().check(p.account_id, "account_id", where(c, r));
     output_file out(options.output);
     out.write(format == "csv"   ? riskscale::plan_to_csv(p)
               : format == "ics" ? riskscale::plan_to_ics(p)
@@ -139,9 +149,8 @@ int run_plan(const plan_command_options& options) {
 
   // --all: every readable account's plan, built on worker threads and written in input order;
   // unreadable or invalid rows go to the rejects with line and reason. Memory stays flat.
-  const std::string rejects_path = options.rejects.empty() ? default_rejects_path(options.output) : options.rejects;
   output_file out(options.output);
-  output_file rejects(rejects_path);
+  output_file rejects(rejects_to.path);
   rejects.write(rejects_header());
   const std::string dtstamp = riskscale::ics_timestamp_now();  // one creation time for the whole calendar
   if (format == "csv") {
@@ -188,7 +197,7 @@ int run_plan(const plan_command_options& options) {
       });
   if (format == "ics") out.write(riskscale::ics_calendar_end());
   out.commit();
-  if (options.output != "-" || !options.rejects.empty() || rejected > 0) rejects.commit();
+  if (!rejects_to.only_when_rows_rejected || rejected > 0) rejects.commit();
   std::string line = "planned " + std::to_string(planned) + " accounts, rejected " + std::to_string(rejected);
   if (rejected > 0) line += " (see " + rejects.path() + ")";
   std::fputs((line + "\n").c_str(), stderr);

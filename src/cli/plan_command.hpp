@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "csv/csv.hpp"
+
 #include <CLI/CLI.hpp>
 
 namespace riskscale::cli {
@@ -19,6 +21,7 @@ struct plan_command_options {
   std::string rejects;
   std::string policy_path;
   unsigned threads = 0;     ///< --threads with --all (0: all cores)
+  std::size_t max_record_bytes = csv::reader::default_max_record_bytes;  ///< --max-record-bytes
 };
 
 /// Adds the `plan` subcommand to `app`, filling `options` when it is parsed.

@@ -70,7 +70,8 @@ std::string render_summary(const portfolio_summary& summary, const policy& pol, 
                          {"margin", entry.margin}});
     }
     doc["closest_to_threshold"] = closest;
-    return doc.dump(2) + "\n";
+    // Account ids come from users' files: invalid UTF-8 becomes U+FFFD (the caller warns).
+    return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   }
 
   const bool markdown = format == report_format::markdown;

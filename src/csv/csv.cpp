@@ -295,16 +295,94 @@ bool reader::skip_to_record_start() {
 }
 
 bool reader::next(record& out) {
+    if (skip_pending_) {
+        skip_oversized_record();
+    }
     if (!skip_to_record_start()) {
         return false;
     }
     out.line = next_line_;
     out.malformed = false;
+    out.too_large = false;
     out.error.clear();
+    const std::size_t consumed_before = bytes_consumed_;
     if (!parse_plain_record(out)) {
         parse_record(out);
     }
+    if (!out.too_large && bytes_consumed_ - consumed_before > max_record_bytes_ &&
+        out.raw.size() > max_record_bytes_) {
+        // Read whole (it fit in the buffer) but longer than allowed: reported the same way.
+        out.fields.clear();
+        out.raw.resize(oversized_excerpt_bytes);
+        out.too_large = true;
+        out.malformed = true;
+        out.error = "record longer than " + std::to_string(max_record_bytes_) + " bytes (the maximum record size)";
+    }
     return true;
+}
+
+void reader::report_oversized(record& out) {
+    out.fields.clear();
+    const std::size_t available = data_end_ - record_begin_;
+    out.raw.assign(buffer_.get() + record_begin_, std::min(available, oversized_excerpt_bytes));
+    out.too_large = true;
+    out.malformed = true;
+    out.error = "record longer than " + std::to_string(max_record_bytes_) + " bytes (the maximum record size)";
+    skip_pending_ = true;
+}
+
+void reader::skip_oversized_record() {
+    skip_pending_ = false;
+    enum class state { field_start, unquoted, quoted, quote_in_quoted, carriage_return };
+    state at = state::field_start;
+    for (;;) {
+        if (record_begin_ == data_end_ && !refill()) {
+            return;  // the input ended inside the record
+        }
+        const char* const base = buffer_.get() + record_begin_;
+        const std::size_t available = data_end_ - record_begin_;
+        std::size_t i = 0;
+        for (; i < available; ++i) {
+            const char c = base[i];
+            if (at == state::quote_in_quoted) {
+                if (c == quote_char) {
+                    at = state::quoted;  // a doubled quote
+                    continue;
+                }
+                at = state::unquoted;  // closed; what follows is read as unquoted text
+            }
+            if (at == state::carriage_return) {
+                if (c == '\n') {
+                    consume(i + 1);
+                    ++next_line_;
+                    return;
+                }
+                at = state::unquoted;  // a CR inside unquoted text is data
+            }
+            if (at == state::quoted) {
+                if (c == quote_char) {
+                    at = state::quote_in_quoted;
+                } else if (c == '\n') {
+                    ++next_line_;  // embedded in the value
+                }
+                continue;
+            }
+            if (c == delimiter_) {
+                at = state::field_start;
+            } else if (c == '\n') {
+                consume(i + 1);
+                ++next_line_;
+                return;
+            } else if (c == '\r') {
+                at = state::carriage_return;
+            } else if (c == quote_char && at == state::field_start) {
+                at = state::quoted;
+            } else {
+                at = state::unquoted;
+            }
+        }
+        consume(available);  // nothing of the record is kept
+    }
 }
 
 bool reader::parse_plain_record(record& out) {
@@ -380,6 +458,10 @@ void reader::parse_record(record& out) {
                     continue;
                 }
                 if (cursor == limit) {
+                    if (position > max_record_bytes_) {
+                        report_oversized(out);
+                        return;
+                    }
                     if (refill()) {
                         continue;
                     }
@@ -442,6 +524,10 @@ void reader::parse_record(record& out) {
                 cursor = find_unquoted_stop(cursor, limit, delimiter);
                 position = static_cast<std::size_t>(cursor - base);
                 if (cursor == limit) {
+                    if (position > max_record_bytes_) {
+                        report_oversized(out);
+                        return;
+                    }
                     if (refill()) {
                         continue;
                     }
@@ -547,6 +633,10 @@ void append_field(std::string& out, std::string_view value, char delimiter) {
 }
 
 char* write_double(char* out, double value) noexcept {
+    // Why: -0 reads back as 0 anyway, and a "-0" in a score column only puzzles its reader.
+    if (value == 0.0) {
+        value = 0.0;
+    }
     const std::to_chars_result result = std::to_chars(out, out + double_bound, value);
     assert(result.ec == std::errc());
     return result.ptr;

@@ -48,6 +48,10 @@ struct record {
     // What was wrong with a malformed record (the first problem found), empty
     // otherwise, e.g. "stray quote in unquoted field (field 2)".
     std::string error;
+    // True when the record is longer than the reader's maximum record size: it
+    // is then also `malformed`, has no fields, and `raw` holds only its first
+    // bytes (at most `reader::oversized_excerpt_bytes`).
+    bool too_large = false;
 };
 
 // Reads CSV records one at a time from any std::istream in large blocks.
@@ -77,6 +81,19 @@ public:
     // error of the stream is treated as end of input: check `in.bad()` after
     // next() returns false.
     [[nodiscard]] bool next(record& out);
+
+    // The longest record accepted, in bytes (default 64 MiB). A longer record is
+    // returned at once as `too_large` (with the first bytes of its text), and
+    // the next call skips the rest of it without holding it in memory, so an
+    // endless line (/dev/zero) keeps memory flat and the records after a huge
+    // one are still read.
+    void set_max_record_bytes(std::size_t bytes) noexcept { max_record_bytes_ = bytes == 0 ? 1 : bytes; }
+    [[nodiscard]] std::size_t max_record_bytes() const noexcept { return max_record_bytes_; }
+
+    // The default maximum record size, and how much of an oversized record's
+    // text is kept in `record::raw`.
+    static constexpr std::size_t default_max_record_bytes = std::size_t{64} << 20;
+    static constexpr std::size_t oversized_excerpt_bytes = 256;
 
     // Number of input bytes consumed so far by the records returned (including
     // a skipped byte order mark and skipped blank lines), for progress reports.
@@ -108,6 +125,14 @@ private:
     // malformed input): fills `out`'s fields and raw text and consumes it.
     void parse_record(record& out);
 
+    // Turns `out` into the too-large report of the record at record_begin_
+    // (nothing is consumed; the next call to next() skips the record).
+    void report_oversized(record& out);
+
+    // Consumes the rest of an oversized record, block by block, following the
+    // quoting rules of parse_record so that it ends where parse_record would.
+    void skip_oversized_record();
+
     // Appends buffer bytes [begin, end) (offsets from record_begin_) to `field`.
     void append_span(std::string& field, std::size_t begin, std::size_t end) const;
 
@@ -121,6 +146,8 @@ private:
     char delimiter_ = ',';             // field separator
     bool input_exhausted_ = false;     // the stream reported end of input or an error
     bool byte_order_mark_checked_ = false;  // the start of input was examined for a BOM
+    std::size_t max_record_bytes_ = default_max_record_bytes;  // longest record accepted
+    bool skip_pending_ = false;        // the record at record_begin_ was reported too large
 };
 
 // Appends `value` to `out` as one CSV field, quoted per RFC 4180 only when it
@@ -142,7 +169,8 @@ bool needs_quotes(std::string_view value, char delimiter = ',') noexcept;
 char* write_field(char* out, std::string_view value, char delimiter = ',') noexcept;
 
 // Appends the shortest text that parses back (with parse_double) to exactly
-// the same double, e.g. "0.1", "-0", "1e+21", "inf". The caller must not pass
+// the same double, e.g. "0.1", "1e+21", "inf"; -0 is written as "0" (no output
+// column ever shows a negative zero). The caller must not pass
 // NaN (write an empty field instead); if it does, "nan" or "-nan" is written.
 void append_double(std::string& out, double value);
 

@@ -167,8 +167,9 @@ RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block
   // SPEC §3 scale: f = clamp(days / full), r = clamp(ln(1 + users) / ln(1 + full)).
   for (int lane = 0; lane < B; lane += W) {
     S::store(&out.risk[lane], 1.0 - S::load(&survival[lane]));
+    // "+ zero" turns the -0 of active_days = -0 into +0 and leaves every other value's bits alone.
     S::store(&out.frequency[lane],
-             min_lanes<W>(max_lanes<W>(S::load(active_days + lane) / k.frequency_full, zero), one));
+             min_lanes<W>(max_lanes<W>(S::load(active_days + lane) / k.frequency_full, zero), one) + zero);
     S::store(&out.reach[lane],
              min_lanes<W>(max_lanes<W>(log_lanes<W>(1.0 + S::load(users + lane)) / k.log_reach_full, zero), one));
   }

@@ -11,7 +11,9 @@
 #include <nlohmann/json.hpp>
 
 #include "riskscale/account.hpp"
+#include "riskscale/detail/json_parse.hpp"
 #include "riskscale/detail/json_read.hpp"
+#include "riskscale/detail/text_file.hpp"
 #include "riskscale/detail/plan_policy_json.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/policy.hpp"
@@ -206,23 +208,17 @@ inline policy::policy(policy_settings settings) {
 inline policy policy::from_json(std::string_view json_text) {
   detail::ordered_json doc;
   try {
-    doc = detail::ordered_json::parse(json_text.begin(), json_text.end());
-  } catch (const nlohmann::json::exception& e) {  // syntax, and numbers a double cannot hold (1e400)
-    throw policy_error("$", std::string("not valid JSON (") + e.what() +
-                                "); accepted: a JSON object as in SPEC §7");
+    doc = detail::parse_json_document<detail::ordered_json>(json_text);
+  } catch (const detail::json_document_error& e) {  // syntax, depth, duplicate keys, 1e400, NaN
+    throw policy_error(e.json_path(), e.message("a JSON object as in SPEC §7"));
   }
   return policy(detail::read_settings(doc));
 }
 
 inline policy policy::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw error("cannot read policy file '" + path + "'; accepted: a readable JSON file (SPEC §7)");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::string text = detail::read_text_file(path, "policy file", "a readable JSON file (SPEC §7)");
   try {
-    return from_json(text.str());
+    return from_json(text);
   } catch (const policy_error& e) {
     throw policy_error(e.json_path(), e.message() + " (in file " + path + ")");
   }
