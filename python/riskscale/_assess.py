@@ -34,7 +34,17 @@ class Assessment:
         self._impl = impl
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._impl, name)
+        if name.startswith("__"):  # pickle and copy look for dunders: none lives on the core object
+            raise AttributeError(name)
+        return getattr(object.__getattribute__(self, "_impl"), name)
+
+    def __reduce__(self):
+        return (Assessment, (self._impl,))  # the core object pickles its values and its policy
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Assessment) and self._impl == other._impl
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and mutable-free but unhashable like a dict
 
     @property
     def recommendations(self) -> list:

@@ -40,9 +40,9 @@ def _as_float64(values: Any, name: str, labels: pd.Index, not_numbers: Dict[str,
         return array
     if array.dtype.kind in "biuf":
         return np.ascontiguousarray(array, dtype=np.float64)  # one conversion, documented
-    converted = pd.to_numeric(pd.Series(array, index=labels, copy=False), errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(np.isnan(converted) & ~pd.isna(array))
-    if bad.size:
+    # Text read by the core's number reader, as the CLI reads CSV cells ("1e309" is infinite in both).
+    converted, bad = _core.parse_numbers(np.asarray(array, dtype=object))
+    if bad:
         not_numbers[name] = {int(row): array[row] for row in bad}
     return converted
 

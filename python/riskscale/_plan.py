@@ -134,13 +134,28 @@ class Plan:
     and ``notes`` (what the overload guard moved or left out).
     """
 
-    __slots__ = ("_impl", "_doc")
+    __slots__ = ("_impl", "_doc", "_made_from")
 
-    def __init__(self, impl: "_core.Plan") -> None:
+    def __init__(self, impl: "_core.Plan", made_from: Optional[tuple] = None) -> None:
         self._impl = impl
         self._doc = json.loads(impl.to_json(0))
+        # (assessment, traits, start, max_touches_per_week, role_tracks): plans are deterministic, so
+        # pickling keeps these and unpickling plans again, to an equal plan.
+        self._made_from = made_from
+
+    def __reduce__(self):
+        if self._made_from is None:
+            raise TypeError("this Plan was not made by riskscale.plan() and cannot be pickled")
+        return (_replan, self._made_from)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Plan) and self._doc == other._doc
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
         doc = object.__getattribute__(self, "_doc")
         if name in ("start", "end"):
             return _dt.date.fromisoformat(doc[name])
@@ -257,7 +272,18 @@ def plan(account: Union[Assessment, Mapping[str, Any]], traits: Optional[Mapping
     (84, 'high_scale_high_risk')
     """
     assessed = _assessment(account, policy)
-    return Plan(_core.plan(assessed._impl, traits, _start_text(start), max_touches_per_week, role_tracks))
+    start_text = _start_text(start)
+    made = _core.plan(assessed._impl, traits, start_text, max_touches_per_week, role_tracks)
+    # The start is kept as the plan's own date, so an unpickled plan made "today" is the same plan.
+    return Plan(made, (assessed._impl, dict(traits) if traits else None, json.loads(made.to_json(0))["start"],
+                       max_touches_per_week, role_tracks))
+
+
+def _replan(assessed: "_core.Assessment", traits: Optional[Mapping[str, float]], start: str,
+            max_touches_per_week: Optional[int], role_tracks: Optional[bool]) -> Plan:
+    """A pickled plan made again from what made it (plans are deterministic)."""
+    made = _core.plan(assessed, traits, start, max_touches_per_week, role_tracks)
+    return Plan(made, (assessed, traits, start, max_touches_per_week, role_tracks))
 
 
 def plans_to_csv(plans: Sequence[Plan]) -> str:

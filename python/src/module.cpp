@@ -4,9 +4,11 @@
 #include <pybind11/stl.h>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "csv/csv.hpp"
 #include "numpy_columns.hpp"
 #include "riskscale/riskscale.hpp"
 
@@ -46,6 +48,58 @@ riskscale::account account_from(const py::dict& fields, const policy& pol) {
   a.active_days = *read("active_days", false);
   a.users = *read("users", false);
   a.seats = read("seats", true);
+  return a;
+}
+
+// An assessment as plain values for pickle (multiprocessing, Dask): the policy as its JSON, the
+// catalogue and factor references as indices, every number as it is.
+py::tuple assessment_state(const riskscale::assessment& a) {
+  py::list recommendations, contributions;
+  for (const auto& r : a.recommendations) recommendations.append(py::make_tuple(r.format_index, r.score));
+  for (const auto& c : a.risk_contributions) contributions.append(py::make_tuple(std::string(c.factor), c.value, c.contribution));
+  return py::make_tuple(a.policy.to_json(0), a.account_id, a.risk_score, a.scale_score, a.frequency_score,
+                        a.reach_score, static_cast<int>(a.archetype), a.margin, a.borderline,
+                        py::make_tuple(a.membership[0], a.membership[1], a.membership[2], a.membership[3]),
+                        recommendations, contributions, static_cast<int>(a.binding_scale_component),
+                        a.users_for_high_scale, a.active_days_for_high_scale);
+}
+
+riskscale::assessment assessment_from_state(const py::tuple& state) {
+  if (state.size() != 15) throw std::runtime_error("riskscale.Assessment: unpickling data of another layout");
+  riskscale::assessment a;
+  a.policy = policy::from_json(state[0].cast<std::string>());
+  a.account_id = state[1].cast<std::string>();
+  a.risk_score = state[2].cast<double>();
+  a.scale_score = state[3].cast<double>();
+  a.frequency_score = state[4].cast<double>();
+  a.reach_score = state[5].cast<double>();
+  a.archetype = static_cast<riskscale::archetype>(state[6].cast<int>());
+  a.margin = state[7].cast<double>();
+  a.borderline = state[8].cast<bool>();
+  const auto membership = state[9].cast<py::tuple>();
+  for (std::size_t k = 0; k < a.membership.size(); ++k) a.membership[k] = membership[k].cast<double>();
+  for (const auto& item : state[10].cast<py::list>()) {
+    const auto pair = item.cast<py::tuple>();
+    riskscale::recommendation r;
+    r.format_index = pair[0].cast<std::size_t>();
+    r.id = a.policy.catalog().at(r.format_index).id;  // a view into the policy this assessment holds
+    r.score = pair[1].cast<double>();
+    a.recommendations.push_back(r);
+  }
+  for (const auto& item : state[11].cast<py::list>()) {
+    const auto triple = item.cast<py::tuple>();
+    const std::string name = triple[0].cast<std::string>();
+    riskscale::risk_contribution c;
+    for (const auto& factor : a.policy.risk_factors()) {
+      if (factor.name == name) c.factor = factor.name;
+    }
+    c.value = triple[1].cast<double>();
+    c.contribution = triple[2].cast<double>();
+    a.risk_contributions.push_back(c);
+  }
+  a.binding_scale_component = static_cast<riskscale::scale_component>(state[12].cast<int>());
+  a.users_for_high_scale = state[13].cast<std::optional<double>>();
+  a.active_days_for_high_scale = state[14].cast<std::optional<double>>();
   return a;
 }
 
@@ -209,7 +263,11 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("users_for_high_scale", &riskscale::assessment::users_for_high_scale)
       .def_readonly("active_days_for_high_scale", &riskscale::assessment::active_days_for_high_scale)
       .def_readonly("policy", &riskscale::assessment::policy)
-      .def("explain", [](const riskscale::assessment& a) { return riskscale::describe(a); });
+      .def("explain", [](const riskscale::assessment& a) { return riskscale::describe(a); })
+      .def(py::pickle(&assessment_state, &assessment_from_state))
+      .def("__eq__", [](const riskscale::assessment& a, const riskscale::assessment& b) {
+        return assessment_state(a).equal(assessment_state(b));
+      });
 
   m.def("assess", [](const py::dict& fields, const policy& pol) { return riskscale::assess(account_from(fields, pol), pol); },
         "fields"_a, "policy"_a);
@@ -221,6 +279,46 @@ PYBIND11_MODULE(_core, m) {
     return riskscale::describe_invalid(fields.at(field), value, riskscale::detail::input_field_range(pol, field),
                                        static_cast<riskscale::row_status>(status));
   });
+  // Text cells read as the CLI reads CSV cells (csv::parse_double): "1e309" is infinite in both.
+  m.def("parse_numbers", [](const py::array& values) {
+    const py::array objects = py::array::ensure(values);
+    const auto rows = static_cast<std::size_t>(objects.size());
+    auto out = new_column<double>(rows);
+    double* numbers = out.mutable_data();
+    std::vector<std::size_t> not_numbers;
+    const py::object math_isnan = py::module_::import("math").attr("isnan");
+    py::object flat = objects.attr("ravel")();
+    for (std::size_t row = 0; row < rows; ++row) {
+      const py::object cell = flat[py::int_(row)];
+      numbers[row] = std::numeric_limits<double>::quiet_NaN();
+      if (cell.is_none()) continue;
+      if (py::isinstance<py::str>(cell)) {
+        const std::string text = cell.cast<std::string>();
+        if (text.find_first_not_of(" \t") == std::string::npos) continue;  // blank: missing, as an empty CSV cell
+        double number = 0.0;
+        if (riskscale::csv::parse_double(text, number)) numbers[row] = number;
+        else not_numbers.push_back(row);
+        continue;
+      }
+      PyObject* raw = cell.ptr();
+      if (PyBool_Check(raw) || !(PyFloat_Check(raw) || PyLong_Check(raw) || PyNumber_Check(raw))) {
+        if (!py::hasattr(cell, "__float__") || PyBool_Check(raw)) {
+          // pandas.NA and NaT are missing; anything else (a bool, a list) is no number.
+          const std::string type_name = py::str(py::type::of(cell).attr("__name__"));
+          if (type_name != "NAType" && type_name != "NaTType") not_numbers.push_back(row);
+          continue;
+        }
+      }
+      const double number = PyFloat_AsDouble(raw);
+      if (number == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        not_numbers.push_back(row);
+        continue;
+      }
+      numbers[row] = number;
+    }
+    return py::make_tuple(out, not_numbers);
+  }, "values"_a);
   bind_plans(m);
   m.def("status_name", [](std::uint8_t status) { return std::string(riskscale::to_string(static_cast<riskscale::row_status>(status))); });
   bind_metrics(m);

@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <optional>
+#include <limits>
 #include <string>
 
 #include "riskscale/riskscale.hpp"
@@ -44,6 +45,24 @@ py::list content_list(const std::vector<riskscale::content_recommendation>& cont
   return out;
 }
 
+// max_touches_per_week from Python: any int (10**20 included) or None. A limit above what an int
+// holds means the same as the largest int (no week has that many days); a non-integer is refused.
+std::optional<int> touches_option(const py::object& value) {
+  if (value.is_none()) return std::nullopt;
+  if (PyBool_Check(value.ptr()) || !PyIndex_Check(value.ptr())) {
+    throw riskscale::error("invalid plan option max_touches_per_week = " + std::string(py::repr(value)) +
+                           "; accepted: an integer >= 1, or None for the policy's value");
+  }
+  int overflow = 0;
+  const long long number = PyLong_AsLongLongAndOverflow(py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr())).ptr(), &overflow);
+  if (overflow > 0 || number > std::numeric_limits<int>::max()) return std::numeric_limits<int>::max();
+  if (overflow < 0 || number < 1) {
+    throw riskscale::error("invalid plan option max_touches_per_week = " + std::string(py::repr(value)) +
+                           "; accepted: an integer >= 1, or None for the policy's value");
+  }
+  return static_cast<int>(number);
+}
+
 }  // namespace
 
 void bind_plans(py::module_& m) {
@@ -58,9 +77,9 @@ void bind_plans(py::module_& m) {
       .def_property_readonly("busiest_week", &riskscale::busiest_week);
 
   m.def("plan", [](const riskscale::assessment& assessed, const py::object& traits, const std::string& start,
-                   std::optional<int> max_touches_per_week, std::optional<bool> role_tracks) {
+                   const py::object& max_touches_per_week, std::optional<bool> role_tracks) {
     riskscale::plan_options options;
-    options.max_touches_per_week = max_touches_per_week;
+    options.max_touches_per_week = touches_option(max_touches_per_week);
     options.role_tracks = role_tracks;
     const riskscale::date start_date = start.empty() ? riskscale::date::today_utc() : riskscale::date::parse(start);
     const riskscale::product_traits checked = traits_from(traits);
