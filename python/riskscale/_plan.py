@@ -275,7 +275,7 @@ def plan(account: Union[Assessment, Mapping[str, Any]], traits: Optional[Mapping
     start_text = _start_text(start)
     made = _core.plan(assessed._impl, traits, start_text, max_touches_per_week, role_tracks)
     # The start is kept as the plan's own date, so an unpickled plan made "today" is the same plan.
-    return Plan(made, (assessed._impl, dict(traits) if traits else None, json.loads(made.to_json(0))["start"],
+    return Plan(made, (assessed._impl, None if traits is None else dict(traits), json.loads(made.to_json(0))["start"],
                        max_touches_per_week, role_tracks))
 
 
