@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/cli_error.hpp"
+#include "riskscale/detail/text_file.hpp"
 #include "riskscale/policy.hpp"
 
 namespace riskscale::cli {
@@ -27,11 +28,11 @@ inline riskscale::policy load_policy(const std::string& path) {
 /// The whole text of a small file named by an option (traits, settings); a file that cannot be read
 /// ends the command with a message naming it and `accepted`.
 inline std::string read_option_file(const std::string& path, const std::string& what, const std::string& accepted) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw cli_error("cannot read " + what + " " + path + "; accepted: " + accepted);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  try {
+    return riskscale::detail::read_text_file(path, what, accepted);  // names a directory, a missing file, a cause
+  } catch (const riskscale::error& e) {
+    throw cli_error(e.what());
+  }
 }
 
 /// An opened input: a file, or stdin for "-".
