@@ -528,7 +528,7 @@ def _settings_layers(settings: _SettingsSource, overrides: Mapping[str, Any]) ->
     """JSON documents the core merges onto its defaults in turn: the settings, then the keywords."""
     layers = []
     if isinstance(settings, Mapping):
-        layers.append(json.dumps(dict(settings), allow_nan=False))
+        layers.append(json.dumps(dict(settings)))  # NaN reaches the core, which names its JSON path
     elif settings is not None:
         text = os.fspath(settings)
         if not text.lstrip().startswith("{"):
@@ -536,7 +536,7 @@ def _settings_layers(settings: _SettingsSource, overrides: Mapping[str, Any]) ->
                 text = f.read()
         layers.append(text)
     if overrides:
-        layers.append(json.dumps(dict(overrides), allow_nan=False))
+        layers.append(json.dumps(dict(overrides)))
     return layers
 
 
