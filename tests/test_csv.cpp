@@ -690,3 +690,72 @@ TEST(CsvParseDouble, PlainDecimalFastPathEqualsFromChars) {
         EXPECT_EQ(value, 7.0) << other;
     }
 }
+
+namespace {
+
+// Reads every record with a maximum record size, at every buffer size that makes records straddle refills.
+std::vector<record> read_limited(const std::string& input, std::size_t max_record_bytes, std::size_t buffer_bytes) {
+    std::istringstream stream(input);
+    reader csv_reader(stream, buffer_bytes);
+    csv_reader.set_max_record_bytes(max_record_bytes);
+    std::vector<record> records;
+    record current;
+    while (csv_reader.next(current)) {
+        records.push_back(current);
+    }
+    EXPECT_EQ(csv_reader.bytes_consumed(), input.size()) << "every input byte must be consumed";
+    return records;
+}
+
+}  // namespace
+
+TEST(CsvReader, RecordsLongerThanTheLimitAreReportedAloneAndSkipped) {
+    // A long unquoted record, a long quoted one with embedded newlines and doubled quotes, a CRLF
+    // one, and short records around them: the short ones survive with the right line numbers.
+    const std::string unquoted(300, 'u');
+    const std::string quoted = "\"" + std::string(150, 'q') + "\n\"\"," + std::string(150, 'q') + "\n\"";
+    const std::string input = "a,b\n" + unquoted + ",x\n" + "c,d\n" + quoted + ",y\r\n" + "e,f\n" + "\"g\"," +
+                              std::string(200, 'z') + "\r\n" + "h,i";
+    for (const std::size_t buffer_bytes : {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1} << 20}) {
+        SCOPED_TRACE(buffer_bytes);
+        const std::vector<record> records = read_limited(input, 100, buffer_bytes);
+        ASSERT_EQ(records.size(), 7u);
+        const std::vector<std::size_t> lines = {1, 2, 3, 4, 7, 8, 9};  // the quoted record spans lines 4-6
+        const std::vector<bool> too_large = {false, true, false, true, false, true, false};
+        for (std::size_t i = 0; i < records.size(); ++i) {
+            EXPECT_EQ(records[i].line, lines[i]) << i;
+            EXPECT_EQ(records[i].too_large, too_large[i]) << i;
+            EXPECT_EQ(records[i].malformed, too_large[i]) << i;
+            if (too_large[i]) {
+                EXPECT_TRUE(records[i].fields.empty());
+                EXPECT_LE(records[i].raw.size(), reader::oversized_excerpt_bytes);
+                EXPECT_NE(records[i].error.find("longer than 100 bytes"), std::string::npos) << records[i].error;
+            }
+        }
+        EXPECT_EQ(records[2].fields, (field_list{"c", "d"}));
+        EXPECT_EQ(records[4].fields, (field_list{"e", "f"}));
+        EXPECT_EQ(records[6].fields, (field_list{"h", "i"}));
+    }
+}
+
+TEST(CsvReader, AnEndlessRecordIsReportedAtOnceWithFlatMemory) {
+    // An input that never ends its first record (as /dev/zero): the reader reports it as soon as
+    // the limit is passed, without reading on to an end that never comes.
+    struct endless_zeros : std::streambuf {
+        char block[4096] = {};
+        std::size_t served = 0;
+        int_type underflow() override {
+            served += sizeof block;
+            setg(block, block, block + sizeof block);
+            return traits_type::to_int_type(block[0]);
+        }
+    } zeros;
+    std::istream stream(&zeros);
+    reader csv_reader(stream, 1 << 16);
+    csv_reader.set_max_record_bytes(1 << 20);
+    record current;
+    ASSERT_TRUE(csv_reader.next(current));
+    EXPECT_TRUE(current.too_large);
+    EXPECT_EQ(current.line, 1u);
+    EXPECT_LT(zeros.served, std::size_t{4} << 20);  // read a little past the limit, not to the end
+}
