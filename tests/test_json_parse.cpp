@@ -65,3 +65,17 @@ TEST(JsonDocument, EveryReaderUsesIt) {
 }
 
 }  // namespace
+
+namespace {
+
+// Found by the cost settings fuzzer: a default format removed with null came back on reload.
+TEST(JsonDocument, CostSettingsWithARemovedDefaultFormatRoundTrip) {
+  using riskscale::metrics::cost_settings;
+  const cost_settings removed = cost_settings::from_json(R"({"format_modes": {"live_lab": null}})");
+  EXPECT_FALSE(removed.mode_of("live_lab").has_value());
+  const cost_settings again = cost_settings::from_json(removed.to_json());
+  EXPECT_FALSE(again.mode_of("live_lab").has_value());
+  EXPECT_EQ(again.to_json(), removed.to_json());
+}
+
+}  // namespace

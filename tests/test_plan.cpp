@@ -62,6 +62,18 @@ TEST(Date, ParsesAndCrossesMonthYearAndLeapDays) {
   }
 }
 
+// Found by the date fuzzer: a NUL in the text cut the message short before "accepted".
+TEST(Date, AMessageShowsControlBytesOfTheTextEscaped) {
+  try {
+    (void)date::parse(std::string("14\r\0" "2", 5));
+    ADD_FAILURE() << "accepted";
+  } catch (const error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("'14\\x0d\\x002'"), std::string::npos) << message;
+    EXPECT_NE(message.find("accepted: YYYY-MM-DD"), std::string::npos) << message;
+  }
+}
+
 TEST(Date, OneSupportedRangeFrom1900To2199) {
   EXPECT_EQ(date::first().to_string(), "1900-01-01");
   EXPECT_EQ(date::last().to_string(), "2199-12-31");

@@ -1002,6 +1002,11 @@ struct cost_settings {
     doc["break_even_search_limit"] = break_even_search_limit;
     nlohmann::ordered_json modes = nlohmann::ordered_json::object();
     for (const auto& [id, mode] : format_modes) modes[id] = std::string(to_string(mode));
+    // A default format these settings removed is written as null, so reading the dump (merged onto
+    // the defaults) removes it again: dump and load give the same settings.
+    for (const auto& [id, mode] : default_format_modes()) {
+      if (!mode_of(id)) modes[id] = nullptr;
+    }
     doc["format_modes"] = modes;
     return doc.dump(indent);
   }

@@ -19,6 +19,7 @@
 #include "riskscale/content.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/plan_settings.hpp"
+#include "riskscale/utf8.hpp"
 #include "riskscale/version.hpp"
 
 namespace riskscale {
@@ -60,7 +61,8 @@ class date {
   /// Parses "YYYY-MM-DD" (ISO 8601); throws `error` naming the text and the accepted form.
   [[nodiscard]] static date parse(std::string_view text) {
     const auto fail = [&](const std::string& why) -> date {
-      throw error("invalid date '" + std::string(text) + "': " + why + "; accepted: YYYY-MM-DD, " + accepted_range);
+      throw error("invalid date '" + escaped_for_message(text) + "': " + why + "; accepted: YYYY-MM-DD, " +
+                  accepted_range);
     };
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return fail("not in the form YYYY-MM-DD");
     int parts[3] = {0, 0, 0};

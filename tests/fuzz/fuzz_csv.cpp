@@ -11,7 +11,10 @@
 //     verbatim and still mean the same thing).
 //  6. Every field that parse_double accepts as a non-NaN number gives the same
 //     double as the C library's strtod, and append_double then parse_double
-//     gives it back bit for bit.
+//     gives it back bit for bit (-0 comes back as +0).
+//  7. With a small maximum record size, the same records start on the same
+//     lines; those within the limit are unchanged, the others are reported as
+//     too large (and were longer than the limit), whatever the buffer size.
 #include "csv/csv.hpp"
 
 #include <cmath>
@@ -40,9 +43,11 @@ void fail(const char* invariant) {
 
 // Reads all records of `input` with the given buffer size, checking that the
 // whole input is consumed.
-std::vector<record> read_all(const std::string& input, std::size_t buffer_bytes) {
+std::vector<record> read_all(const std::string& input, std::size_t buffer_bytes,
+                             std::size_t max_record_bytes = reader::default_max_record_bytes) {
     std::istringstream stream(input);
     reader csv_reader(stream, buffer_bytes);
+    csv_reader.set_max_record_bytes(max_record_bytes);
     std::vector<record> records;
     record current;
     while (csv_reader.next(current)) {
@@ -69,7 +74,8 @@ void check_number_text(const std::string& text) {
     std::string written;
     append_double(written, value);
     double reparsed = 0.0;
-    if (!parse_double(written, reparsed) || bits_of(reparsed) != bits_of(value)) {
+    // -0 is written as "0" (no output shows a negative zero): the same value, the bits of +0.
+    if (!parse_double(written, reparsed) || bits_of(reparsed) != bits_of(value == 0.0 ? 0.0 : value)) {
         fail("append_double output does not parse back to the same double");
     }
     // strtod (this harness never changes the C locale) accepts a superset of
@@ -172,5 +178,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             fail("re-serialised fields differ after reading back");
         }
     }
+    constexpr std::size_t limit = 16;
+    for (const std::size_t buffer_bytes : {std::size_t{1}, std::size_t{5}, std::size_t{1} << 20}) {
+        const std::vector<record> limited = read_all(input, buffer_bytes, limit);
+        if (limited.size() != reference.size()) {
+            fail("a maximum record size changes the number of records");
+        }
+        for (std::size_t index = 0; index < limited.size(); ++index) {
+            const record& got = limited[index];
+            const record& full = reference[index];
+            if (got.line != full.line) {
+                fail("a maximum record size changes where records start");
+            }
+            if (!got.too_large && (!same_record(got, full) || full.raw.size() > limit)) {
+                fail("a record within the limit differs, or one over it was not reported");
+            }
+            if (got.too_large && (full.raw.size() + 2 <= limit || !got.fields.empty() || !got.malformed)) {
+                fail("a record within the limit was reported too large");
+            }
+        }
+    }
+
     return 0;
 }
