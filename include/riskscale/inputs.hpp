@@ -175,6 +175,9 @@ void classify_into(const source_table& table, const policy& pol, const batch_out
 [[nodiscard]] account map_account(const source_table& table, std::size_t row, const policy& pol,
                                   std::vector<input_origin>* origins = nullptr);
 
+/// The inputs of an explanation in words, one line each ("  sensitive_data 0.90 from Industry = 'Healthcare'").
+[[nodiscard]] std::string describe_origins(const std::vector<input_origin>& origins);
+
 }  // namespace riskscale
 
 #include "riskscale/detail/inputs_impl.hpp"

@@ -20,6 +20,7 @@
 #include "cli/cli_error.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
+#include "cli/mapped_input.hpp"
 #include "cli/metrics_command.hpp"
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
@@ -55,6 +56,8 @@ struct classify_options {
   std::string rejects;
   std::vector<std::string> keep;
   bool keep_all = false;
+  bool keep_inputs = false;
+  join_options joins;
   unsigned threads = 0;
 };
 
@@ -63,7 +66,9 @@ int run_classify(const classify_options& options) {
   const riskscale::policy pol = load_policy(options.policy_path);
   input_source source(options.input);
   chunk_reader reader(*source.stream, source.name, rows_per_chunk);
-  const input_layout layout = map_header(reader.read_header(), pol, keep_request{options.keep_all, options.keep});
+  const std::vector<join_table> joins = load_joins(options.joins);
+  const input_layout layout =
+      map_header(reader.read_header(), pol, keep_request{options.keep_all, options.keep, options.keep_inputs}, &joins);
 
   const bool rejects_requested = !options.rejects.empty();
   const std::string rejects_path = rejects_requested ? options.rejects : default_rejects_path(options.output);
@@ -72,7 +77,7 @@ int run_classify(const classify_options& options) {
   }
   output_file output(options.output);
   output_file rejects(rejects_path);
-  output.write(output_header(layout));
+  output.write(output_header(layout, pol));
   rejects.write(rejects_header());
 
   progress bar(source.size);
@@ -90,6 +95,7 @@ int run_classify(const classify_options& options) {
         bar.update(classified + rejected, c.bytes_end);
       });
   bar.finish();
+  report_unmatched(joins);
   output.commit();
   // The rejects file always accompanies a file output; beside stdout it appears only when needed.
   if (options.output != "-" || rejects_requested || rejected > 0) rejects.commit();
@@ -159,7 +165,7 @@ portfolio_summary summarize_classified(csv::reader& reader, const std::vector<st
 }
 
 int run_summary(const std::string& input, const std::string& policy_path, const std::string& format_name,
-                unsigned threads) {
+                unsigned threads, const join_options& join_files) {
   const riskscale::policy pol = load_policy(policy_path);
   const report_format format = format_name == "json"       ? report_format::json
                                : format_name == "markdown" ? report_format::markdown
@@ -177,21 +183,25 @@ int run_summary(const std::string& input, const std::string& policy_path, const 
     input_source again(input);
     if (input == "-") throw cli_error("summary of raw accounts from stdin is not supported; accepted: a file path");
     chunk_reader reader(*again.stream, again.name, rows_per_chunk);
-    const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
+    const std::vector<join_table> joins = load_joins(join_files);
+    const input_layout layout = map_header(reader.read_header(), pol, keep_request{}, &joins);
     const chunk_job job{&pol, &layout, false, true};
     run_pipeline(
         reader, worker_count(threads), 2 * worker_count(threads) + 2, [&](chunk& c) { classify_chunk(c, job); },
         [&](chunk& c) { summary.merge(*c.summary); });
+    report_unmatched(joins);
   }
   std::fputs(render_summary(summary, pol, format).c_str(), stdout);
   return summary.invalid() > 0 ? exit_rows_rejected : exit_ok;
 }
 
-int run_explain(const std::string& input, const std::string& account_id, const std::string& policy_path) {
+int run_explain(const std::string& input, const std::string& account_id, const std::string& policy_path,
+                const join_options& join_files) {
   const riskscale::policy pol = load_policy(policy_path);
   input_source source(input);
   chunk_reader reader(*source.stream, source.name, 1);
-  const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
+  const std::vector<join_table> joins = load_joins(join_files);
+  const input_layout layout = map_header(reader.read_header(), pol, keep_request{}, &joins);
   chunk record;
   std::size_t r = 0;
   find_account_record(reader, layout, account_id, source.name, record, r);
@@ -201,6 +211,8 @@ int run_explain(const std::string& input, const std::string& account_id, const s
   if (!account) throw cli_error(where + ": " + problem.message);
   try {
     std::fputs(describe(assess(*account, pol)).c_str(), stdout);
+    const std::vector<riskscale::input_origin> origins = input_origins(record, r, layout, pol);
+    if (!origins.empty()) std::fputs(describe_origins(origins).c_str(), stdout);
   } catch (const riskscale::input_error& e) {
     throw cli_error(where + ": " + e.what());
   }
@@ -235,6 +247,9 @@ int main(int argc, char** argv) {
   auto* keep = classify_command->add_option("--keep", classify.keep, "Input columns to pass through, comma separated")
                    ->delimiter(',');
   classify_command->add_flag("--keep-all", classify.keep_all, "Pass every input column through")->excludes(keep);
+  classify_command->add_flag("--keep-inputs", classify.keep_inputs,
+                             "Add the model inputs derived by the policy's inputs section (SPEC §9) as columns");
+  add_join_options(classify_command, classify.joins);
   classify_command->add_option("--threads", classify.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
   classify_command->footer(
@@ -243,6 +258,7 @@ int main(int argc, char** argv) {
 
   std::string summary_input, summary_policy, summary_format = "text";
   unsigned summary_threads = 0;
+  join_options summary_joins, explain_joins;
   CLI::App* summary_command = app.add_subcommand("summary", "Summarise a portfolio (raw accounts or classify output)");
   summary_command->add_option("input", summary_input, "Accounts CSV or the output of classify")->required();
   summary_command->add_option("--policy", summary_policy, "Policy JSON file (default: the SPEC defaults)");
@@ -250,6 +266,7 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   summary_command->add_option("--threads", summary_threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
+  add_join_options(summary_command, summary_joins);
   summary_command->footer("Example:\n  riskscale summary classified.csv --format markdown");
 
   std::string explain_input, explain_id, explain_policy;
@@ -257,6 +274,7 @@ int main(int argc, char** argv) {
   explain_command->add_option("input", explain_input, "Accounts CSV (- for stdin)")->required();
   explain_command->add_option("--id", explain_id, "account_id of the account to explain")->required();
   explain_command->add_option("--policy", explain_policy, "Policy JSON file (default: the SPEC defaults)");
+  add_join_options(explain_command, explain_joins);
   explain_command->footer("Example:\n  riskscale explain accounts.csv --id ACC-000042");
 
   plan_command_options plan_options;
@@ -289,8 +307,8 @@ int main(int argc, char** argv) {
 
   try {
     if (*classify_command) return run_classify(classify);
-    if (*summary_command) return run_summary(summary_input, summary_policy, summary_format, summary_threads);
-    if (*explain_command) return run_explain(explain_input, explain_id, explain_policy);
+    if (*summary_command) return run_summary(summary_input, summary_policy, summary_format, summary_threads, summary_joins);
+    if (*explain_command) return run_explain(explain_input, explain_id, explain_policy, explain_joins);
     if (*plan_command) return run_plan(plan_options);
     if (*metrics_command) return run_metrics(metrics_options);
     if (*policy_default) {

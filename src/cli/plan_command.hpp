@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/mapped_input.hpp"
+
 namespace riskscale::cli {
 
 /// The options of `riskscale plan`.
@@ -19,6 +21,7 @@ struct plan_command_options {
   std::string rejects;
   std::string policy_path;
   unsigned threads = 0;     ///< --threads with --all (0: all cores)
+  join_options joins;       ///< --join tables (SPEC §9 sources)
 };
 
 /// Adds the `plan` subcommand to `app`, filling `options` when it is parsed.

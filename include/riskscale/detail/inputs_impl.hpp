@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -662,6 +663,25 @@ inline account map_account(const source_table& table, std::size_t row, const pol
     if (origins != nullptr) origins->push_back(plan.origin(row, f));
   }
   return result;
+}
+
+inline std::string describe_origins(const std::vector<input_origin>& origins) {
+  std::string text = "Inputs (the policy's inputs section, SPEC §9):\n";
+  for (const input_origin& o : origins) {
+    std::string value = "absent";
+    if (!std::isnan(o.value)) {
+      const field_range range = detail::model_input_range(o.input);
+      if (range.upper == 1.0) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%.2f", o.value);
+        value = buffer;
+      } else {
+        value = format_number(o.value);
+      }
+    }
+    text += "  " + o.input + " " + value + " " + o.description + "\n";
+  }
+  return text;
 }
 
 }  // namespace riskscale
