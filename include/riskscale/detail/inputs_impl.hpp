@@ -386,7 +386,7 @@ inline const compiled_rule& deciding_leaf(const compiled_rule& c, std::size_t ro
 
 inline std::string rule_name(const compiled_rule& c) {
   switch (c.rule.kind) {
-    case input_rule_kind::affine: return c.path + (c.rule.scale != 1.0 ? ".scale" : ".offset");
+    case input_rule_kind::affine: return c.path + (c.rule.scale == 1.0 && c.rule.offset != 0.0 ? ".offset" : ".scale");
     case input_rule_kind::bands: return c.path + ".bands";
     case input_rule_kind::linear: return c.path + ".linear";
     case input_rule_kind::map: return c.path + ".map";
@@ -598,6 +598,57 @@ inline mapped_inputs map_inputs(const source_table& table, const policy& pol, co
   return mapped;
 }
 
+namespace detail {
+
+/// `out` moved to its row `begin` (recommendation arrays by `begin` rows of `width`), for a range's own view.
+[[nodiscard]] inline batch_output shifted(const batch_output& out, std::size_t begin, std::size_t width) noexcept {
+  batch_output view = out;
+  for (double** column : {&view.risk_score, &view.scale_score, &view.frequency_score, &view.reach_score, &view.margin,
+                          &view.membership[0], &view.membership[1], &view.membership[2], &view.membership[3],
+                          &view.users_for_high_scale, &view.active_days_for_high_scale}) {
+    if (*column != nullptr) *column += begin;
+  }
+  if (view.archetype != nullptr) view.archetype += begin;
+  if (view.borderline != nullptr) view.borderline += begin;
+  if (view.recommendations != nullptr) view.recommendations += begin * width;
+  if (view.recommendation_scores != nullptr) view.recommendation_scores += begin * width;
+  if (view.recommendation_count != nullptr) view.recommendation_count += begin;
+  view.status += begin;
+  if (view.invalid_field != nullptr) view.invalid_field += begin;
+  return view;
+}
+
+/// SPEC §9 then §3–§8 for rows [begin, end) of `plan`'s table: the inputs mapped into `values` (one
+/// array per input field, entry i for row begin + i) with `map_status`/`map_field`, then classified
+/// into `out`, whose pointers also start at row `begin`. A row whose mapping failed reaches the
+/// kernel with a NaN first input, so it gets no scores (even when only seats failed), and then the
+/// mapping's status and field; its derived value is put back afterwards.
+inline void map_and_classify_range(const input_plan& plan, const policy& pol, std::size_t begin, std::size_t end,
+                                   double* const* values, row_status* map_status, std::int16_t* map_field,
+                                   const batch_output& out, bool stream) {
+  const std::size_t n = end - begin;
+  plan.map_range(begin, end, values, map_status, map_field);
+  const std::vector<std::string>& fields = plan.fields();
+  std::vector<const double*> columns;
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    columns.push_back(fields[f] == "seats" ? nullptr : values[f]);  // seats: checked by the mapping
+  }
+  std::vector<std::pair<std::size_t, double>> held;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (map_status[i] == row_status::ok) continue;
+    held.emplace_back(i, values[0][i]);
+    values[0][i] = std::numeric_limits<double>::quiet_NaN();
+  }
+  classify_range(pol, columns.data(), columns.size(), 0, n, out, best_isa(), stream);
+  for (const auto& [i, value] : held) {
+    values[0][i] = value;
+    out.status[i] = map_status[i];
+    if (out.invalid_field != nullptr) out.invalid_field[i] = map_field[i];
+  }
+}
+
+}  // namespace detail
+
 inline void classify_into(const source_table& table, const policy& pol, const batch_output& out,
                           const batch_options& options, mapped_inputs* inputs) {
   const std::size_t rows = table.rows();
@@ -609,27 +660,13 @@ inline void classify_into(const source_table& table, const policy& pol, const ba
   mapped_inputs& mapped = inputs != nullptr ? *inputs : local;
   detail::allocate(mapped, pol, rows);
   if (rows == 0) return;
-  std::vector<const double*> columns;
-  for (std::size_t f = 0; f < mapped.fields.size(); ++f) {
-    columns.push_back(mapped.fields[f] == "seats" ? nullptr : mapped.values[f].data());  // seats: checked by the mapping
-  }
+  const std::size_t width = pol.recommendation_width();
   detail::run_chunks(detail::plan_chunks(rows, options), rows, [&](unsigned, std::size_t begin, std::size_t end) {
-    detail::map_into(plan, mapped, begin, end);
-    // A row whose mapping failed reaches the kernel with a NaN first input, so it gets no scores
-    // (even when only seats failed); its derived value is put back afterwards.
-    std::vector<std::pair<std::size_t, double>> held;
-    for (std::size_t row = begin; row < end; ++row) {
-      if (mapped.status[row] == row_status::ok) continue;
-      held.emplace_back(row, mapped.values[0][row]);
-      mapped.values[0][row] = std::numeric_limits<double>::quiet_NaN();
-    }
-    detail::classify_range(pol, columns.data(), columns.size(), begin, end, out, detail::best_isa(),
-                           end - begin >= detail::streaming_rows);
-    for (const auto& [row, value] : held) {
-      mapped.values[0][row] = value;
-      out.status[row] = mapped.status[row];
-      if (out.invalid_field != nullptr) out.invalid_field[row] = mapped.invalid_field[row];
-    }
+    std::vector<double*> values;
+    for (auto& column : mapped.values) values.push_back(column.data() + begin);
+    detail::map_and_classify_range(plan, pol, begin, end, values.data(), mapped.status.data() + begin,
+                                   mapped.invalid_field.data() + begin, detail::shifted(out, begin, width),
+                                   end - begin >= detail::streaming_rows);
   });
 }
 
