@@ -93,7 +93,7 @@ class text_dictionary {
       h ^= h >> 32;
     }
     std::uint64_t tail = 0;
-    std::memcpy(&tail, text.data() + i, text.size() - i);
+    if (text.size() > i) std::memcpy(&tail, text.data() + i, text.size() - i);  // an empty view may hold no pointer
     h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
     return static_cast<std::size_t>(h ^ (h >> 29));
   }
