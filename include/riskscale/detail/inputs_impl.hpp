@@ -708,13 +708,9 @@ inline std::string describe_origins(const std::vector<input_origin>& origins) {
     std::string value = "absent";
     if (!std::isnan(o.value)) {
       const field_range range = detail::model_input_range(o.input);
-      if (range.upper == 1.0) {
-        char buffer[32];
-        std::snprintf(buffer, sizeof buffer, "%.2f", o.value);
-        value = buffer;
-      } else {
-        value = format_number(o.value);
-      }
+      char buffer[32];  // factors as in the issue ("0.90"), counts and days to 6 digits ("18.99")
+      std::snprintf(buffer, sizeof buffer, range.upper == 1.0 ? "%.2f" : "%.6g", o.value);
+      value = buffer;
     }
     text += "  " + o.input + " " + value + " " + o.description + "\n";
   }
