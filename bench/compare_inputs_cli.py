@@ -8,7 +8,7 @@ Steps, all on one machine, files read from the page cache:
  1. generate --rows CRM-style rows (seeded numpy): 4 text columns of 20 distinct values each, read by
     `map` rules; an admin count read by `bands`; a login count read by `linear`; a user count read by a
     rename; the account id by a rename; and write the same accounts in model units (SPEC §2 columns,
-    the values the rules give, written with 17 significant digits);
+    the values the rules give, in their shortest round-trip text);
  2. time `riskscale classify CRM --policy P` (mapped) and `riskscale classify MODEL` (unmapped),
     best of --repeats each, and check that both outputs are the same bytes;
  3. time the pandas way on the CRM file: read_csv, Series.map of the trimmed, lower-cased text,
@@ -104,7 +104,7 @@ def generate(rows, workdir):
     model["users"] = users
     model["seats"] = np.array([b[1] for b in BANDS])[np.searchsorted(lowers, admins, side="right") - 1]
     pd.DataFrame(crm).to_csv(crm_path, index=False)
-    pd.DataFrame(model).to_csv(model_path, index=False, float_format="%.17g")
+    pd.DataFrame(model).to_csv(model_path, index=False)  # shortest round-trip text: the same doubles
     print(f"  generated {rows:,} CRM rows and their model units in {time.perf_counter() - start:.1f} s")
     return crm_path, model_path, policy_path
 
