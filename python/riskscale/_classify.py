@@ -186,21 +186,20 @@ def _classify_mapped(columns: Mapping[str, Any], index: pd.Index, policy: Option
     invalid = np.flatnonzero(status)
     fields = out["input_columns"]
 
-    def failure(row: int) -> Tuple[str, str]:
-        column, _, message = _core.source_failure(sources, core_policy, len(index), int(row),
-                                                  int(out["invalid_field"][row]))
-        return column, message
+    def failures(rows: np.ndarray) -> list:
+        """(source column, reason, message) of each invalid row, the table bound once."""
+        return _core.source_failures(sources, core_policy, len(index), rows.tolist(),
+                                     out["invalid_field"][rows].astype(np.int64).tolist())
 
     if invalid.size and on_invalid == "raise":
         row = invalid[0]
-        column, message = failure(row)
+        column, _, message = failures(invalid[:1])[0]
         raise ValueError(f"row {index[row]!r}, column {column!r}: {message}")
     id_column = core_policy.account_id_column
     ordered = _result_frame(out, index, columns[id_column] if id_column in columns else None)
     if on_invalid == "flag":
         reasons = np.full(len(index), None, dtype=object)
-        for row in invalid:
-            reasons[row] = failure(row)[1]
+        reasons[invalid] = [message for _, _, message in failures(invalid)] if invalid.size else []
         ordered["invalid_reason"] = reasons
     if with_inputs:
         for name, values in zip(fields, out["inputs_block"]):

@@ -326,6 +326,9 @@ class python_sources {
         table_.add(name, riskscale::source_column::numbers(numbers_.back().data()));
       } else if (kind == "text") {
         auto cells = py::reinterpret_borrow<py::array>(spec[1]);
+        if (cells.dtype().kind() != 'O' || cells.ndim() != 1 || !(cells.flags() & py::array::c_style)) {
+          throw py::type_error("column '" + name + "': text cells must be a 1-D C-contiguous object array");
+        }
         if (static_cast<std::size_t>(cells.shape(0)) != rows) throw py::value_error("column '" + name + "': wrong length");
         objects_.push_back(cells);
         auto** items = static_cast<PyObject**>(cells.mutable_data());
@@ -401,12 +404,20 @@ py::dict classify_sources(const py::dict& columns, const policy& pol, std::size_
   return out;
 }
 
-// Why input `field` of `row` failed: (source column, reason, message).
-py::tuple source_failure(const py::dict& columns, const policy& pol, std::size_t rows, std::size_t row,
-                         std::size_t field) {
+// Why each listed row's input failed: (source column, reason, message) per (row, field) pair; the table
+// is bound once for all of them.
+py::list source_failures(const py::dict& columns, const policy& pol, std::size_t rows,
+                         const std::vector<std::size_t>& failed_rows, const std::vector<std::size_t>& fields) {
+  if (failed_rows.size() != fields.size()) throw py::value_error("rows and fields differ in length");
   const python_sources sources(columns, rows);
-  const riskscale::input_failure failure = riskscale::input_plan(pol, sources.table()).failure(row, field);
-  return py::make_tuple(failure.column, std::string(riskscale::to_string(failure.status)), failure.message);
+  const riskscale::input_plan plan(pol, sources.table());
+  py::list out;
+  for (std::size_t i = 0; i < failed_rows.size(); ++i) {
+    if (failed_rows[i] >= rows || fields[i] >= plan.fields().size()) throw py::index_error("row or field out of range");
+    const riskscale::input_failure failure = plan.failure(failed_rows[i], fields[i]);
+    out.append(py::make_tuple(failure.column, std::string(riskscale::to_string(failure.status)), failure.message));
+  }
+  return out;
 }
 
 }  // namespace
@@ -416,8 +427,8 @@ void bind_classify(py::module_& m) {
         "SPEC §8 columns of a portfolio: the float columns as one block, recommendations as codes.");
   m.def("classify_sources", &classify_sources, "columns"_a, "policy"_a, "rows"_a, "threads"_a = 0u,
         "SPEC §9 then §8: raw source columns through the policy's inputs; derived inputs as a block.");
-  m.def("source_failure", &source_failure, "columns"_a, "policy"_a, "rows"_a, "row"_a, "field"_a,
-        "(source column, reason, message) of a row's failed input.");
+  m.def("source_failures", &source_failures, "columns"_a, "policy"_a, "rows"_a, "failed_rows"_a, "fields"_a,
+        "(source column, reason, message) of each listed row's failed input.");
   m.def("source_columns", [](const policy& pol) {
     py::list out;
     for (const auto& request : riskscale::source_columns(pol)) {
