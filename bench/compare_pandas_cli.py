@@ -84,12 +84,18 @@ def classify_with_pandas(input_path, output_path, rejects_path):
     frame[~valid].to_csv(rejects_path, index=False)
     frame = frame[valid]
     x = {name: values[valid] for name, values in numeric.items()}
+    out = spec_outputs(frame["account_id"].to_numpy(), x)
+    out.to_csv(output_path, index=False)  # floats: shortest repr; NaN: empty cell (SPEC §8)
+    return len(out), int((~valid).sum())
 
+
+def spec_outputs(account_ids, x):
+    """The SPEC §8 frame of valid accounts from their SPEC §2 inputs `x` (name -> float array)."""
     # SPEC §3
     frequency = np.clip(x["active_days"] / FREQUENCY_FULL, 0.0, 1.0)
     reach = np.clip(np.log1p(x["users"]) / math.log1p(REACH_FULL), 0.0, 1.0)
     scale = frequency ** FREQUENCY_WEIGHT * reach ** REACH_WEIGHT
-    survival = np.ones(len(frame))
+    survival = np.ones(len(account_ids))
     for name, weight in RISK_WEIGHTS.items():
         survival *= 1.0 - weight * x[name]
     risk = 1.0 - survival
@@ -119,8 +125,8 @@ def classify_with_pandas(input_path, output_path, rejects_path):
         days_needed = np.where(low_scale & (reach > 0) & (frequency_needed <= 1) & (days_needed <= 31),
                                days_needed, np.nan)
 
-    out = pd.DataFrame({
-        "account_id": frame["account_id"].to_numpy(), "risk_score": risk, "scale_score": scale,
+    return pd.DataFrame({
+        "account_id": account_ids, "risk_score": risk, "scale_score": scale,
         "frequency_score": frequency, "reach_score": reach,
         "archetype": pd.Categorical.from_codes(archetype, ARCHETYPES), "margin": margin,
         "borderline": np.where(margin < BORDERLINE_BAND, "true", "false"),
@@ -129,8 +135,6 @@ def classify_with_pandas(input_path, output_path, rejects_path):
         "recommendations": recommendations, "users_for_high_scale": users_needed,
         "active_days_for_high_scale": days_needed,
     })
-    out.to_csv(output_path, index=False)  # floats: shortest repr; NaN: empty cell (SPEC §8)
-    return len(out), int((~valid).sum())
 
 
 # ------------------------------------------------------------------------------------------------

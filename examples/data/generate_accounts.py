@@ -14,11 +14,13 @@ Header (exactly)::
 Usage::
 
     python3 generate_accounts.py [--rows N] [--seed S] [--output PATH]
-                                 [--invalid-rows K]
+                                 [--invalid-rows K] [--crm-output PATH]
+                                 [--crm-rejects K]
 
 Regenerate the shipped files (from this directory; byte-identical)::
 
-    python3 generate_accounts.py --output accounts.csv
+    python3 generate_accounts.py --output accounts.csv \\
+        --crm-output crm_accounts.csv
     python3 generate_accounts.py --rows 200 --seed 7 --invalid-rows 6 \\
         --output accounts_with_errors.csv
 
@@ -85,6 +87,25 @@ this order and then repeating: negative users, active_days 40, sensitive_data
 1.3, an empty legal_exposure, "n/a" as users, a negative org_disruption,
 "inf" seats, "nan" physical_safety, users 2e10. The valid rows are the same
 as without ``--invalid-rows`` for the same seed and row count.
+
+The CRM export (``--crm-output``)
+-------------------------------
+The same accounts (same ``account_id``, same order) as a Salesforce-style
+account export, the raw input of ``examples/policies/crm.json`` (SPEC §9):
+``Id, Name, Industry, BillingCountry, Plan__c, Seats__c, Active_Users__c,
+Admin_Count__c, Compliance__c, Handles_PII__c, Field_Operations__c,
+DAU_MAU_Ratio__c``. Industry is a picklist label ("Technology",
+"Transportation", ...); the risk factors become what a CRM holds: a
+compliance regime (HIPAA, SOX, GDPR, SOC 2, ISO 27001, None) from
+legal_exposure, a PII flag from sensitive_data, a field-operations level from
+physical_safety and an admin count from org_disruption and users; usage is
+the DAU/MAU ratio (active_days / 30, 3 decimals). Text cells come in mixed
+case, with stray spaces and tabs, as typed by hand. The ``--crm-rejects``
+rows (default 6, spread evenly) carry one fault each, in this order: an
+unknown compliance regime (CMMC), a negative admin count, a DAU/MAU ratio of
+1.4, "n/a" active users, an empty DAU/MAU ratio, "lots" seats. The export's
+cosmetic draws use their own stream (seed + 1), so ``--output`` is unchanged
+by it.
 
 Determinism
 -----------
@@ -465,12 +486,109 @@ def insert_faults(accounts, count):
     return accounts
 
 
-def to_csv_bytes(accounts):
+def to_csv_bytes(accounts, header=HEADER):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer.writerow(header)
     writer.writerows(accounts)
     return buffer.getvalue().encode("utf-8")
+
+
+# CRM picklist label of each industry (Salesforce's standard Industry values where one fits).
+CRM_INDUSTRY = {
+    "healthcare": "Healthcare", "banking": "Banking", "insurance": "Insurance",
+    "life_sciences": "Biotechnology", "manufacturing": "Manufacturing",
+    "energy_utilities": "Utilities", "construction": "Construction",
+    "logistics": "Transportation", "retail": "Retail", "software": "Technology",
+    "education": "Education", "media": "Media", "government": "Government",
+    "professional_services": "Consulting", "hospitality": "Hospitality",
+}
+CRM_COUNTRIES = {
+    "North America": ["United States", "Canada", "US", "USA"],
+    "Europe": ["Germany", "France", "United Kingdom", "Netherlands", "Sweden",
+               "Spain"],
+    "Asia Pacific": ["Australia", "Singapore", "Japan", "India"],
+    "Latin America": ["Brazil", "Mexico", "Chile", "Colombia"],
+    "Middle East & Africa": ["United Arab Emirates", "South Africa", "Kenya"],
+}
+# Strict regime first: the one an account of that industry (or region) names.
+CRM_STRICT_REGIME = {"healthcare": "HIPAA", "life_sciences": "HIPAA",
+                     "banking": "SOX", "insurance": "SOX",
+                     "government": "FedRAMP"}
+CRM_HEADER = [
+    "Id", "Name", "Industry", "BillingCountry", "Plan__c", "Seats__c",
+    "Active_Users__c", "Admin_Count__c", "Compliance__c", "Handles_PII__c",
+    "Field_Operations__c", "DAU_MAU_Ratio__c",
+]
+CRM_FAULTS = [
+    ("Compliance__c", "CMMC"),
+    ("Admin_Count__c", "-2"),
+    ("DAU_MAU_Ratio__c", "1.4"),
+    ("Active_Users__c", "n/a"),
+    ("DAU_MAU_Ratio__c", ""),
+    ("Seats__c", "lots"),
+]
+
+
+def hand_typed(sampler, text):
+    """``text`` as people type it into a CRM: now and then upper/lower case, padded."""
+    style = sampler.uniform()
+    if style < 0.08:
+        text = text.upper()
+    elif style < 0.16:
+        text = text.lower()
+    pad = sampler.uniform()
+    if pad < 0.06:
+        text = " " + text
+    elif pad < 0.12:
+        text = text + " "
+    elif pad < 0.14:
+        text = text + "\t"
+    return text
+
+
+def crm_row(sampler, account):
+    (account_id, name, industry, region, plan, sensitive, org, physical,
+     legal, days, users, seats) = account
+    sensitive, org, physical, legal = (float(sensitive), float(org),
+                                       float(physical), float(legal))
+    users_count = int(users)
+    if legal >= 0.6:
+        regime = CRM_STRICT_REGIME.get(
+            industry, "GDPR" if region == "Europe" else "SOC 2")
+    elif legal >= 0.35:
+        regime = "SOC 2"
+    elif legal >= 0.2:
+        regime = "ISO 27001"
+    else:
+        regime = "None"
+    pii = sampler.pick(["Yes", "TRUE", "yes"]) if sensitive >= 0.5 else \
+        sampler.pick(["No", "FALSE", "no", ""])
+    if physical >= 0.6:
+        field = "High"
+    elif physical >= 0.3:
+        field = "Medium"
+    elif physical >= 0.1:
+        field = "Low"
+    else:
+        field = "None"
+    admins = int(round(org * 40 + math.sqrt(users_count) * org))
+    ratio = "{:.3f}".format(float(days) / 30.0)
+    return [account_id, name, hand_typed(sampler, CRM_INDUSTRY[industry]),
+            sampler.pick(CRM_COUNTRIES[region]), plan, seats, users,
+            str(admins), hand_typed(sampler, regime), pii,
+            hand_typed(sampler, field), ratio]
+
+
+def generate_crm(accounts, seed, rejects):
+    """The accounts as a CRM export (CRM_HEADER), ``rejects`` of them faulty."""
+    sampler = Sampler(seed + 1)
+    rows = [crm_row(sampler, account) for account in accounts]
+    for fault in range(rejects):
+        position = (2 * fault + 1) * len(rows) // (2 * rejects)
+        column, value = CRM_FAULTS[fault % len(CRM_FAULTS)]
+        rows[position][CRM_HEADER.index(column)] = value
+    return rows
 
 
 def parse_args(argv):
@@ -486,7 +604,15 @@ def parse_args(argv):
     parser.add_argument("--invalid-rows", type=int, default=0,
                         help="rows to make deliberately invalid, spread "
                              "through the file (default 0)")
+    parser.add_argument("--crm-output",
+                        help="also write the accounts as a CRM export here")
+    parser.add_argument("--crm-rejects", type=int, default=6,
+                        help="faulty rows in the CRM export (default "
+                             "%(default)s)")
     args = parser.parse_args(argv)
+    if not 0 <= args.crm_rejects <= args.rows:
+        parser.error("--crm-rejects must be in [0, --rows], got {}".format(
+            args.crm_rejects))
     if args.rows < 0:
         parser.error("--rows must be >= 0, got {}".format(args.rows))
     if not 0 <= args.invalid_rows <= args.rows:
@@ -497,8 +623,12 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    accounts = insert_faults(generate_accounts(args.rows, args.seed),
-                             args.invalid_rows)
+    valid = generate_accounts(args.rows, args.seed)
+    if args.crm_output:
+        crm = generate_crm(valid, args.seed, args.crm_rejects)
+        with open(args.crm_output, "wb") as handle:
+            handle.write(to_csv_bytes(crm, CRM_HEADER))
+    accounts = insert_faults([list(a) for a in valid], args.invalid_rows)
     data = to_csv_bytes(accounts)
     if args.output == "-":
         sys.stdout.flush()

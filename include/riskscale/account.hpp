@@ -70,6 +70,8 @@ enum class row_status : std::uint8_t {
   infinite = 2,      ///< the value is +inf or -inf
   below_range = 3,   ///< finite but below the field's lower bound
   above_range = 4,   ///< finite but above the field's upper bound
+  missing_value = 5,   ///< SPEC §9: the source cell is empty
+  unmapped_value = 6,  ///< SPEC §9: the cell's text matches no key of a `map` rule without a default
 };
 
 /// A short, stable code for a row status, e.g. "below_range".
@@ -80,6 +82,8 @@ enum class row_status : std::uint8_t {
     case row_status::infinite: return "infinite";
     case row_status::below_range: return "below_range";
     case row_status::above_range: return "above_range";
+    case row_status::missing_value: return "missing_value";
+    case row_status::unmapped_value: return "unmapped_value";
   }
   return "unknown";
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "riskscale/catalog.hpp"
+#include "riskscale/input_rules.hpp"
 #include "riskscale/plan_settings.hpp"
 
 namespace riskscale {
@@ -47,6 +48,7 @@ struct policy_settings {
   std::vector<training_format> catalog = default_catalog();  ///< SPEC §5
   content_settings content;  ///< content formats from product traits (README "Onboarding plans")
   plan_settings plans;       ///< onboarding-plan tables (README "Onboarding plans")
+  input_mapping inputs;      ///< SPEC §9: where each model input comes from; empty = SPEC §2 columns
 
   friend bool operator==(const policy_settings& a, const policy_settings& b) {
     return a.frequency_full == b.frequency_full && a.reach_full == b.reach_full &&
@@ -54,7 +56,8 @@ struct policy_settings {
            a.risk_weights == b.risk_weights && a.risk_threshold == b.risk_threshold &&
            a.scale_threshold == b.scale_threshold && a.borderline_band == b.borderline_band &&
            a.temperature == b.temperature && a.min_score == b.min_score && a.top_k == b.top_k &&
-           a.catalog == b.catalog && a.content == b.content && a.plans == b.plans;
+           a.catalog == b.catalog && a.content == b.content && a.plans == b.plans &&
+           a.inputs == b.inputs;
   }
   friend bool operator!=(const policy_settings& a, const policy_settings& b) { return !(a == b); }
 };

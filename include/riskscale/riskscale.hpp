@@ -11,6 +11,7 @@
 #include "riskscale/explain.hpp"
 #include "riskscale/assess.hpp"
 #include "riskscale/batch.hpp"
+#include "riskscale/inputs.hpp"
 #include "riskscale/summary.hpp"
 #include "riskscale/describe.hpp"
 #include "riskscale/content.hpp"

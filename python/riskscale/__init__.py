@@ -18,6 +18,7 @@ from ._core import __version__
 from ._policy import Policy
 from ._assess import Assessment, Recommendation, assess
 from ._classify import ARCHETYPES, classify, recommendations
+from ._inputs import policy_template
 from ._summary import summary
 from ._plot import plot_matrix
 from . import metrics
@@ -45,6 +46,7 @@ __all__ = [
     "plans_to_csv",
     "plans_to_ics",
     "plot_matrix",
+    "policy_template",
     "recommend_content",
     "recommendations",
     "summary",

@@ -36,6 +36,7 @@ class Policy:
         catalog: List[Mapping[str, Any]] = ...,
         content: Mapping[str, Any] = ...,
         plans: Mapping[str, Any] = ...,
+        inputs: Mapping[str, Any] = ...,
     ) -> None: ...
     @classmethod
     def from_json(cls, path_or_text: Union[str, os.PathLike[str]]) -> Policy: ...
@@ -77,6 +78,8 @@ class Policy:
     def content(self) -> Dict[str, Any]: ...
     @property
     def plans(self) -> Dict[str, Any]: ...
+    @property
+    def inputs(self) -> Dict[str, Any]: ...
     def __eq__(self, other: object) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -141,8 +144,12 @@ def classify(
     *,
     threads: Optional[int] = None,
     on_invalid: Literal["raise", "flag"] = "raise",
+    inputs: bool = False,
 ) -> pd.DataFrame:
     """Classify every account: the SPEC §8 columns, the input's index, a Categorical archetype."""
+
+def policy_template(df: pd.DataFrame, policy: Optional[Policy] = None, *, max_distinct: int = 200) -> Dict[str, Any]:
+    """A starting SPEC §9 inputs section for a raw DataFrame: best-matching columns, maps of distinct values."""
 
 def recommendations(result: pd.DataFrame, policy: Optional[Policy] = None) -> pd.DataFrame:
     """Recommendations in long form: account_id, rank, format, score."""

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._inputs import _sources
 from ._policy import Policy, _core_policy, _policy_of
 
 #: Archetype ids in SPEC §1 order (the categories of the ``archetype`` column).
@@ -66,6 +67,7 @@ def classify(
     *,
     threads: Optional[int] = None,
     on_invalid: str = "raise",
+    inputs: bool = False,
 ) -> pd.DataFrame:
     """Classify every account of a portfolio.
 
@@ -86,6 +88,14 @@ def classify(
         a missing archetype and an ``invalid_reason``. A cell that is text rather than a
         number (``'high'``) makes its row invalid like any other bad value: the first
         invalid row raises in ``"raise"`` mode, the row is flagged in ``"flag"`` mode.
+    inputs : bool
+        Add the model inputs (one column per input field, after the SPEC §8 columns) as the
+        policy derived them: with an ``inputs`` section (SPEC §9) they audit the mapping.
+
+    When the policy has an ``inputs`` section (SPEC §9), ``data`` is a raw export: the columns
+    it names are read through its rules in the core (object, string, category, boolean, numeric
+    and pandas nullable columns alike; a ``map`` is resolved once per distinct cell), and an
+    invalid row's error names the row label, the source column, the cell and the rule.
 
     Returns
     -------
@@ -116,6 +126,8 @@ def classify(
             raise ValueError(f"columns have different lengths {sorted(lengths)}; accepted: equal lengths")
         index = pd.RangeIndex(lengths.pop() if lengths else 0)
     fields = core_policy.input_fields
+    if core_policy.has_inputs or inputs:
+        return _classify_mapped(columns, index, policy, core_policy, int(threads or 0), on_invalid, inputs)
     missing = [f for f in fields if f != "seats" and f not in columns]
     if missing:
         raise ValueError(
@@ -149,6 +161,49 @@ def classify(
             name, message = _describe_row(core_policy, fields, inputs, not_numbers, out, row)
             reasons[row] = f"{name}: {message}"
         ordered["invalid_reason"] = reasons
+    frame = pd.DataFrame(ordered, index=index, copy=False)
+    frame.attrs["riskscale_policy"] = policy.to_json(0) if policy is not None else None
+    return frame
+
+
+def _result_frame(out: Dict[str, Any], index: pd.Index, account_id: Any) -> Dict[str, Any]:
+    """The SPEC §8 columns of the core's arrays, in order (the float block is not copied)."""
+    result = dict(zip(out["float_columns"], out["float_block"]))
+    result["archetype"] = pd.Categorical.from_codes(out["archetype"], categories=list(ARCHETYPES))
+    result["borderline"] = out["borderline"]
+    result["recommendations"] = out["recommendations"]
+    if account_id is not None:
+        result["account_id"] = account_id.to_numpy() if isinstance(account_id, pd.Series) else np.asarray(account_id)
+    return {name: result[name] for name in SPEC_COLUMNS if name in result}
+
+
+def _classify_mapped(columns: Mapping[str, Any], index: pd.Index, policy: Optional[Policy],
+                     core_policy: "_core.Policy", threads: int, on_invalid: str, with_inputs: bool) -> pd.DataFrame:
+    """SPEC §9 then §8: the raw columns through the policy's inputs, in the core."""
+    sources = _sources(columns, core_policy)
+    out = _core.classify_sources(sources, core_policy, len(index), threads)
+    status = out["status"]
+    invalid = np.flatnonzero(status)
+    fields = out["input_columns"]
+
+    def failures(rows: np.ndarray) -> list:
+        """(source column, reason, message) of each invalid row, the table bound once."""
+        return _core.source_failures(sources, core_policy, len(index), rows.tolist(),
+                                     out["invalid_field"][rows].astype(np.int64).tolist())
+
+    if invalid.size and on_invalid == "raise":
+        row = invalid[0]
+        column, _, message = failures(invalid[:1])[0]
+        raise ValueError(f"row {index[row]!r}, column {column!r}: {message}")
+    id_column = core_policy.account_id_column
+    ordered = _result_frame(out, index, columns[id_column] if id_column in columns else None)
+    if on_invalid == "flag":
+        reasons = np.full(len(index), None, dtype=object)
+        reasons[invalid] = [message for _, _, message in failures(invalid)] if invalid.size else []
+        ordered["invalid_reason"] = reasons
+    if with_inputs:
+        for name, values in zip(fields, out["inputs_block"]):
+            ordered[name] = values
     frame = pd.DataFrame(ordered, index=index, copy=False)
     frame.attrs["riskscale_policy"] = policy.to_json(0) if policy is not None else None
     return frame

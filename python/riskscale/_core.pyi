@@ -71,6 +71,13 @@ def classify_columns(
     columns: Dict[str, npt.NDArray[np.float64]], policy: Policy, threads: int = 0
 ) -> Dict[str, Any]: ...  # float_block (11, rows), float_columns, archetype, borderline, status, invalid_field,
                           # recommendations (object: str, None when invalid)
+def classify_sources(
+    columns: Dict[str, Tuple[Any, ...]], policy: Policy, rows: int, threads: int = 0
+) -> Dict[str, Any]: ...  # as classify_columns, plus inputs_block (fields, rows) and input_columns (SPEC §9)
+def source_failures(
+    columns: Dict[str, Tuple[Any, ...]], policy: Policy, rows: int, failed_rows: List[int], fields: List[int]
+) -> List[Tuple[str, str, str]]: ...  # per row: source column, reason, message
+def source_columns(policy: Policy) -> List[Tuple[str, str, bool]]: ...  # column, JSON path, optional
 def summarize(*args: Any) -> Dict[str, Any]: ...
 def rank_memberships(
     *args: Any,

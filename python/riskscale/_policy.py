@@ -14,7 +14,8 @@ class Policy:
     """An immutable, validated model policy (SPEC §7).
 
     ``Policy()`` holds the SPEC defaults; keyword arguments override top-level keys of
-    the SPEC §7 document, e.g. ``Policy(risk_threshold=0.6, top_k=3)``. Invalid values
+    the SPEC §7 document, e.g. ``Policy(risk_threshold=0.6, top_k=3)``, or map a raw
+    export with an ``inputs`` section (SPEC §9): ``Policy(inputs={"users": "Seats__c"})``. Invalid values
     raise :class:`riskscale.PolicyError` (a ``ValueError``) naming the JSON path.
 
     Examples
@@ -79,6 +80,11 @@ class Policy:
     def input_fields(self) -> list:
         """Numeric inputs in validation order: the risk factors, active_days, users, seats."""
         return self._impl.input_fields
+
+    @property
+    def inputs(self) -> Dict[str, Any]:
+        """The SPEC §9 ``inputs`` section (empty when the policy reads SPEC §2 columns by name)."""
+        return self.to_dict().get("inputs", {})
 
     @property
     def catalog_ids(self) -> list:

@@ -20,12 +20,13 @@ from ._summary import _combine, _frame, _partial
 __all__ = ["classify", "summary"]
 
 
-def _classify_partition(frame: pd.DataFrame, policy: Optional[Policy], on_invalid: str, threads: int) -> pd.DataFrame:
-    return _classify_frame(frame, policy, threads=threads, on_invalid=on_invalid)
+def _classify_partition(frame: pd.DataFrame, policy: Optional[Policy], on_invalid: str, threads: int,
+                        inputs: bool = False) -> pd.DataFrame:
+    return _classify_frame(frame, policy, threads=threads, on_invalid=on_invalid, inputs=inputs)
 
 
 def classify(ddf: dd.DataFrame, policy: Optional[Policy] = None, *, on_invalid: str = "raise",
-             threads: int = 1) -> dd.DataFrame:
+             threads: int = 1, inputs: bool = False) -> dd.DataFrame:
     """Classify a Dask DataFrame, lazily, partition by partition.
 
     Parameters
@@ -40,6 +41,10 @@ def classify(ddf: dd.DataFrame, policy: Optional[Policy] = None, *, on_invalid: 
     threads : int
         Core threads per partition; 1 by default, because Dask already runs one
         partition per worker thread or process.
+    inputs : bool
+        Add the derived model inputs as columns, as :func:`riskscale.classify` does. With a
+        policy that has an ``inputs`` section (SPEC §9), each partition of the raw export is
+        mapped by the same rules.
 
     Returns
     -------
@@ -52,8 +57,8 @@ def classify(ddf: dd.DataFrame, policy: Optional[Policy] = None, *, on_invalid: 
     >>> ddf = dd.read_csv("examples/data/accounts.csv", blocksize="64KB")   # doctest: +SKIP
     >>> riskscale.dask.classify(ddf).archetype.value_counts().compute()      # doctest: +SKIP
     """
-    meta = _classify_frame(ddf._meta, policy, on_invalid=on_invalid)
-    return ddf.map_partitions(_classify_partition, policy, on_invalid, threads, meta=meta)
+    meta = _classify_frame(ddf._meta, policy, on_invalid=on_invalid, inputs=inputs)
+    return ddf.map_partitions(_classify_partition, policy, on_invalid, threads, inputs, meta=meta)
 
 
 def summary(result: dd.DataFrame, policy: Optional[Policy] = None, *, watch: int = 10) -> pd.DataFrame:

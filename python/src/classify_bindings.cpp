@@ -15,6 +15,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <deque>
+#include <memory>
+#include <string_view>
 #include <functional>
 #include <string>
 #include <vector>
@@ -121,10 +124,19 @@ struct row_codes {
 /// Classifies `input` into `out` (whose recommendation pointers are unused) and writes each valid
 /// row's recommendation code, as numbered by the worker that classified it, into `codes` (-1 for
 /// an invalid row); `renumber` maps those codes onto `lists`.
+/// SPEC §9: a raw table mapped range by range before it is classified, into whole-table arrays.
+struct mapping_step {
+  const riskscale::input_plan* plan = nullptr;
+  std::vector<double*> values;  ///< per input field, one entry per row
+  riskscale::row_status* status = nullptr;
+  std::int16_t* field = nullptr;
+};
+
 template <class Key>
 row_codes classify_with_codes(const riskscale::portfolio& input, const policy& pol, riskscale::batch_output out,
-                              unsigned threads, std::int64_t* codes) {
-  const std::vector<const double*> columns = riskscale::detail::resolve_columns(input, pol);
+                              unsigned threads, std::int64_t* codes, const mapping_step* mapping = nullptr) {
+  const std::vector<const double*> columns =
+      mapping != nullptr ? std::vector<const double*>() : riskscale::detail::resolve_columns(input, pol);
   const std::size_t rows = input.rows();
   row_codes result;
   if (rows == 0) return result;
@@ -156,8 +168,15 @@ row_codes classify_with_codes(const riskscale::portfolio& input, const policy& p
     view.recommendations = state.ranked.data();
     view.recommendation_count = state.count.data();
     view.recommendation_scores = nullptr;
-    riskscale::detail::classify_range(pol, shifted.data(), shifted.size(), 0, end - begin, view,
-                                      riskscale::detail::best_isa(), stream);
+    if (mapping != nullptr) {
+      std::vector<double*> values;
+      for (double* column : mapping->values) values.push_back(column + begin);
+      riskscale::detail::map_and_classify_range(*mapping->plan, pol, begin, end, values.data(), mapping->status + begin,
+                                                mapping->field + begin, view, stream);
+    } else {
+      riskscale::detail::classify_range(pol, shifted.data(), shifted.size(), 0, end - begin, view,
+                                        riskscale::detail::best_isa(), stream);
+    }
     for (std::size_t row = 0; row < end - begin; ++row) {
       codes[begin + row] =
           view.status[row] == riskscale::row_status::ok
@@ -199,20 +218,10 @@ py::array_t<double> borrow_column(const py::handle& value, const std::string& na
   return py::reinterpret_borrow<py::array_t<double>>(array);
 }
 
-// Classifies borrowed float64 columns into new numpy arrays, without the GIL.
-py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned threads) {
-  if (columns.empty()) {
-    throw py::value_error("no columns given; accepted: " + std::to_string(pol.input_fields().size()) +
-                          " named float64 arrays");
-  }
-  const auto rows = static_cast<std::size_t>(py::len((*columns.begin()).second));
-  std::vector<py::array_t<double>> held;  // keeps the inputs alive while the GIL is released
-  riskscale::portfolio input(rows);
-  for (const auto& item : columns) {
-    const std::string name = py::str(item.first);
-    held.push_back(borrow_column(item.second, name, rows));
-    input.add(name, held.back().data());
-  }
+// Classifies `input` (or, with `mapping`, its raw table) into new numpy arrays, without the GIL.
+py::dict classify_into_arrays(const riskscale::portfolio& input, const policy& pol, unsigned threads,
+                              const mapping_step* mapping) {
+  const std::size_t rows = input.rows();
   const auto n = static_cast<py::ssize_t>(rows);
   const std::vector<std::string>& names = float_column_names();
   py::array_t<double> block({static_cast<py::ssize_t>(names.size()), n});
@@ -247,8 +256,8 @@ py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned t
     row_codes coded;
     {
       py::gil_scoped_release release;
-      coded = packed_key::fits(pol) ? classify_with_codes<packed_key>(input, pol, view, threads, codes)
-                                    : classify_with_codes<bytes_key>(input, pol, view, threads, codes);
+      coded = packed_key::fits(pol) ? classify_with_codes<packed_key>(input, pol, view, threads, codes, mapping)
+                                    : classify_with_codes<bytes_key>(input, pol, view, threads, codes, mapping);
     }
     std::vector<py::str> texts(coded.lists.begin(), coded.lists.end());
     std::vector<PyObject*> objects;
@@ -285,9 +294,146 @@ py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned t
                   "recommendations"_a = recommendations);
 }
 
+// Classifies borrowed float64 columns into new numpy arrays, without the GIL.
+py::dict classify_columns(const py::dict& columns, const policy& pol, unsigned threads) {
+  if (columns.empty()) {
+    throw py::value_error("no columns given; accepted: " + std::to_string(pol.input_fields().size()) +
+                          " named float64 arrays");
+  }
+  const auto rows = static_cast<std::size_t>(py::len((*columns.begin()).second));
+  std::vector<py::array_t<double>> held;  // keeps the inputs alive while the GIL is released
+  riskscale::portfolio input(rows);
+  for (const auto& item : columns) {
+    const std::string name = py::str(item.first);
+    held.push_back(borrow_column(item.second, name, rows));
+    input.add(name, held.back().data());
+  }
+  return classify_into_arrays(input, pol, threads, nullptr);
+}
+
+// SPEC §9 source columns from Python: ("numbers", float64 array), ("text", object array of str or
+// None) or ("categories", int32 codes, list of str). Text cells are borrowed from the str objects
+// (their UTF-8 form, which CPython caches); other objects are converted once with str().
+class python_sources {
+ public:
+  python_sources(const py::dict& columns, std::size_t rows) : table_(rows) {
+    for (const auto& item : columns) {
+      const std::string name = py::str(item.first);
+      const auto spec = py::reinterpret_borrow<py::tuple>(item.second);
+      const std::string kind = py::str(spec[0]);
+      if (kind == "numbers") {
+        numbers_.push_back(borrow_column(spec[1], name, rows));
+        table_.add(name, riskscale::source_column::numbers(numbers_.back().data()));
+      } else if (kind == "text") {
+        auto cells = py::reinterpret_borrow<py::array>(spec[1]);
+        if (cells.dtype().kind() != 'O' || cells.ndim() != 1 || !(cells.flags() & py::array::c_style)) {
+          throw py::type_error("column '" + name + "': text cells must be a 1-D C-contiguous object array");
+        }
+        if (static_cast<std::size_t>(cells.shape(0)) != rows) throw py::value_error("column '" + name + "': wrong length");
+        objects_.push_back(cells);
+        auto** items = static_cast<PyObject**>(cells.mutable_data());
+        texts_.emplace_back(rows);
+        auto& views = texts_.back();
+        for (std::size_t r = 0; r < rows; ++r) views[r] = view_of(items[r]);
+        table_.add(name, riskscale::source_column::text(views.data()));
+      } else if (kind == "categories") {
+        codes_.push_back(py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>(spec[1]));
+        if (static_cast<std::size_t>(codes_.back().shape(0)) != rows) throw py::value_error("column '" + name + "': wrong length");
+        const auto categories = py::reinterpret_borrow<py::list>(spec[2]);
+        texts_.emplace_back(categories.size());
+        auto& views = texts_.back();
+        for (std::size_t k = 0; k < categories.size(); ++k) {
+          category_objects_.push_back(py::reinterpret_borrow<py::object>(categories[k]));
+          views[k] = view_of(category_objects_.back().ptr());
+        }
+        table_.add(name, riskscale::source_column::from_categories(codes_.back().data(), views.data(), views.size()));
+      } else {
+        throw py::value_error("column '" + name + "': unknown source kind '" + kind + "'");
+      }
+    }
+  }
+  python_sources(const python_sources&) = delete;
+  python_sources& operator=(const python_sources&) = delete;
+
+  [[nodiscard]] const riskscale::source_table& table() const noexcept { return table_; }
+
+ private:
+  std::string_view view_of(PyObject* object) {
+    if (object == nullptr || object == Py_None) return {};
+    if (!PyUnicode_Check(object)) {
+      converted_.emplace_back(py::str(object));  // a number or other object in a text column: its str()
+      return converted_.back();
+    }
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(object, &size);
+    if (data == nullptr) throw py::error_already_set();
+    return std::string_view(data, static_cast<std::size_t>(size));
+  }
+
+  riskscale::source_table table_;
+  std::vector<py::array_t<double>> numbers_;
+  std::vector<py::array> objects_;
+  std::vector<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>> codes_;
+  std::vector<py::object> category_objects_;
+  std::deque<std::string> converted_;  // stable addresses
+  std::deque<std::vector<std::string_view>> texts_;
+};
+
+// SPEC §9 then §8: a raw table through the policy's inputs, with the derived inputs as a (fields, rows) block.
+py::dict classify_sources(const py::dict& columns, const policy& pol, std::size_t rows, unsigned threads) {
+  const python_sources sources(columns, rows);
+  std::unique_ptr<riskscale::input_plan> plan;
+  try {
+    plan = std::make_unique<riskscale::input_plan>(pol, sources.table());
+  } catch (const riskscale::input_error& e) {
+    throw py::value_error(e.what());
+  }
+  const std::vector<std::string>& fields = plan->fields();
+  py::array_t<double> inputs({static_cast<py::ssize_t>(fields.size()), static_cast<py::ssize_t>(rows)});
+  py::array_t<std::uint8_t> map_status(static_cast<py::ssize_t>(rows));
+  py::array_t<std::int16_t> map_field(static_cast<py::ssize_t>(rows));
+  mapping_step mapping;
+  mapping.plan = plan.get();
+  for (std::size_t f = 0; f < fields.size(); ++f) mapping.values.push_back(inputs.mutable_data() + f * rows);
+  mapping.status = reinterpret_cast<riskscale::row_status*>(map_status.mutable_data());
+  mapping.field = map_field.mutable_data();
+  const riskscale::portfolio rows_only(rows);
+  py::dict out = classify_into_arrays(rows_only, pol, threads, &mapping);
+  out["inputs_block"] = inputs;
+  out["input_columns"] = fields;
+  return out;
+}
+
+// Why each listed row's input failed: (source column, reason, message) per (row, field) pair; the table
+// is bound once for all of them.
+py::list source_failures(const py::dict& columns, const policy& pol, std::size_t rows,
+                         const std::vector<std::size_t>& failed_rows, const std::vector<std::size_t>& fields) {
+  if (failed_rows.size() != fields.size()) throw py::value_error("rows and fields differ in length");
+  const python_sources sources(columns, rows);
+  const riskscale::input_plan plan(pol, sources.table());
+  py::list out;
+  for (std::size_t i = 0; i < failed_rows.size(); ++i) {
+    if (failed_rows[i] >= rows || fields[i] >= plan.fields().size()) throw py::index_error("row or field out of range");
+    const riskscale::input_failure failure = plan.failure(failed_rows[i], fields[i]);
+    out.append(py::make_tuple(failure.column, std::string(riskscale::to_string(failure.status)), failure.message));
+  }
+  return out;
+}
+
 }  // namespace
 
 void bind_classify(py::module_& m) {
   m.def("classify_columns", &classify_columns, "columns"_a, "policy"_a, "threads"_a = 0u,
         "SPEC §8 columns of a portfolio: the float columns as one block, recommendations as codes.");
+  m.def("classify_sources", &classify_sources, "columns"_a, "policy"_a, "rows"_a, "threads"_a = 0u,
+        "SPEC §9 then §8: raw source columns through the policy's inputs; derived inputs as a block.");
+  m.def("source_failures", &source_failures, "columns"_a, "policy"_a, "rows"_a, "failed_rows"_a, "fields"_a,
+        "(source column, reason, message) of each listed row's failed input.");
+  m.def("source_columns", [](const policy& pol) {
+    py::list out;
+    for (const auto& request : riskscale::source_columns(pol)) {
+      out.append(py::make_tuple(request.column, request.json_path, request.optional));
+    }
+    return out;
+  }, "policy"_a, "(column, JSON path, optional) of every column the policy reads, the account id first.");
 }

@@ -219,6 +219,8 @@ PYBIND11_MODULE(_core, m) {
       .def_static("from_file", &policy::from_file)
       .def("to_json", &policy::to_json, "indent"_a = 2)
       .def_property_readonly("input_fields", &policy::input_fields)
+      .def_property_readonly("has_inputs", [](const policy& p) { return !p.settings().inputs.empty(); })
+      .def_property_readonly("account_id_column", &riskscale::account_id_column)
       .def_property_readonly("recommendation_width", &policy::recommendation_width)
       .def_property_readonly("catalog_ids", [](const policy& p) {
         std::vector<std::string> ids;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/cli_error.hpp"
+#include "cli/mapped_input.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/detail/format_number.hpp"
 #include "riskscale/detail/kernel.hpp"
@@ -25,6 +26,20 @@ std::optional<riskscale::account> account_from_record(const chunk& c, std::size_
                "expected " + std::to_string(layout.header.size()) + " fields as in the header, found " +
                    std::to_string(c.field_count(r))};
     return std::nullopt;
+  }
+  if (layout.mapped) {  // SPEC §9: the record through the policy's inputs
+    mapped_chunk one;
+    one.fill(c, {r}, layout.account_id, *layout.mapped);
+    const riskscale::mapped_inputs mapped = riskscale::map_inputs(one.table, pol, {1, 0});
+    if (mapped.status[0] != riskscale::row_status::ok) {
+      const auto field = static_cast<std::size_t>(mapped.invalid_field[0]);
+      problem = {mapped.fields[field], std::string(riskscale::to_string(mapped.status[0])),
+                 riskscale::input_plan(pol, one.table).failure(0, field).message};
+      return std::nullopt;
+    }
+    riskscale::account account = riskscale::map_account(one.table, 0, pol);
+    account.account_id = std::string(c.field(r, layout.account_id));
+    return account;
   }
   riskscale::account account;
   account.account_id = std::string(c.field(r, layout.account_id));
@@ -48,6 +63,17 @@ std::optional<riskscale::account> account_from_record(const chunk& c, std::size_
     return std::nullopt;
   }
   return account;
+}
+
+std::vector<riskscale::input_origin> input_origins(const chunk& c, std::size_t r, const input_layout& layout,
+                                                  const riskscale::policy& pol) {
+  if (!layout.mapped) return {};
+  mapped_chunk one;
+  one.fill(c, {r}, layout.account_id, *layout.mapped);
+  const riskscale::input_plan plan(pol, one.table);
+  std::vector<riskscale::input_origin> origins;
+  for (std::size_t f = 0; f < plan.fields().size(); ++f) origins.push_back(plan.origin(0, f));
+  return origins;
 }
 
 void find_account_record(chunk_reader& reader, const input_layout& layout, std::string_view account_id,

@@ -4,10 +4,12 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/input_layout.hpp"
 #include "cli/pipeline.hpp"
 #include "riskscale/account.hpp"
+#include "riskscale/inputs.hpp"
 #include "riskscale/policy.hpp"
 
 namespace riskscale::cli {
@@ -27,6 +29,11 @@ struct record_problem {
                                                                     const input_layout& layout,
                                                                     const riskscale::policy& pol,
                                                                     record_problem& problem);
+
+/// Where each model input of record `r` came from (SPEC §9), empty when the layout maps nothing.
+[[nodiscard]] std::vector<riskscale::input_origin> input_origins(const chunk& c, std::size_t r,
+                                                                 const input_layout& layout,
+                                                                 const riskscale::policy& pol);
 
 /// Reads `reader` until the first record whose account_id is `account_id` and which has the header's
 /// field count; on success `c` holds it as record `r`. Throws cli_error naming `source` when none does.

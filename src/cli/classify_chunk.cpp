@@ -6,8 +6,10 @@
 #include <optional>
 #include <vector>
 
+#include "cli/mapped_input.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/batch.hpp"
+#include "riskscale/inputs.hpp"
 
 namespace riskscale::cli {
 
@@ -68,11 +70,20 @@ struct catalog_ids {
 
 }  // namespace
 
-std::string output_header(const input_layout& layout) {
+std::string output_header(const input_layout& layout, const policy& pol) {
   std::string out;
   for (std::size_t column : layout.kept) {
     csv::append_field(out, layout.header[column]);
     out += ',';
+  }
+  if (const mapped_layout* mapped = layout.mapped.get()) {
+    for (const auto& [join, column] : mapped->kept_join) {
+      csv::append_field(out, (*mapped->joins)[join].header[column]);
+      out += ',';
+    }
+    if (mapped->keep_inputs) {
+      for (const std::string& field : pol.input_fields()) out += field + ',';  // SPEC §9 derived inputs
+    }
   }
   bool first = true;
   for (const char* name : spec_columns) {
@@ -91,11 +102,15 @@ void classify_chunk(chunk& c, const chunk_job& job) {
   const input_layout& layout = *job.layout;
   const std::vector<std::string> fields = pol.input_fields();
   const std::size_t records = c.size();
+  const mapped_layout* mapped = layout.mapped.get();
 
   // 1. Text to numbers; a record that cannot be read goes to the rejects now.
   std::vector<std::vector<double>> columns(fields.size());
-  for (auto& column : columns) column.reserve(records);
+  if (mapped == nullptr) {
+    for (auto& column : columns) column.reserve(records);
+  }
   std::size_t rows = 0;  // readable records, the model's rows
+  std::vector<std::size_t> readable;  // with a mapping: the records that reach it
   std::vector<double> values(fields.size());
   struct unreadable {
     std::string column;
@@ -122,8 +137,13 @@ void classify_chunk(chunk& c, const chunk_job& job) {
                         std::to_string(c.field_count(r)));
       continue;
     }
-    bool readable = true;
-    for (std::size_t f = 0; f < fields.size() && readable; ++f) {
+    if (mapped != nullptr) {  // SPEC §9: the cells are the mapping's to read
+      readable.push_back(r);
+      ++rows;
+      continue;
+    }
+    bool readable_record = true;
+    for (std::size_t f = 0; f < fields.size() && readable_record; ++f) {
       const std::size_t column = layout.fields[f];
       if (column == no_column) continue;  // seats absent from the file: it is optional
       const std::string_view text = c.field(r, column);
@@ -140,24 +160,33 @@ void classify_chunk(chunk& c, const chunk_job& job) {
       } else {
         reject_later(r, fields[f], "not_a_number", fields[f] + " = '" + std::string(text) + "' is not a number; " + accepted);
       }
-      readable = false;
+      readable_record = false;
     }
-    if (!readable) continue;
+    if (!readable_record) continue;
     for (std::size_t f = 0; f < fields.size(); ++f) {
       if (layout.fields[f] != no_column) columns[f].push_back(values[f]);
     }
     ++rows;
   }
 
-  // 2. The model, on the readable rows.
-  portfolio input(rows);
-  for (std::size_t f = 0; f < fields.size(); ++f) {
-    if (layout.fields[f] != no_column) input.add(fields[f], columns[f].data());
-  }
+  // 2. The model, on the readable rows (through the policy's inputs, SPEC §9, when it maps them).
   batch_result result(rows, pol);
   batch_output view = result.view();
   view.recommendation_scores = nullptr;  // the ranked ids are written, their scores are not
-  classify_into(input, pol, view, {1, 0});
+  mapped_chunk table;
+  mapped_inputs derived;
+  std::optional<input_plan> failures;  // messages of rows the mapping refused
+  if (mapped != nullptr) {
+    table.fill(c, readable, layout.account_id, *mapped);
+    classify_into(table.table, pol, view, {1, 0}, &derived);
+  } else {
+    portfolio input(rows);
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      if (layout.fields[f] != no_column) input.add(fields[f], columns[f].data());
+    }
+    classify_into(input, pol, view, {1, 0});
+  }
+  std::string derived_text;  // one row's derived inputs, formatted
 
   // 3. Format every record in input order: output rows, or rejects with line and reason.
   if (job.summarize) c.summary.emplace(pol);
@@ -176,6 +205,14 @@ void classify_chunk(chunk& c, const chunk_job& job) {
     }
     const std::string_view account_id = c.field(r, layout.account_id);
     const std::size_t this_row = row++;
+    if (result.status[this_row] != row_status::ok && mapped != nullptr) {
+      if (!failures) failures.emplace(pol, table.table);
+      const auto field = static_cast<std::size_t>(result.invalid_field[this_row]);
+      append_reject(c, r, account_id, fields[field], to_string(result.status[this_row]),
+                    failures->failure(this_row, field).message);
+      if (c.summary) c.summary->add_invalid();
+      continue;
+    }
     if (result.status[this_row] != row_status::ok) {
       const auto field = static_cast<std::size_t>(result.invalid_field[this_row]);
       const std::size_t column = layout.fields[field];
@@ -202,6 +239,14 @@ void classify_chunk(chunk& c, const chunk_job& job) {
     // recommendations and the newline.
     std::size_t bound = csv::field_bound(account_id.size()) + 11 * (csv::double_bound + 1) + 32 + 1;
     for (std::size_t column : layout.kept) bound += csv::field_bound(c.field(r, column).size()) + 1;
+    if (mapped != nullptr) {
+      for (const auto& [join, column] : mapped->kept_join) {
+        const std::size_t join_row = table.join_rows[join][this_row];
+        if (join_row != std::string::npos) bound += csv::field_bound((*mapped->joins)[join].cell(join_row, column).size());
+        bound += 1;
+      }
+      if (mapped->keep_inputs) bound += fields.size() * (csv::double_bound + 1);
+    }
     for (std::size_t j = 0; j < ranked_count; ++j) bound += ids.length[static_cast<std::size_t>(ranked[j])] + 1;
     if (!ids.plain) bound *= 2;  // a joined list that needs quoting
     std::string& out = c.output;
@@ -212,7 +257,20 @@ void classify_chunk(chunk& c, const chunk_job& job) {
       p = csv::write_field(p, c.field(r, column));
       *p++ = ',';
     }
-    if (account_id.empty() && layout.kept.empty()) {
+    if (mapped != nullptr) {
+      for (const auto& [join, column] : mapped->kept_join) {
+        const std::size_t join_row = table.join_rows[join][this_row];
+        if (join_row != std::string::npos) p = csv::write_field(p, (*mapped->joins)[join].cell(join_row, column));
+        *p++ = ',';
+      }
+      if (mapped->keep_inputs) {
+        for (const auto& input : derived.values) {
+          p = write_number(p, input[this_row]);  // absent seats: an empty cell
+          *p++ = ',';
+        }
+      }
+    }
+    if (account_id.empty() && p == out.data() + old_size) {
       p = write_text(p, "\"\"");  // keeps a one-cell-empty row from reading back as a blank line
     } else {
       p = csv::write_field(p, account_id);

@@ -17,8 +17,9 @@ struct chunk_job {
   bool summarize = false;     ///< fill chunk::summary
 };
 
-/// The output header: kept input columns, then the SPEC §8 columns in order.
-[[nodiscard]] std::string output_header(const input_layout& layout);
+/// The output header: kept input (and join) columns, the derived model inputs with --keep-inputs,
+/// then the SPEC §8 columns in order.
+[[nodiscard]] std::string output_header(const input_layout& layout, const riskscale::policy& pol);
 /// The rejects file header.
 [[nodiscard]] std::string rejects_header();
 

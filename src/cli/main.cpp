@@ -24,6 +24,7 @@
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/mapped_input.hpp"
 #include "cli/metrics_command.hpp"
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
@@ -60,6 +61,8 @@ struct classify_options {
   std::string rejects;
   std::vector<std::string> keep;
   bool keep_all = false;
+  bool keep_inputs = false;
+  join_options joins;
   unsigned threads = 0;
   std::size_t max_record_bytes = csv::reader::default_max_record_bytes;
 };
@@ -75,16 +78,19 @@ int run_classify(const classify_options& options) {
   if (same_destination(options.output, rejects_path) && !one_device) {
     throw cli_error("--rejects " + rejects_path + " is the output itself; accepted: a different path");
   }
-  refuse_clobbering({{"input", options.input}, {"policy", options.policy_path}},
-                    {{"output", options.output}, {"rejects file", rejects_path}});
+  std::vector<std::pair<std::string, std::string>> inputs = {{"input", options.input}, {"policy", options.policy_path}};
+  for (const std::string& join : options.joins.paths) inputs.emplace_back("join table", join);
+  refuse_clobbering(inputs, {{"output", options.output}, {"rejects file", rejects_path}});
   const riskscale::policy pol = load_policy(options.policy_path);
   input_source source(options.input);
   chunk_reader reader(*source.stream, source.name, rows_per_chunk, options.max_record_bytes);
-  const input_layout layout = map_header(reader.read_header(), pol, keep_request{options.keep_all, options.keep});
+  const std::vector<join_table> joins = load_joins(options.joins);
+  const input_layout layout =
+      map_header(reader.read_header(), pol, keep_request{options.keep_all, options.keep, options.keep_inputs}, &joins);
 
   output_file output(options.output);
   output_file rejects(rejects_path);
-  output.write(output_header(layout));
+  output.write(output_header(layout, pol));
   rejects.write(rejects_header());
 
   progress bar(source.size);
@@ -102,6 +108,7 @@ int run_classify(const classify_options& options) {
         bar.update(classified + rejected, c.bytes_end);
       });
   bar.finish();
+  report_unmatched(joins);
   output.commit();
   // The rejects file always accompanies a file output; beside stdout or a device only when needed.
   if (!rejects_to.only_when_rows_rejected || rejected > 0) rejects.commit();
@@ -171,7 +178,7 @@ portfolio_summary summarize_classified(csv::reader& reader, const std::vector<st
 }
 
 int run_summary(const std::string& input, const std::string& policy_path, const std::string& format_name,
-                unsigned threads, std::size_t max_record_bytes) {
+                unsigned threads, std::size_t max_record_bytes, const join_options& join_files) {
   const riskscale::policy pol = load_policy(policy_path);
   const report_format format = format_name == "json"       ? report_format::json
                                : format_name == "markdown" ? report_format::markdown
@@ -190,11 +197,13 @@ int run_summary(const std::string& input, const std::string& policy_path, const 
     input_source again(input);
     if (input == "-") throw cli_error("summary of raw accounts from stdin is not supported; accepted: a file path");
     chunk_reader reader(*again.stream, again.name, rows_per_chunk, max_record_bytes);
-    const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
+    const std::vector<join_table> joins = load_joins(join_files);
+    const input_layout layout = map_header(reader.read_header(), pol, keep_request{}, &joins);
     const chunk_job job{&pol, &layout, false, true};
     run_pipeline(
         reader, worker_count(threads), 2 * worker_count(threads) + 2, [&](chunk& c) { classify_chunk(c, job); },
         [&](chunk& c) { summary.merge(*c.summary); });
+    report_unmatched(joins);
   }
   if (format == report_format::json) {
     utf8_warning invalid_text;
@@ -207,11 +216,12 @@ int run_summary(const std::string& input, const std::string& policy_path, const 
 }
 
 int run_explain(const std::string& input, const std::string& account_id, const std::string& policy_path,
-                std::size_t max_record_bytes) {
+                std::size_t max_record_bytes, const join_options& join_files) {
   const riskscale::policy pol = load_policy(policy_path);
   input_source source(input);
   chunk_reader reader(*source.stream, source.name, 1, max_record_bytes);
-  const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
+  const std::vector<join_table> joins = load_joins(join_files);
+  const input_layout layout = map_header(reader.read_header(), pol, keep_request{}, &joins);
   chunk record;
   std::size_t r = 0;
   find_account_record(reader, layout, account_id, source.name, record, r);
@@ -221,6 +231,8 @@ int run_explain(const std::string& input, const std::string& account_id, const s
   if (!account) throw cli_error(where + ": " + problem.message);
   try {
     std::fputs(describe(assess(*account, pol)).c_str(), stdout);
+    const std::vector<riskscale::input_origin> origins = input_origins(record, r, layout, pol);
+    if (!origins.empty()) std::fputs(describe_origins(origins).c_str(), stdout);
   } catch (const riskscale::input_error& e) {
     throw cli_error(where + ": " + e.what());
   }
@@ -291,6 +303,9 @@ int main(int argc, char** argv) {
   auto* keep = classify_command->add_option("--keep", classify.keep, "Input columns to pass through, comma separated")
                    ->delimiter(',');
   classify_command->add_flag("--keep-all", classify.keep_all, "Pass every input column through")->excludes(keep);
+  classify_command->add_flag("--keep-inputs", classify.keep_inputs,
+                             "Add the model inputs derived by the policy's inputs section (SPEC §9) as columns");
+  add_join_options(classify_command, classify.joins);
   classify_command->add_option("--threads", classify.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
   add_max_record_bytes(classify_command, classify.max_record_bytes);
@@ -300,6 +315,7 @@ int main(int argc, char** argv) {
 
   std::string summary_input, summary_policy, summary_format = "text";
   unsigned summary_threads = 0;
+  join_options summary_joins, explain_joins;
   CLI::App* summary_command = app.add_subcommand("summary", "Summarise a portfolio (raw accounts or classify output)");
   summary_command->add_option("input", summary_input, "Accounts CSV or the output of classify")->required();
   summary_command->add_option("--policy", summary_policy, "Policy JSON file (default: the SPEC defaults)");
@@ -309,6 +325,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 1024u));
   std::size_t summary_max_record_bytes = riskscale::csv::reader::default_max_record_bytes;
   add_max_record_bytes(summary_command, summary_max_record_bytes);
+  add_join_options(summary_command, summary_joins);
   summary_command->footer("Example:\n  riskscale summary classified.csv --format markdown");
 
   std::string explain_input, explain_id, explain_policy;
@@ -318,6 +335,7 @@ int main(int argc, char** argv) {
   explain_command->add_option("--policy", explain_policy, "Policy JSON file (default: the SPEC defaults)");
   std::size_t explain_max_record_bytes = riskscale::csv::reader::default_max_record_bytes;
   add_max_record_bytes(explain_command, explain_max_record_bytes);
+  add_join_options(explain_command, explain_joins);
   explain_command->footer("Example:\n  riskscale explain accounts.csv --id ACC-000042");
 
   plan_command_options plan_options;
@@ -353,9 +371,12 @@ int main(int argc, char** argv) {
   const auto run = [&]() -> int {
     if (*classify_command) return run_classify(classify);
     if (*summary_command) {
-      return run_summary(summary_input, summary_policy, summary_format, summary_threads, summary_max_record_bytes);
+      return run_summary(summary_input, summary_policy, summary_format, summary_threads, summary_max_record_bytes,
+                         summary_joins);
     }
-    if (*explain_command) return run_explain(explain_input, explain_id, explain_policy, explain_max_record_bytes);
+    if (*explain_command) {
+      return run_explain(explain_input, explain_id, explain_policy, explain_max_record_bytes, explain_joins);
+    }
     if (*plan_command) return run_plan(plan_options);
     if (*metrics_command) return run_metrics(metrics_options);
     if (*policy_default) {

@@ -89,6 +89,7 @@ CLI::App* add_plan_command(CLI::App& app, plan_command_options& options) {
   command->add_option("--policy", options.policy_path, "Policy JSON file (default: the SPEC defaults)");
   command->add_option("--threads", options.threads, "Worker threads with --all (default: all cores)")
       ->check(CLI::Range(1u, 1024u));
+  add_join_options(command, options.joins);
   command->footer(
       "Traits: complex_product, behavior_change, diverse_users, frequent_updates, product_suite, support_heavy,\n"
       "each in [0, 1]. Examples:\n"
@@ -105,7 +106,10 @@ int run_plan(const plan_command_options& options) {
   const bool rejects_requested = !options.rejects.empty();
   const rejects_destination rejects_to =
       rejects_requested ? rejects_destination{options.rejects, false} : default_rejects(options.output);
-  refuse_clobbering({{"input", options.input}, {"policy", options.policy_path}, {"traits file", options.traits_path}},
+  std::vector<std::pair<std::string, std::string>> inputs = {
+      {"input", options.input}, {"policy", options.policy_path}, {"traits file", options.traits_path}};
+  for (const std::string& join : options.joins.paths) inputs.emplace_back("join table", join);
+  refuse_clobbering(inputs,
                     options.all ? std::vector<std::pair<std::string, std::string>>{{"output", options.output},
                                                                                    {"rejects file", rejects_to.path}}
                                 : std::vector<std::pair<std::string, std::string>>{{"output", options.output}});
@@ -119,7 +123,8 @@ int run_plan(const plan_command_options& options) {
 
   input_source source(options.input);
   chunk_reader reader(*source.stream, source.name, 1024, options.max_record_bytes);
-  const input_layout layout = map_header(reader.read_header(), pol, keep_request{});
+  const std::vector<join_table> joins = load_joins(options.joins);
+  const input_layout layout = map_header(reader.read_header(), pol, keep_request{}, &joins);
   const auto traits_in_file = trait_columns(layout.header);
   const auto where = [&](const chunk& c, std::size_t r) { return source.name + " line " + std::to_string(c.lines[r]); };
 
@@ -198,6 +203,7 @@ int run_plan(const plan_command_options& options) {
   if (format == "ics") out.write(riskscale::ics_calendar_end());
   out.commit();
   if (!rejects_to.only_when_rows_rejected || rejected > 0) rejects.commit();
+  report_unmatched(joins);
   std::string line = "planned " + std::to_string(planned) + " accounts, rejected " + std::to_string(rejected);
   if (rejected > 0) line += " (see " + rejects.path() + ")";
   std::fputs((line + "\n").c_str(), stderr);

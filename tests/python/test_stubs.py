@@ -67,4 +67,5 @@ def test_every_stubbed_member_exists_at_run_time(stub, cls, instance):
 
 def test_policy_keyword_arguments_are_the_spec_keys(stub):
     init = next(n for n in _declared(stub)["Policy"].body if isinstance(n, ast.FunctionDef) and n.name == "__init__")
-    assert [a.arg for a in init.args.kwonlyargs] == list(riskscale.Policy().to_dict())
+    # `inputs` (SPEC §9) is a key too, dumped only when a policy has one.
+    assert [a.arg for a in init.args.kwonlyargs] == [*riskscale.Policy().to_dict(), "inputs"]

@@ -30,6 +30,8 @@ inline std::string describe_invalid(std::string_view field, double value, field_
     case row_status::infinite: what = "= " + format_number(value) + " is infinite"; break;
     case row_status::below_range: what = "= " + format_number(value) + " is below the range"; break;
     case row_status::above_range: what = "= " + format_number(value) + " is above the range"; break;
+    case row_status::missing_value: what = "is empty"; break;
+    case row_status::unmapped_value: what = "matches no key of its map rule"; break;
     case row_status::ok: what = "= " + format_number(value) + " is valid"; break;
   }
   return std::string(field) + " " + what + "; " + accepted;

@@ -13,6 +13,7 @@
 #include "riskscale/account.hpp"
 #include "riskscale/detail/json_parse.hpp"
 #include "riskscale/detail/json_read.hpp"
+#include "riskscale/detail/input_rules_json.hpp"
 #include "riskscale/detail/text_file.hpp"
 #include "riskscale/detail/plan_policy_json.hpp"
 #include "riskscale/error.hpp"
@@ -94,6 +95,9 @@ inline void validate(const policy_settings& s) {
   }
   validate_content(s.content, s.catalog);
   validate_plans(s.plans, s.catalog);
+  std::vector<std::string> factor_list;
+  for (const risk_factor& factor : s.risk_weights) factor_list.push_back(factor.name);
+  validate_inputs(s.inputs, factor_list);  // SPEC §9
 }
 
 inline training_format read_format(const ordered_json& entry, const std::string& path) {
@@ -116,7 +120,7 @@ inline policy_settings read_settings(const ordered_json& doc) {
   policy_settings s;
   static const std::string top_level_keys =
       "version, frequency_full, reach_full, scale_weights, risk_weights, risk_threshold, "
-      "scale_threshold, borderline_band, temperature, min_score, top_k, catalog, content, plans";
+      "scale_threshold, borderline_band, temperature, min_score, top_k, catalog, content, plans, inputs";
   for (const auto& [key, value] : doc.items()) {
     const std::string path = json_key_path("$", key);
     if (key == "version") {
@@ -174,6 +178,8 @@ inline policy_settings read_settings(const ordered_json& doc) {
       read_content(value, s.content);
     } else if (key == "plans") {
       read_plans(value, s.plans);
+    } else if (key == "inputs") {
+      s.inputs = read_inputs(value, path);  // SPEC §9
     } else {
       unknown_key(path, top_level_keys);
     }
@@ -256,6 +262,7 @@ inline std::string policy::to_json(int indent) const {
   doc["catalog"] = catalog;
   doc["content"] = detail::write_content(s.content);
   doc["plans"] = detail::write_plans(s.plans);
+  if (!s.inputs.empty()) doc["inputs"] = detail::write_inputs(s.inputs);  // absent: the dump of SPEC §7 as before
   return doc.dump(indent);
 }
 
