@@ -67,6 +67,20 @@ class date {
   [[nodiscard]] date plus_days(long days) const { return from_days(days_ + days); }
   /// Days since 1970-01-01.
   [[nodiscard]] constexpr long days_since_epoch() const noexcept { return days_; }
+  /// The date `days` days after 1970-01-01 (before, when negative); for code that counts days.
+  [[nodiscard]] static constexpr date from_days_since_epoch(long days) noexcept {
+    date result;
+    result.days_ = days;
+    return result;
+  }
+  /// The date `year`-`month`-`day`, or nothing when no such date exists; never throws nor
+  /// allocates (for parsers that meet many dates, such as the usage events of SPEC §10).
+  [[nodiscard]] static constexpr std::optional<date> from_ymd(int year, int month, int day) noexcept {
+    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) {
+      return std::nullopt;
+    }
+    return from_days_since_epoch(to_days(year, month, day));
+  }
   /// The year, month (1–12) and day (1–31).
   [[nodiscard]] std::array<int, 3> ymd() const noexcept {
     // Civil-from-days over 400-year eras of 146097 days, with years starting on 1 March.
