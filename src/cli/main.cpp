@@ -26,6 +26,7 @@
 #include "cli/plan_command.hpp"
 #include "cli/progress.hpp"
 #include "cli/report.hpp"
+#include "cli/usage_command.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/riskscale.hpp"
 
@@ -265,6 +266,9 @@ int main(int argc, char** argv) {
   metrics_command_options metrics_options;
   CLI::App* metrics_command = add_metrics_command(app, metrics_options);
 
+  usage_command_options usage_options;
+  CLI::App* usage_command = add_usage_command(app, usage_options);
+
   CLI::App* policy_command = app.add_subcommand("policy", "Print, validate or show a policy");
   policy_command->require_subcommand(1);
   CLI::App* policy_default = policy_command->add_subcommand("default", "Print the default policy as JSON");
@@ -293,6 +297,7 @@ int main(int argc, char** argv) {
     if (*explain_command) return run_explain(explain_input, explain_id, explain_policy);
     if (*plan_command) return run_plan(plan_options);
     if (*metrics_command) return run_metrics(metrics_options);
+    if (*usage_command) return run_usage(usage_options);
     if (*policy_default) {
       std::cout << riskscale::policy().to_json() << '\n';
       return exit_ok;
