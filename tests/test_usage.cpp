@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -231,15 +232,20 @@ TEST(UsageAggregate, InvalidEventsAreCountedWithTheirReason) {
   EXPECT_EQ(usage.add_epoch_seconds("A", "u", std::nullopt), event_status::missing_time);
   EXPECT_EQ(usage.add_epoch_seconds("A", "u", std::int64_t{-3000000000}), event_status::invalid_time);
   EXPECT_EQ(usage.add_epoch_seconds("A", "u", std::int64_t{1709640000}), event_status::valid);  // 2024-03-05
+  EXPECT_EQ(usage.add_epoch_seconds_number("A", "u", std::nan("")), event_status::missing_time);
+  EXPECT_EQ(usage.add_epoch_seconds_number("", "u", 1.5), event_status::missing_account);
+  EXPECT_EQ(usage.add_epoch_seconds_number("A", "u", 1709640000.5), event_status::invalid_time);
+  EXPECT_EQ(usage.add_epoch_seconds_number("A", "u", 1e300), event_status::invalid_time);
+  EXPECT_EQ(usage.add_epoch_seconds_number("A", "u", 1709640000.0), event_status::valid);
   EXPECT_EQ(riskscale::reason_id(event_status::missing_user), "missing_value");
   EXPECT_EQ(riskscale::reason_id(event_status::invalid_time), "invalid_time");
   EXPECT_EQ(riskscale::field_of(event_status::missing_user), "user");
   const usage_result result = usage.finish();
-  EXPECT_EQ(result.counts.missing_value, 6U);
-  EXPECT_EQ(result.counts.invalid_time, 2U);
-  EXPECT_EQ(result.counts.used, 1U);
-  EXPECT_EQ(result.counts.events_read, 9U);
-  EXPECT_EQ(row_text(result.accounts.at(0)), "A,1,1,1,2024-03-05");
+  EXPECT_EQ(result.counts.missing_value, 8U);
+  EXPECT_EQ(result.counts.invalid_time, 4U);
+  EXPECT_EQ(result.counts.used, 2U);
+  EXPECT_EQ(result.counts.events_read, 14U);
+  EXPECT_EQ(row_text(result.accounts.at(0)), "A,1,1,2,2024-03-05");
 }
 
 TEST(UsageAggregate, NoEventsGiveNoRowsOrZeroRows) {

@@ -189,6 +189,22 @@ class usage_aggregator {
     return event_status::valid;
   }
 
+  /// Adds one event whose time is a number of seconds since 1970-01-01 UTC held as a double (a
+  /// float column): NaN means the time is missing; a value that is not a whole number of seconds,
+  /// or is infinite, is `invalid_time` (SPEC §10 accepts whole seconds only).
+  event_status add_epoch_seconds_number(std::string_view account, std::string_view user, double seconds) {
+    if (seconds != seconds) return add_epoch_seconds(account, user, std::nullopt);
+    // ±1e13 s lies far outside every accepted date, so the cast below cannot overflow.
+    if (!(seconds > -1e13 && seconds < 1e13) || static_cast<double>(static_cast<std::int64_t>(seconds)) != seconds) {
+      account = trim_id(account);
+      user = trim_id(user);
+      if (account.empty()) return count_invalid(event_status::missing_account);
+      if (user.empty()) return count_invalid(event_status::missing_user);
+      return count_invalid(event_status::invalid_time);
+    }
+    return add_epoch_seconds(account, user, static_cast<std::int64_t>(seconds));
+  }
+
   /// Counts an event the caller found invalid before reading it (e.g. an id that is not text);
   /// returns `status`.
   event_status count_invalid(event_status status) noexcept {

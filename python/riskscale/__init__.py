@@ -21,6 +21,7 @@ from ._classify import ARCHETYPES, classify, recommendations
 from ._summary import summary
 from ._plot import plot_matrix
 from . import metrics
+from ._usage import usage
 from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan, plans,
                     plans_to_csv, plans_to_ics, recommend_content)
 
@@ -48,5 +49,6 @@ __all__ = [
     "recommend_content",
     "recommendations",
     "summary",
+    "usage",
     "__version__",
 ]
