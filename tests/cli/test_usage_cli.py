@@ -3,6 +3,9 @@ import io
 import json
 import random
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -205,3 +208,24 @@ def test_threads_and_chunks_give_the_same_bytes(run, tmp_path):
     assert list(got.index) == sorted(expected.index)
     assert got["active_days"].to_numpy() == pytest.approx(expected.sort_index().to_numpy(), abs=1e-12)
     assert (got["active_users"] == per_user.groupby("account_id").size().sort_index()).all()
+
+
+def test_sample_events_are_regenerated_byte_for_byte_and_all_valid(run, tmp_path):
+    root = Path(__file__).resolve().parents[2] / "examples" / "data"
+    subprocess.run([sys.executable, str(root / "generate_accounts.py"), "--output", str(tmp_path / "a.csv"),
+                    "--events", str(tmp_path / "e.csv")], check=True, timeout=300)
+    assert (tmp_path / "a.csv").read_bytes() == (root / "accounts.csv").read_bytes()
+    assert (tmp_path / "e.csv").read_bytes() == (root / "events.csv").read_bytes()
+    assert (root / "events.csv").stat().st_size < 25_000_000
+    done = run("usage", root / "events.csv", "-o", tmp_path / "u.csv", "--as-of", "2026-11-27",
+               "--accounts", root / "accounts.csv")
+    assert done.returncode == 0, done.stderr
+    read, used, outside, invalid, others = counts_line(done)
+    assert read > 200_000 and invalid == 0 and others == 0 and outside > 0
+    rows = table(tmp_path / "u.csv")
+    assert len(rows) == 2400 and rows["active_days"].between(0, 30).all()
+    times = pd.read_csv(root / "events.csv", dtype=str)["timestamp"]
+    forms = {"date": r"^\d{4}-\d\d-\d\d$", "T": r"T\d\d:\d\d:\d\d$", "space": r" \d\d:\d\d:\d\d$",
+             "Z": r"\.\d+Z$", "offset": r"[+-]\d\d:\d\d$", "epoch": r"^\d+$"}
+    for name, pattern in forms.items():
+        assert times.str.contains(pattern).any(), name
