@@ -89,11 +89,13 @@ def test_conformance_expected_usage_with_accounts(run, usage_dir, expected_count
     assert "ZZ_NOT_IN_ACCOUNTS" not in out.read_text()
 
 
-def test_stdin_and_stdout(run, usage_dir, expected_counts):
+def test_stdin_and_stdout(run, usage_dir, expected_counts, tmp_path):
     done = run("usage", "-", "-o", "-", *COLUMNS, *window_args(expected_counts),
-               stdin=(usage_dir / "events.csv").read_bytes())
+               stdin=(usage_dir / "events.csv").read_bytes(), cwd=tmp_path)
     assert done.returncode == 1
     assert_rows(table(done.stdout), table(usage_dir / "expected_usage.csv"))
+    # Beside stdout the rejects go to riskscale.rejects.csv in the working folder, as with classify.
+    assert len((tmp_path / "riskscale.rejects.csv").read_text().splitlines()) == 1 + expected_counts["invalid_events"]
 
 
 def test_as_of_defaults_to_the_latest_valid_event_date(run, tmp_path):
