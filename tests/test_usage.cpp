@@ -447,6 +447,29 @@ TEST(UsageAggregate, MergeOfRandomSplitsEqualsTheWhole) {
   }
 }
 
+TEST(UsageAggregate, BatchesEqualOneEventAtATime) {
+  std::mt19937_64 random(99);
+  const auto events = random_events(random, 25000, 200);
+  std::vector<usage_aggregator::event_text> texts;
+  for (const auto& e : events) texts.push_back({e[0], e[1], e[2]});
+  for (const int w : {5, 30, 64, 100}) {
+    for (const bool fixed : {true, false}) {
+      const usage_options options = window(fixed ? "2024-05-01" : nullptr, w);
+      usage_aggregator one(options), batched(options);
+      std::vector<event_status> expected_status, statuses(texts.size());
+      for (const auto& e : events) expected_status.push_back(one.add(e[0], e[1], e[2]));
+      // Uneven batch sizes, so groups of 16 end anywhere.
+      for (std::size_t first = 0, size = 1; first < texts.size(); first += size, size = size * 3 % 97 + 1) {
+        const std::size_t n = std::min(size, texts.size() - first);
+        batched.add_batch(texts.data() + first, n, statuses.data() + first);
+      }
+      EXPECT_EQ(statuses, expected_status);
+      EXPECT_EQ(rows_of(batched.finish()), rows_of(one.finish())) << "W " << w;
+      EXPECT_EQ(batched.finish().counts.outside_window, one.finish().counts.outside_window);
+    }
+  }
+}
+
 TEST(UsageAggregate, MergeRefusesAnotherWindowAndMergesItself) {
   usage_aggregator a(window("2024-03-10", 30));
   const usage_aggregator b(window("2024-03-10", 28));

@@ -163,16 +163,63 @@ class usage_aggregator {
   /// are trimmed of spaces and tabs; an empty one is `missing_value`, checked in the order account,
   /// user, time.
   event_status add(std::string_view account, std::string_view user, std::string_view time) {
-    account = trim_id(account);
-    user = trim_id(user);
-    if (account.empty()) return count_invalid(event_status::missing_account);
-    if (user.empty()) return count_invalid(event_status::missing_user);
-    const std::string_view trimmed_time = detail::trim_blanks(time);
-    if (trimmed_time.empty()) return count_invalid(event_status::missing_time);
-    const std::optional<date> day = parse_event_time(trimmed_time);
-    if (!day) return count_invalid(event_status::invalid_time);
-    add_valid(account, user, static_cast<std::int32_t>(day->days_since_epoch()));
-    return event_status::valid;
+    std::int32_t day = 0;
+    const event_status status = check_event(account, user, time, day);
+    if (status == event_status::valid) add_valid(account, user, day);
+    return status;
+  }
+
+  /// One event as its three text cells, for `add_batch`.
+  struct event_text {
+    std::string_view account, user, time;
+  };
+
+  /// Adds `count` events exactly as `add` would one after another, writing what became of each
+  /// to `statuses`; faster, because the table memory of 16 events at a time is fetched together
+  /// instead of one cache miss after another.
+  void add_batch(const event_text* events, std::size_t count, event_status* statuses) {
+    constexpr std::size_t group = 16;
+    struct pending {
+      std::string_view account, user;
+      std::int32_t day;
+      std::uint64_t hash;
+      std::uint32_t account_index;
+    };
+    pending work[group];
+    for (std::size_t first = 0; first < count; first += group) {
+      const std::size_t n = std::min(group, count - first);
+      std::size_t stored = 0;
+      // 1. Check and date each event; hash the account ids of the ones to store.
+      for (std::size_t k = 0; k < n; ++k) {
+        pending& p = work[stored];
+        p.account = events[first + k].account;
+        p.user = events[first + k].user;
+        statuses[first + k] = check_event(p.account, p.user, events[first + k].time, p.day);
+        if (statuses[first + k] != event_status::valid || !count_valid(p.day)) continue;
+        p.hash = detail::hash_bytes(p.account, seed_);
+        __builtin_prefetch(account_index_.slot_address(p.hash));
+        ++stored;
+      }
+      // 2. Find (or add) each account; fetch its day counter and its pair's first slot.
+      for (std::size_t k = 0; k < stored; ++k) {
+        pending& p = work[k];
+        p.account_index = cached_account_for(p.account, p.hash);
+        __builtin_prefetch(&account_days_[p.account_index * static_cast<std::size_t>(window_) + ring_slot(p.day)]);
+        p.hash = pair_hash(p.account_index, p.user);
+        __builtin_prefetch(pair_index_.slot_address(p.hash));
+      }
+      // 3. Fetch the pair entry each first slot names (usually the pair itself).
+      for (std::size_t k = 0; k < stored; ++k) {
+        const std::int64_t e = pair_index_.entry(pair_index_.home(work[k].hash));
+        if (e >= 0) __builtin_prefetch(&pairs_[static_cast<std::size_t>(e)]);
+      }
+      // 4. Count the events and mark the dates.
+      for (std::size_t k = 0; k < stored; ++k) {
+        const pending& p = work[k];
+        add_account_day(p.account_index, p.day);
+        add_pair_day(p.account_index, p.user, p.hash, p.day);
+      }
+    }
   }
 
   /// Adds one event whose time is already a number of seconds since 1970-01-01 UTC (a datetime
@@ -242,29 +289,48 @@ class usage_aggregator {
       account_map[a] = mine;
       merge_account_days(mine, theirs.latest, &other.account_days_[a * static_cast<std::size_t>(window_)]);
     }
+    // Room for every pair up front (no rehash midway), then the pairs 16 at a time: hashes and
+    // their slots' memory first, the lookups after, as in add_batch.
+    reserve_pairs(pairs_.size() + other.pairs_.size());
     std::vector<std::uint64_t> shifted(words_);
-    for (std::size_t p = 0; p < other.pairs_.size(); ++p) {
-      const pair_entry& theirs = other.pairs_[p];
-      if (account_map[theirs.account] == no_entry || is_dead(theirs.latest)) continue;
-      const std::uint64_t* their_bits = &other.pair_bits_[p * words_];
-      const std::string_view user = other.user_id(p);
-      const std::uint32_t account = account_map[theirs.account];
-      const std::uint64_t hash = pair_hash(account, user);
-      const std::uint32_t found = find_pair(account, user, hash);
-      if (found == no_entry) {
-        const std::uint32_t added = insert_pair(account, user, hash, theirs.latest);
-        std::copy(their_bits, their_bits + words_, &pair_bits_[added * words_]);
-        continue;
+    constexpr std::size_t group = 16;
+    std::uint64_t hashes[group];
+    for (std::size_t first = 0; first < other.pairs_.size(); first += group) {
+      const std::size_t n = std::min(group, other.pairs_.size() - first);
+      for (std::size_t k = 0; k < n; ++k) {
+        const pair_entry& theirs = other.pairs_[first + k];
+        const std::uint32_t account = account_map[theirs.account];
+        hashes[k] = account == no_entry ? 0 : pair_hash(account, other.user_id(first + k));
+        __builtin_prefetch(pair_index_.slot_address(hashes[k]));
       }
-      pair_entry& entry = pairs_[found];
-      std::uint64_t* bits = &pair_bits_[found * words_];
-      if (theirs.latest > entry.latest) {
-        detail::advance_day_bits(bits, words_, theirs.latest - entry.latest, window_);
-        entry.latest = theirs.latest;
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::int64_t e = pair_index_.entry(pair_index_.home(hashes[k]));
+        if (e >= 0) __builtin_prefetch(&pairs_[static_cast<std::size_t>(e)]);
       }
-      std::copy(their_bits, their_bits + words_, shifted.begin());
-      detail::advance_day_bits(shifted.data(), words_, entry.latest - theirs.latest, window_);
-      for (std::size_t w = 0; w < words_; ++w) bits[w] |= shifted[w];
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t p = first + k;
+        const pair_entry& theirs = other.pairs_[p];
+        if (account_map[theirs.account] == no_entry || is_dead(theirs.latest)) continue;
+        const std::uint64_t* their_bits = other.bits_of(p);
+        const std::string_view user = other.user_id(p);
+        const std::uint32_t account = account_map[theirs.account];
+        const std::uint64_t hash = hashes[k];
+        const std::uint32_t found = find_pair(account, user, hash);
+        if (found == no_entry) {
+          const std::uint32_t added = insert_pair(account, user, hash, theirs.latest);
+          std::copy(their_bits, their_bits + words_, bits_of(added));
+          continue;
+        }
+        pair_entry& entry = pairs_[found];
+        std::uint64_t* bits = bits_of(found);
+        if (theirs.latest > entry.latest) {
+          detail::advance_day_bits(bits, words_, theirs.latest - entry.latest, window_);
+          entry.latest = theirs.latest;
+        }
+        std::copy(their_bits, their_bits + words_, shifted.begin());
+        detail::advance_day_bits(shifted.data(), words_, entry.latest - theirs.latest, window_);
+        for (std::size_t w = 0; w < words_; ++w) bits[w] |= shifted[w];
+      }
     }
   }
 
@@ -374,7 +440,7 @@ class usage_aggregator {
       put(static_cast<std::uint32_t>(user.size()));
       out.append(user);
       put(pairs_[p].latest);
-      for (std::size_t w = 0; w < words_; ++w) put(pair_bits_[p * words_ + w]);
+      for (std::size_t w = 0; w < words_; ++w) put(bits_of(p)[w]);
     }
     return out;
   }
@@ -473,7 +539,7 @@ class usage_aggregator {
       const std::uint64_t hash = result.pair_hash(account, user);
       if (result.find_pair(account, user, hash) != no_entry) throw fail("an (account, user) pair appears twice");
       const std::uint32_t index = result.insert_pair(account, user, hash, pair_latest);
-      std::uint64_t* bits = &result.pair_bits_[index * result.words_];
+      std::uint64_t* bits = result.bits_of(index);
       for (std::size_t w = 0; w < result.words_; ++w) get(bits[w]);
       const auto top_bits = static_cast<unsigned>(window % 64);
       if ((bits[0] & 1) == 0 || (top_bits != 0 && (bits[result.words_ - 1] >> top_bits) != 0)) {
@@ -490,18 +556,24 @@ class usage_aggregator {
   static constexpr std::uint32_t no_entry = std::numeric_limits<std::uint32_t>::max();
   static constexpr std::int32_t first_day = static_cast<std::int32_t>(first_event_date.days_since_epoch());
 
+  static constexpr std::size_t account_head_bytes = 16;
   struct account_entry {
     std::uint64_t hash = 0;
-    std::size_t id_offset = 0;
+    std::size_t id_offset = 0;     ///< where the id lies in `account_ids_`
     std::uint32_t id_size = 0;
     std::int32_t latest = no_day;  ///< the account's latest stored event date
+    char head[account_head_bytes] = {};  ///< the id's first bytes: most comparisons end here
   };
-  struct pair_entry {
+  static constexpr std::size_t inline_user_bytes = 28;
+  /// One (account, user) pair in one cache line: hash, day set (W ≤ 64) and a short user id.
+  struct alignas(64) pair_entry {
     std::uint64_t hash = 0;
-    std::size_t user_offset = 0;
-    std::uint32_t user_size = 0;
+    std::uint64_t bits = 0;         ///< the day set when W ≤ 64 (bit k: the date `latest − k`)
+    std::uint64_t user_offset = 0;  ///< where a long user id lies in `user_ids_`
     std::uint32_t account = 0;
-    std::int32_t latest = no_day;  ///< the pair's latest stored date: bit k of its day set is `latest − k`
+    std::int32_t latest = no_day;   ///< the pair's latest stored date
+    std::uint32_t user_size = 0;
+    char user_head[inline_user_bytes] = {};  ///< a user id of at most 28 bytes
   };
   /// Per account, what falls in the window; and the sum over accounts.
   struct window_totals {
@@ -523,8 +595,48 @@ class usage_aggregator {
   [[nodiscard]] std::string_view account_id(std::size_t a) const noexcept {
     return std::string_view(account_ids_).substr(accounts_[a].id_offset, accounts_[a].id_size);
   }
+  /// True when account `a` has the id `id`, read from the entry alone for ids of up to 16 bytes.
+  [[nodiscard]] bool same_account(std::size_t a, std::string_view id) const noexcept {
+    const account_entry& entry = accounts_[a];
+    if (entry.id_size != id.size()) return false;
+    const std::size_t head = std::min(id.size(), account_head_bytes);
+    for (std::size_t i = 0; i < head; ++i) {
+      if (entry.head[i] != id[i]) return false;
+    }
+    return id.size() <= account_head_bytes || account_id(a).substr(head) == id.substr(head);
+  }
   [[nodiscard]] std::string_view user_id(std::size_t p) const noexcept {
-    return std::string_view(user_ids_).substr(pairs_[p].user_offset, pairs_[p].user_size);
+    const pair_entry& entry = pairs_[p];
+    if (entry.user_size <= inline_user_bytes) return std::string_view(entry.user_head, entry.user_size);
+    return std::string_view(user_ids_).substr(entry.user_offset, entry.user_size);
+  }
+  /// True when pair `p` has the user id `user`; a short id is compared in the entry, without a call.
+  [[nodiscard]] bool same_user(std::size_t p, std::string_view user) const noexcept {
+    const pair_entry& entry = pairs_[p];
+    if (entry.user_size != user.size()) return false;
+    if (user.size() > inline_user_bytes) return user_id(p) == user;
+    for (std::size_t i = 0; i < user.size(); ++i) {
+      if (entry.user_head[i] != user[i]) return false;
+    }
+    return true;
+  }
+  /// The words of a pair's day set: in its entry when W ≤ 64, else in `pair_bits_`.
+  [[nodiscard]] std::uint64_t* bits_of(std::size_t p) noexcept {
+    return words_ == 1 ? &pairs_[p].bits : &pair_bits_[p * words_];
+  }
+  [[nodiscard]] const std::uint64_t* bits_of(std::size_t p) const noexcept {
+    return words_ == 1 ? &pairs_[p].bits : &pair_bits_[p * words_];
+  }
+  /// Stores a user id in its entry when short (the common case: no second memory access to
+  /// compare it), else in `user_ids_`.
+  void store_user(pair_entry& entry, std::string_view user, std::string& arena) const {
+    entry.user_size = static_cast<std::uint32_t>(user.size());
+    if (user.size() <= inline_user_bytes) {
+      std::memcpy(entry.user_head, user.data(), user.size());
+    } else {
+      entry.user_offset = arena.size();
+      arena.append(user);
+    }
   }
   [[nodiscard]] std::size_t ring_slot(std::int32_t day) const noexcept {
     return static_cast<std::size_t>(day - first_day) % static_cast<std::size_t>(window_);
@@ -537,28 +649,50 @@ class usage_aggregator {
     return detail::hash_bytes(user, seed_ ^ (static_cast<std::uint64_t>(account) * 0xD6E8FEB86659FD93ULL));
   }
 
-  void add_valid(std::string_view account, std::string_view user, std::int32_t day) {
+  /// Trims the ids, checks the three fields in order and dates the event (SPEC §10); counts it
+  /// when invalid.
+  event_status check_event(std::string_view& account, std::string_view& user, std::string_view time,
+                           std::int32_t& day) noexcept {
+    account = trim_id(account);
+    user = trim_id(user);
+    if (account.empty()) return count_invalid(event_status::missing_account);
+    if (user.empty()) return count_invalid(event_status::missing_user);
+    const std::string_view trimmed_time = detail::trim_blanks(time);
+    if (trimmed_time.empty()) return count_invalid(event_status::missing_time);
+    const std::optional<date> parsed = parse_event_time(trimmed_time);
+    if (!parsed) return count_invalid(event_status::invalid_time);
+    day = static_cast<std::int32_t>(parsed->days_since_epoch());
+    return event_status::valid;
+  }
+  /// Counts a valid event; true when it must be stored, i.e. when it may lie in the window.
+  bool count_valid(std::int32_t day) noexcept {
     ++events_read_;
     ++valid_;
     latest_ = std::max(latest_, day);
     if (options_.as_of) {
       // SPEC §10: in the window when as_of − W < date ≤ as_of.
       const auto as_of = static_cast<std::int32_t>(options_.as_of->days_since_epoch());
-      if (day > as_of || day <= as_of - window_) return;
-    } else if (is_dead(day)) {
-      return;
+      return day <= as_of && day > as_of - window_;
     }
-    const std::uint32_t a = cached_account_for(account);
+    // Without as_of any latest date seen is a lower bound of the window's end, so an event that
+    // many days behind it can never be in the window (whatever the order of events).
+    return !is_dead(day);
+  }
+  void add_valid(std::string_view account, std::string_view user, std::int32_t day) {
+    if (!count_valid(day)) return;
+    const std::uint32_t a = cached_account_for(account, detail::hash_bytes(account, seed_));
     add_account_day(a, day);
-    const std::uint64_t hash = pair_hash(a, user);
+    add_pair_day(a, user, pair_hash(a, user), day);
+  }
+  void add_pair_day(std::uint32_t a, std::string_view user, std::uint64_t hash, std::int32_t day) {
     const std::uint32_t found = find_pair(a, user, hash);
     if (found == no_entry) {
       const std::uint32_t added = insert_pair(a, user, hash, day);
-      pair_bits_[added * words_] = 1;
+      bits_of(added)[0] = 1;
       return;
     }
     pair_entry& entry = pairs_[found];
-    std::uint64_t* bits = &pair_bits_[found * words_];
+    std::uint64_t* bits = bits_of(found);
     if (day > entry.latest) {
       detail::advance_day_bits(bits, words_, day - entry.latest, window_);
       entry.latest = day;
@@ -567,10 +701,13 @@ class usage_aggregator {
     if (back < window_) bits[static_cast<std::size_t>(back) / 64] |= std::uint64_t{1} << (back % 64);
   }
 
-  std::uint32_t cached_account_for(std::string_view id) {
+  std::uint32_t cached_account_for(std::string_view id, std::uint64_t hash) {
     // Event exports often come grouped by account: the previous account is checked first.
-    if (last_account_ != no_entry && account_id(last_account_) == id) return last_account_;
-    last_account_ = account_for(id);
+    if (last_account_ != no_entry && accounts_[last_account_].hash == hash && same_account(last_account_, id)) {
+      return last_account_;
+    }
+    const std::uint32_t found = find_account(id, hash);
+    last_account_ = found != no_entry ? found : insert_account(id, hash);
     return last_account_;
   }
   std::uint32_t account_for(std::string_view id) {
@@ -583,7 +720,7 @@ class usage_aggregator {
       const std::int64_t e = account_index_.entry(slot);
       if (e < 0) return no_entry;
       if (account_index_.tag_matches(slot, hash) && accounts_[static_cast<std::size_t>(e)].hash == hash &&
-          account_id(static_cast<std::size_t>(e)) == id) {
+          same_account(static_cast<std::size_t>(e), id)) {
         return static_cast<std::uint32_t>(e);
       }
     }
@@ -600,6 +737,7 @@ class usage_aggregator {
     entry.hash = hash;
     entry.id_offset = account_ids_.size();
     entry.id_size = static_cast<std::uint32_t>(id.size());
+    std::memcpy(entry.head, id.data(), std::min(id.size(), account_head_bytes));
     account_ids_.append(id);
     const auto index = static_cast<std::uint32_t>(accounts_.size());
     accounts_.push_back(entry);
@@ -645,7 +783,7 @@ class usage_aggregator {
       if (e < 0) return no_entry;
       const pair_entry& entry = pairs_[static_cast<std::size_t>(e)];
       if (pair_index_.tag_matches(slot, hash) && entry.hash == hash && entry.account == account &&
-          user_id(static_cast<std::size_t>(e)) == user) {
+          same_user(static_cast<std::size_t>(e), user)) {
         return static_cast<std::uint32_t>(e);
       }
     }
@@ -655,16 +793,22 @@ class usage_aggregator {
     if (pairs_.size() >= no_entry - 1) throw error("more than 4294967294 (account, user) pairs in one usage aggregate");
     pair_entry entry;
     entry.hash = hash;
-    entry.user_offset = user_ids_.size();
-    entry.user_size = static_cast<std::uint32_t>(user.size());
     entry.account = account;
     entry.latest = latest;
-    user_ids_.append(user);
+    store_user(entry, user, user_ids_);
     const auto index = static_cast<std::uint32_t>(pairs_.size());
     pairs_.push_back(entry);
-    pair_bits_.resize(pair_bits_.size() + words_, 0);
+    if (words_ > 1) pair_bits_.resize(pair_bits_.size() + words_, 0);
     pair_index_.store(pair_index_.free_slot(hash), hash, index);
     return index;
+  }
+  /// Makes the pair index big enough for `count` pairs, so that inserting them never rehashes.
+  void reserve_pairs(std::size_t count) {
+    if (count < pair_index_.limit()) return;
+    pair_index_.reset(count);
+    for (std::size_t p = 0; p < pairs_.size(); ++p) {
+      pair_index_.store(pair_index_.free_slot(pairs_[p].hash), pairs_[p].hash, p);
+    }
   }
   /// Before the pair table grows: without `as_of`, drop the pairs that fell out of every possible
   /// window when they are a quarter or more of the table; else double the table.
@@ -680,10 +824,9 @@ class usage_aggregator {
       for (std::size_t p = 0; p < pairs_.size(); ++p) {
         if (is_dead(pairs_[p].latest)) continue;
         pair_entry entry = pairs_[p];
-        entry.user_offset = users.size();
-        users.append(user_id(p));
+        if (entry.user_size > inline_user_bytes) store_user(entry, user_id(p), users);
         kept.push_back(entry);
-        bits.insert(bits.end(), &pair_bits_[p * words_], &pair_bits_[p * words_] + words_);
+        if (words_ > 1) bits.insert(bits.end(), bits_of(p), bits_of(p) + words_);
       }
       user_ids_ = std::move(users);
       pairs_ = std::move(kept);
@@ -730,7 +873,7 @@ class usage_aggregator {
       const pair_entry& entry = pairs_[p];
       const std::int64_t in_window_bits = static_cast<std::int64_t>(entry.latest) - first_in_window + 1;
       if (in_window_bits <= 0) continue;
-      const std::int64_t days = detail::count_day_bits(&pair_bits_[p * words_], words_, in_window_bits);
+      const std::int64_t days = detail::count_day_bits(bits_of(p), words_, in_window_bits);
       if (days == 0) continue;
       ++totals.users[entry.account];
       totals.user_days[entry.account] += static_cast<std::uint64_t>(days);
@@ -770,7 +913,7 @@ class usage_aggregator {
   detail::slot_index account_index_;
   std::string user_ids_;
   std::vector<pair_entry> pairs_;
-  std::vector<std::uint64_t> pair_bits_;  ///< per pair, ⌈W/64⌉ words of its day set
+  std::vector<std::uint64_t> pair_bits_;  ///< per pair, ⌈W/64⌉ words of its day set, when W > 64
   detail::slot_index pair_index_;
   std::int32_t latest_ = no_day;
   std::uint32_t last_account_ = no_entry;

@@ -132,17 +132,30 @@ py::dict add_events(usage_aggregator& state, const py::tuple& account_spec, cons
 
   block_result invalid;
   std::vector<std::string_view> account_views, user_views, time_views;
+  std::vector<usage_aggregator::event_text> batch;
+  std::vector<event_status> batch_statuses;
   for (std::size_t first = 0; first < rows; first += rows_per_block) {
     const std::size_t count = std::min(rows_per_block, rows - first);
     accounts.gather(first, count, account_views);
     users.gather(first, count, user_views);
     if (time_text) time_text->gather(first, count, time_views);
     py::gil_scoped_release release;
+    if (time_text) {
+      // Text times: the core's batch path (it fetches the table memory of many events at once).
+      batch.resize(count);
+      batch_statuses.resize(count);
+      for (std::size_t i = 0; i < count; ++i) batch[i] = {account_views[i], user_views[i], time_views[i]};
+      state.add_batch(batch.data(), count, batch_statuses.data());
+      for (std::size_t i = 0; i < count; ++i) {
+        if (batch_statuses[i] == event_status::valid) continue;
+        invalid.rows.push_back(static_cast<std::int64_t>(first + i));
+        invalid.statuses.push_back(static_cast<std::uint8_t>(batch_statuses[i]));
+      }
+      continue;
+    }
     for (std::size_t i = 0; i < count; ++i) {
       event_status status;
-      if (time_text) {
-        status = state.add(account_views[i], user_views[i], time_views[i]);
-      } else if (from_float) {
+      if (from_float) {
         status = state.add_epoch_seconds_number(account_views[i], user_views[i], float_seconds.data()[first + i]);
       } else {
         const std::size_t row = first + i;

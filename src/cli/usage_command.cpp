@@ -200,10 +200,14 @@ int run_usage(const usage_command_options& options) {
   progress bar(source.size);
   std::size_t events = 0, rejected = 0;
   const unsigned workers = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  run_pipeline(
-      reader, workers, 2 * workers + 2,
-      [&](chunk& c) {
+  const auto process = [&](chunk& c) {
         std::unique_ptr<usage_aggregator> state = pool.take();
+        // Well-formed records go to the core in one batch; the others are rejected here.
+        thread_local std::vector<usage_aggregator::event_text> batch;
+        thread_local std::vector<std::size_t> batch_records;
+        thread_local std::vector<event_status> statuses;
+        batch.clear();
+        batch_records.clear();
         for (std::size_t r = 0; r < c.size(); ++r) {
           if (!c.errors[r].empty()) {
             append_reject(c, r, "", "", "malformed_csv", c.errors[r] + "; accepted: RFC 4180 CSV");
@@ -215,22 +219,38 @@ int run_usage(const usage_command_options& options) {
                               std::to_string(c.field_count(r)));
             continue;
           }
-          const std::string_view account = c.field(r, account_column), time = c.field(r, time_column);
-          const event_status status = state->add(account, c.field(r, user_column), time);
+          batch.push_back({c.field(r, account_column), c.field(r, user_column), c.field(r, time_column)});
+          batch_records.push_back(r);
+        }
+        statuses.resize(batch.size());
+        state->add_batch(batch.data(), batch.size(), statuses.data());
+        pool.give(std::move(state));
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          const event_status status = statuses[i];
           if (status == event_status::valid) continue;
           const std::string& column = status == event_status::missing_account ? options.account_column
                                       : status == event_status::missing_user  ? options.user_column
                                                                               : options.time_column;
-          append_reject(c, r, trim_id(account), column, reason_id(status), reject_message(status, column, time));
+          append_reject(c, batch_records[i], trim_id(batch[i].account), column, reason_id(status),
+                        reject_message(status, column, batch[i].time));
         }
-        pool.give(std::move(state));
-      },
-      [&](chunk& c) {
-        rejects.write(c.rejects);
-        events += c.size();
-        rejected += c.rejected;
-        bar.update(events, c.bytes_end);
-      });
+  };
+  const auto consume = [&](chunk& c) {
+    rejects.write(c.rejects);
+    events += c.size();
+    rejected += c.rejected;
+    bar.update(events, c.bytes_end);
+  };
+  if (workers == 1) {
+    // One thread means one: read, aggregate and write in turn, without a pipeline.
+    chunk c;
+    while (reader.fill(c)) {
+      process(c);
+      consume(c);
+    }
+  } else {
+    run_pipeline(reader, workers, 2 * workers + 2, process, consume);
+  }
   bar.finish();
 
   const usage_aggregator all = pool.merged();

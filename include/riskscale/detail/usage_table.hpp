@@ -53,6 +53,8 @@ class slot_index {
   [[nodiscard]] std::size_t limit() const noexcept { return slots_.size() / 2; }
   /// The first slot to probe for `hash`.
   [[nodiscard]] std::size_t home(std::uint64_t hash) const noexcept { return static_cast<std::size_t>(hash) & mask_; }
+  /// Where the first slot to probe for `hash` lies in memory (to prefetch it).
+  [[nodiscard]] const std::uint64_t* slot_address(std::uint64_t hash) const noexcept { return &slots_[home(hash)]; }
   /// The slot after `slot`, wrapping around.
   [[nodiscard]] std::size_t next(std::size_t slot) const noexcept { return (slot + 1) & mask_; }
   /// The entry index in `slot`, or -1 when it is empty.
