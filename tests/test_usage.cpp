@@ -360,9 +360,11 @@ std::vector<std::array<std::string, 3>> random_events(std::mt19937_64& random, s
       case 6: time = "not a time"; break;
       default: time = (i % 5 == 0) ? "" : when.to_string(); break;
     }
-    std::string account_id = "ACC-" + std::to_string(a);
+    // Some ids longer than what an entry holds inline (16 bytes of an account id, 28 of a user id).
+    std::string account_id = a == 5 ? "ACCOUNT-WITH-A-LONG-IDENTIFIER-5" : "ACC-" + std::to_string(a);
     if (i % 7 == 0) account_id = " " + account_id + "\t";
     std::string user_id = a % 3 == 0 ? "shared-" + std::to_string(user(random) % 5) : "u" + std::to_string(user(random));
+    if (a % 4 == 1) user_id = "a-user-identifier-of-more-than-28-bytes-" + user_id;
     if (i % 97 == 0) user_id.clear();
     events.push_back({account_id, user_id, time});
   }
@@ -487,11 +489,16 @@ TEST(UsageAggregate, WithoutAsOfOldPairsAreDroppedAsTheTableGrows) {
   const long base = date::parse("2025-01-01").days_since_epoch();
   for (int day = 0; day < 365; ++day) {
     const std::string when = date::from_days_since_epoch(base + day).to_string();
-    for (int u = 0; u < 2000; ++u) usage.add("A", std::to_string(day) + "-" + std::to_string(u), when);
+    for (int u = 0; u < 2000; ++u) {
+      // Half the ids too long to be held inline, so the clean-up also moves ids held apart.
+      const std::string prefix = u % 2 == 0 ? "a-user-identifier-longer-than-an-entry-" : "";
+      usage.add("A", prefix + std::to_string(day) + "-" + std::to_string(u), when);
+    }
   }
   EXPECT_LT(usage.pairs(), std::size_t{2000} * 7 * 3);  // never the 730,000 pairs of the year
   const usage_result result = usage.finish();
   EXPECT_EQ(row_text(result.accounts.at(0)), "A,14000,4.2857142857142856,14000,2025-12-31");
+  EXPECT_EQ(rows_of(usage_aggregator::load(usage.save()).finish()), rows_of(result));
   EXPECT_EQ(result.counts.outside_window, 2000U * 358);
 }
 
