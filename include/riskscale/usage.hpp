@@ -200,7 +200,12 @@ class usage_aggregator {
         __builtin_prefetch(account_index_.slot_address(p.hash));
         ++stored;
       }
-      // 2. Find (or add) each account; fetch its day counter and its pair's first slot.
+      // 2. Fetch the account entry each first slot names (usually the account itself).
+      for (std::size_t k = 0; k < stored; ++k) {
+        const std::int64_t e = account_index_.entry(account_index_.home(work[k].hash));
+        if (e >= 0) __builtin_prefetch(&accounts_[static_cast<std::size_t>(e)]);
+      }
+      // 3. Find (or add) each account; fetch its day counter and its pair's first slot.
       for (std::size_t k = 0; k < stored; ++k) {
         pending& p = work[k];
         p.account_index = cached_account_for(p.account, p.hash);
@@ -208,12 +213,12 @@ class usage_aggregator {
         p.hash = pair_hash(p.account_index, p.user);
         __builtin_prefetch(pair_index_.slot_address(p.hash));
       }
-      // 3. Fetch the pair entry each first slot names (usually the pair itself).
+      // 4. Fetch the pair entry each first slot names (usually the pair itself).
       for (std::size_t k = 0; k < stored; ++k) {
         const std::int64_t e = pair_index_.entry(pair_index_.home(work[k].hash));
         if (e >= 0) __builtin_prefetch(&pairs_[static_cast<std::size_t>(e)]);
       }
-      // 4. Count the events and mark the dates.
+      // 5. Count the events and mark the dates.
       for (std::size_t k = 0; k < stored; ++k) {
         const pending& p = work[k];
         add_account_day(p.account_index, p.day);
