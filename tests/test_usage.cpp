@@ -472,6 +472,40 @@ TEST(UsageAggregate, BatchesEqualOneEventAtATime) {
   }
 }
 
+TEST(UsageAggregate, DisjointPartsFinishAsTheWhole) {
+  std::mt19937_64 random(7);
+  const auto events = random_events(random, 20000, 150);
+  const std::vector<std::string_view> table = {"ACC-3", "nobody", "ACCOUNT-WITH-A-LONG-IDENTIFIER-5", "ACC-0"};
+  for (const bool fixed : {true, false}) {
+    const usage_options options = window(fixed ? "2024-04-01" : nullptr, 30);
+    usage_aggregator whole(options);
+    std::vector<usage_aggregator> parts(3, usage_aggregator(options));
+    for (const auto& e : events) {
+      whole.add(e[0], e[1], e[2]);
+      // Each part gets the events of its own accounts (as the CLI's threads do).
+      parts[std::hash<std::string_view>()(riskscale::trim_id(e[0])) % parts.size()].add(e[0], e[1], e[2]);
+    }
+    const std::vector<const usage_aggregator*> views = {&parts[0], &parts[1], &parts[2]};
+    const usage_result expected = whole.finish(), got = usage_aggregator::finish_disjoint(views);
+    EXPECT_EQ(rows_of(got), rows_of(expected));
+    EXPECT_EQ(got.as_of, expected.as_of);
+    EXPECT_EQ(got.counts.outside_window, expected.counts.outside_window);
+    EXPECT_EQ(got.counts.invalid(), expected.counts.invalid());
+    EXPECT_EQ(got.counts.events_read, expected.counts.events_read);
+    const usage_result expected_table = whole.finish(table), got_table = usage_aggregator::finish_disjoint(views, table);
+    EXPECT_EQ(rows_of(got_table), rows_of(expected_table));
+    EXPECT_EQ(got_table.counts.not_in_accounts, expected_table.counts.not_in_accounts);
+    EXPECT_EQ(got_table.counts.used, expected_table.counts.used);
+  }
+  usage_aggregator a(window("2024-03-10", 30)), b(window("2024-03-10", 30));
+  a.add("A", "u", "2024-03-09");
+  b.add("A", "v", "2024-03-09");
+  EXPECT_THROW((void)usage_aggregator::finish_disjoint({&a, &b}), riskscale::error);
+  EXPECT_THROW((void)usage_aggregator::finish_disjoint({&a, &b}, {"A"}), riskscale::error);
+  const usage_aggregator c(window("2024-03-11", 30));
+  EXPECT_THROW((void)usage_aggregator::finish_disjoint({&a, &c}), riskscale::error);
+}
+
 TEST(UsageAggregate, MergeRefusesAnotherWindowAndMergesItself) {
   usage_aggregator a(window("2024-03-10", 30));
   const usage_aggregator b(window("2024-03-10", 28));

@@ -340,55 +340,27 @@ class usage_aggregator {
   }
 
   /// SPEC §10 per account with an event in the window, sorted by id (byte order).
-  [[nodiscard]] usage_result finish() const {
-    usage_result result = start_result();
-    const window_totals totals = compute_totals(result.as_of);
-    std::vector<std::uint32_t> reported;
-    for (std::uint32_t a = 0; a < accounts_.size(); ++a) {
-      if (totals.events[a] > 0) reported.push_back(a);
-    }
-    std::sort(reported.begin(), reported.end(),
-              [&](std::uint32_t x, std::uint32_t y) { return account_id(x) < account_id(y); });
-    result.accounts.reserve(reported.size());
-    for (const std::uint32_t a : reported) result.accounts.push_back(usage_of(a, totals, result.as_of));
-    finish_counts(result, totals, totals.all_events);
-    return result;
-  }
+  [[nodiscard]] usage_result finish() const { return finish_disjoint({this}); }
 
   /// SPEC §10 with an account table: one row per id of `account_ids` (trimmed), in that order,
   /// zeros for an account without events in the window; in-window events of other accounts are
   /// counted in `not_in_accounts`. Throws `input_error` (field `account_id`, the 0-based row) for
   /// an empty or repeated id.
   [[nodiscard]] usage_result finish(const std::vector<std::string_view>& account_ids) const {
-    usage_result result = start_result();
-    const window_totals totals = compute_totals(result.as_of);
-    std::unordered_map<std::string_view, std::size_t> rows;
-    rows.reserve(account_ids.size());
-    std::uint64_t used = 0;
-    result.accounts.reserve(account_ids.size());
-    for (std::size_t row = 0; row < account_ids.size(); ++row) {
-      const std::string_view id = trim_id(account_ids[row]);
-      if (id.empty()) {
-        throw input_error("account_id", row, "", "the account table has an empty account id; accepted: one non-empty id per row");
-      }
-      const auto [previous, added] = rows.emplace(id, row);
-      if (!added) {
-        throw input_error("account_id", row, std::string(id),
-                          "the account table lists this id again (first at row " + std::to_string(previous->second) +
-                              "); accepted: each account once");
-      }
-      const std::uint32_t a = find_account(id, detail::hash_bytes(id, seed_));
-      if (a == no_entry) {
-        account_usage none;
-        none.account_id = std::string(id);
-        result.accounts.push_back(std::move(none));
-        continue;
-      }
-      result.accounts.push_back(usage_of(a, totals, result.as_of));
-      used += totals.events[a];
-    }
-    finish_counts(result, totals, used);
-    return result;
+    return finish_disjoint({this}, account_ids);
+  }
+
+  /// `finish` of the merge of `parts`, aggregates of one window whose accounts are disjoint (each
+  /// was given the events of its own share of the accounts, e.g. one per thread), computed
+  /// without merging: no pair moves. Throws `error` when the windows differ or an account has
+  /// events in two parts.
+  [[nodiscard]] static usage_result finish_disjoint(const std::vector<const usage_aggregator*>& parts) {
+    return finish_parts(parts, nullptr);
+  }
+  /// `finish(account_ids)` of the merge of disjoint `parts` (see above).
+  [[nodiscard]] static usage_result finish_disjoint(const std::vector<const usage_aggregator*>& parts,
+                                                    const std::vector<std::string_view>& account_ids) {
+    return finish_parts(parts, &account_ids);
   }
 
   /// The counts so far that need no window: every event read, the invalid ones.
@@ -846,14 +818,93 @@ class usage_aggregator {
     }
   }
 
-  [[nodiscard]] usage_result start_result() const {
+  static usage_result finish_parts(const std::vector<const usage_aggregator*>& parts,
+                                   const std::vector<std::string_view>* account_ids) {
+    if (parts.empty()) throw error("finish_disjoint needs at least one usage aggregate");
+    const usage_aggregator& first = *parts.front();
     usage_result result;
-    result.window_days = window_;
-    if (options_.as_of) {
-      result.as_of = options_.as_of;
-    } else if (latest_ != no_day) {
-      result.as_of = date::from_days_since_epoch(latest_);
+    result.window_days = first.window_;
+    std::int32_t latest = no_day;
+    for (const usage_aggregator* part : parts) {
+      if (part->window_ != first.window_ || part->options_.as_of != first.options_.as_of) {
+        throw error("cannot finish usage aggregates of different windows together; accepted: aggregates made with "
+                    "the same as_of and window_days");
+      }
+      latest = std::max(latest, part->latest_);
     }
+    // SPEC §10: the window ends on as_of, by default the latest valid date of all the parts.
+    if (first.options_.as_of) {
+      result.as_of = first.options_.as_of;
+    } else if (latest != no_day) {
+      result.as_of = date::from_days_since_epoch(latest);
+    }
+    std::vector<window_totals> totals;
+    totals.reserve(parts.size());
+    std::uint64_t all_events = 0, used = 0;
+    for (const usage_aggregator* part : parts) {
+      totals.push_back(part->compute_totals(result.as_of));
+      all_events += totals.back().all_events;
+      result.counts.events_read += part->events_read_;
+      result.counts.missing_value += part->missing_value_;
+      result.counts.invalid_time += part->invalid_time_;
+      result.counts.outside_window += part->valid_;
+    }
+    result.counts.outside_window -= all_events;
+    const auto twice = [](std::string_view id) {
+      return error("the account '" + std::string(id) + "' has events in two usage aggregates given as disjoint; "
+                   "accepted: aggregates of disjoint accounts (else merge them)");
+    };
+    if (account_ids == nullptr) {
+      std::vector<std::pair<std::uint32_t, std::uint32_t>> reported;  // (part, account)
+      for (std::uint32_t k = 0; k < parts.size(); ++k) {
+        for (std::uint32_t a = 0; a < parts[k]->accounts_.size(); ++a) {
+          if (totals[k].events[a] > 0) reported.emplace_back(k, a);
+        }
+      }
+      std::sort(reported.begin(), reported.end(), [&](const auto& x, const auto& y) {
+        return parts[x.first]->account_id(x.second) < parts[y.first]->account_id(y.second);
+      });
+      result.accounts.reserve(reported.size());
+      for (std::size_t r = 0; r < reported.size(); ++r) {
+        const auto [k, a] = reported[r];
+        if (r > 0 && parts[reported[r - 1].first]->account_id(reported[r - 1].second) == parts[k]->account_id(a)) {
+          throw twice(parts[k]->account_id(a));
+        }
+        result.accounts.push_back(parts[k]->usage_of(a, totals[k], result.as_of));
+      }
+      used = all_events;
+    } else {
+      std::unordered_map<std::string_view, std::size_t> rows;
+      rows.reserve(account_ids->size());
+      result.accounts.reserve(account_ids->size());
+      for (std::size_t row = 0; row < account_ids->size(); ++row) {
+        const std::string_view id = trim_id((*account_ids)[row]);
+        if (id.empty()) {
+          throw input_error("account_id", row, "", "the account table has an empty account id; accepted: one non-empty id per row");
+        }
+        const auto inserted = rows.emplace(id, row);
+        if (!inserted.second) {
+          throw input_error("account_id", row, std::string(id),
+                            "the account table lists this id again (first at row " +
+                                std::to_string(inserted.first->second) + "); accepted: each account once");
+        }
+        std::optional<account_usage> found;
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+          const std::uint32_t a = parts[k]->find_account(id, detail::hash_bytes(id, parts[k]->seed_));
+          if (a == no_entry || totals[k].events[a] == 0) continue;
+          if (found) throw twice(id);
+          found = parts[k]->usage_of(a, totals[k], result.as_of);
+          used += totals[k].events[a];
+        }
+        if (!found) {
+          found.emplace();
+          found->account_id = std::string(id);
+        }
+        result.accounts.push_back(std::move(*found));
+      }
+    }
+    result.counts.used = used;
+    result.counts.not_in_accounts = all_events - used;
     return result;
   }
   [[nodiscard]] window_totals compute_totals(const std::optional<date>& as_of) const {
@@ -898,14 +949,6 @@ class usage_aggregator {
                                   (static_cast<double>(usage.active_users) * static_cast<double>(window_));
     if (as_of && totals.events[a] > 0) usage.last_event = date::from_days_since_epoch(accounts_[a].latest);
     return usage;
-  }
-  void finish_counts(usage_result& result, const window_totals& totals, std::uint64_t used) const noexcept {
-    result.counts.events_read = events_read_;
-    result.counts.missing_value = missing_value_;
-    result.counts.invalid_time = invalid_time_;
-    result.counts.outside_window = valid_ - totals.all_events;
-    result.counts.used = used;
-    result.counts.not_in_accounts = totals.all_events - used;
   }
 
   usage_options options_;

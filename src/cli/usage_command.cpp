@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -80,35 +81,64 @@ account_table read_account_table(const std::string& path, const std::string& id_
   return table;
 }
 
-// One aggregate per worker thread at a time, merged at the end (SPEC §10 aggregates are mergeable).
-class aggregator_pool {
+// The aggregates the worker threads fill: the events of each account go to one shard, chosen by
+// a hash of the trimmed account id, so the shards hold disjoint accounts and are finished
+// together without a merge (usage_aggregator::finish_disjoint); each shard is filled by one
+// thread at a time.
+class usage_shards {
  public:
-  explicit aggregator_pool(const usage_options& options) : options_(options) {}
-  std::unique_ptr<usage_aggregator> take() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (free_.empty()) return std::make_unique<usage_aggregator>(options_);
-    std::unique_ptr<usage_aggregator> state = std::move(free_.back());
-    free_.pop_back();
-    return state;
+  usage_shards(const usage_options& options, std::size_t count)
+      : parts_(count, usage_aggregator(options)), locks_(std::make_unique<std::mutex[]>(count)),
+        seed_(std::random_device()()) {}
+  [[nodiscard]] std::size_t size() const noexcept { return parts_.size(); }
+  /// The shard of an event's account id.
+  [[nodiscard]] std::size_t of(std::string_view account) const noexcept {
+    return parts_.size() == 1 ? 0 : detail::hash_bytes(trim_id(account), seed_) % parts_.size();
   }
-  void give(std::unique_ptr<usage_aggregator> state) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    free_.push_back(std::move(state));
+  /// Adds each shard's batch, taking whichever shard is free first (a thread waits only when
+  /// every shard it still needs is busy).
+  void add(std::vector<std::vector<usage_aggregator::event_text>>& batches,
+           std::vector<std::vector<event_status>>& statuses) {
+    std::size_t left = 0;
+    std::vector<char> pending(parts_.size(), 0);
+    for (std::size_t s = 0; s < parts_.size(); ++s) {
+      statuses[s].resize(batches[s].size());
+      pending[s] = batches[s].empty() ? 0 : 1;
+      left += pending[s];
+    }
+    while (left > 0) {
+      bool added = false;
+      for (std::size_t s = 0; s < parts_.size(); ++s) {
+        if (pending[s] == 0 || !locks_[s].try_lock()) continue;
+        add_locked(s, batches[s], statuses[s]);
+        pending[s] = 0;
+        --left;
+        added = true;
+      }
+      if (added) continue;
+      const std::size_t s = static_cast<std::size_t>(std::find(pending.begin(), pending.end(), 1) - pending.begin());
+      locks_[s].lock();
+      add_locked(s, batches[s], statuses[s]);
+      pending[s] = 0;
+      --left;
+    }
   }
-  /// Every aggregate merged into one (call once the workers are done).
-  usage_aggregator merged() {
-    usage_aggregator all(options_);
-    if (free_.empty()) return all;
-    // Merge into the largest, so the fewest pairs move.
-    std::sort(free_.begin(), free_.end(), [](const auto& a, const auto& b) { return a->pairs() > b->pairs(); });
-    for (std::size_t i = 1; i < free_.size(); ++i) free_[0]->merge(*free_[i]);
-    return std::move(*free_[0]);
+  /// The parts, for finishing once every thread is done.
+  [[nodiscard]] std::vector<const usage_aggregator*> parts() const {
+    std::vector<const usage_aggregator*> out;
+    for (const usage_aggregator& part : parts_) out.push_back(&part);
+    return out;
   }
 
  private:
-  usage_options options_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<usage_aggregator>> free_;
+  void add_locked(std::size_t s, const std::vector<usage_aggregator::event_text>& batch, std::vector<event_status>& status) {
+    std::lock_guard<std::mutex> unlock(locks_[s], std::adopt_lock);
+    parts_[s].add_batch(batch.data(), batch.size(), status.data());
+  }
+
+  std::vector<usage_aggregator> parts_;
+  std::unique_ptr<std::mutex[]> locks_;
+  std::uint64_t seed_;
 };
 
 std::string reject_message(event_status status, std::string_view column, std::string_view time) {
@@ -196,44 +226,63 @@ int run_usage(const usage_command_options& options) {
   output_file rejects(rejects_path);
   rejects.write(rejects_header());
 
-  aggregator_pool pool(window);
   progress bar(source.size);
   std::size_t events = 0, rejected = 0;
   const unsigned workers = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  usage_shards shards(window, workers);
   const auto process = [&](chunk& c) {
-        std::unique_ptr<usage_aggregator> state = pool.take();
-        // Well-formed records go to the core in one batch; the others are rejected here.
-        thread_local std::vector<usage_aggregator::event_text> batch;
-        thread_local std::vector<std::size_t> batch_records;
-        thread_local std::vector<event_status> statuses;
-        batch.clear();
-        batch_records.clear();
-        for (std::size_t r = 0; r < c.size(); ++r) {
-          if (!c.errors[r].empty()) {
-            append_reject(c, r, "", "", "malformed_csv", c.errors[r] + "; accepted: RFC 4180 CSV");
-            continue;
-          }
-          if (c.field_count(r) != header.size()) {
-            append_reject(c, r, "", "", "wrong_field_count",
-                          "expected " + std::to_string(header.size()) + " fields as in the header, found " +
-                              std::to_string(c.field_count(r)));
-            continue;
-          }
-          batch.push_back({c.field(r, account_column), c.field(r, user_column), c.field(r, time_column)});
-          batch_records.push_back(r);
+    // Well-formed records go to the core in one batch per shard; the others are rejected, and
+    // every rejects row is written in record order.
+    thread_local std::vector<std::vector<usage_aggregator::event_text>> batches;
+    thread_local std::vector<std::vector<std::size_t>> records;
+    thread_local std::vector<std::vector<event_status>> statuses;
+    batches.resize(shards.size());
+    records.resize(shards.size());
+    statuses.resize(shards.size());
+    for (std::size_t s = 0; s < shards.size(); ++s) {
+      batches[s].clear();
+      records[s].clear();
+    }
+    struct problem {
+      std::size_t record, shard, position;  // position in the shard's batch, or npos when unreadable
+    };
+    std::vector<problem> problems;
+    for (std::size_t r = 0; r < c.size(); ++r) {
+      if (!c.errors[r].empty() || c.field_count(r) != header.size()) {
+        problems.push_back({r, 0, std::string::npos});
+        continue;
+      }
+      const std::string_view account = c.field(r, account_column);
+      const std::size_t s = shards.of(account);
+      batches[s].push_back({account, c.field(r, user_column), c.field(r, time_column)});
+      records[s].push_back(r);
+    }
+    shards.add(batches, statuses);
+    for (std::size_t s = 0; s < shards.size(); ++s) {
+      for (std::size_t i = 0; i < batches[s].size(); ++i) {
+        if (statuses[s][i] != event_status::valid) problems.push_back({records[s][i], s, i});
+      }
+    }
+    std::sort(problems.begin(), problems.end(), [](const problem& x, const problem& y) { return x.record < y.record; });
+    for (const problem& p : problems) {
+      const std::size_t r = p.record;
+      if (p.position == std::string::npos) {
+        if (!c.errors[r].empty()) {
+          append_reject(c, r, "", "", "malformed_csv", c.errors[r] + "; accepted: RFC 4180 CSV");
+        } else {
+          append_reject(c, r, "", "", "wrong_field_count",
+                        "expected " + std::to_string(header.size()) + " fields as in the header, found " +
+                            std::to_string(c.field_count(r)));
         }
-        statuses.resize(batch.size());
-        state->add_batch(batch.data(), batch.size(), statuses.data());
-        pool.give(std::move(state));
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-          const event_status status = statuses[i];
-          if (status == event_status::valid) continue;
-          const std::string& column = status == event_status::missing_account ? options.account_column
-                                      : status == event_status::missing_user  ? options.user_column
-                                                                              : options.time_column;
-          append_reject(c, batch_records[i], trim_id(batch[i].account), column, reason_id(status),
-                        reject_message(status, column, batch[i].time));
-        }
+        continue;
+      }
+      const event_status status = statuses[p.shard][p.position];
+      const usage_aggregator::event_text& event = batches[p.shard][p.position];
+      const std::string& column = status == event_status::missing_account ? options.account_column
+                                  : status == event_status::missing_user  ? options.user_column
+                                                                          : options.time_column;
+      append_reject(c, r, trim_id(event.account), column, reason_id(status), reject_message(status, column, event.time));
+    }
   };
   const auto consume = [&](chunk& c) {
     rejects.write(c.rejects);
@@ -253,19 +302,18 @@ int run_usage(const usage_command_options& options) {
   }
   bar.finish();
 
-  const usage_aggregator all = pool.merged();
   usage_result result;
   if (with_table) {
     std::vector<std::string_view> ids(table.ids.begin(), table.ids.end());
     try {
-      result = all.finish(ids);
+      result = usage_aggregator::finish_disjoint(shards.parts(), ids);
     } catch (const riskscale::input_error& e) {
       const std::size_t line = e.row() ? table.lines[*e.row()] : 0;
       throw cli_error(table.name + " line " + std::to_string(line) + ", column " + options.accounts_id_column + ": " +
                       e.what());
     }
   } else {
-    result = all.finish();
+    result = usage_aggregator::finish_disjoint(shards.parts());
   }
 
   // Every record is accounted for: rejected ones are invalid events (unreadable CSV included).
