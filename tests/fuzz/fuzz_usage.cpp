@@ -11,6 +11,9 @@
 //     itself to twice its events.
 //  5. Each input line "account,user,time" added to an aggregate gives the status the parser
 //     predicts, and the aggregate survives save/load unchanged.
+//  6. The same lines through add_batch (in uneven batches) give the same statuses and the same
+//     finished result as one add at a time.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +21,7 @@
 #include <ctime>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "riskscale/usage.hpp"
 
@@ -82,6 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   riskscale::usage_options options;
   options.window_days = 1 + static_cast<int>(size % riskscale::max_usage_window_days);
   riskscale::usage_aggregator events(options);
+  std::vector<riskscale::usage_aggregator::event_text> batch;
+  std::vector<riskscale::event_status> statuses;
   std::size_t start = 0;
   while (start <= input.size()) {
     std::size_t end = input.find('\n', start);
@@ -93,6 +99,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                              time = line.substr(second + 1);
       check_time(time);
       const riskscale::event_status status = events.add(account, user, time);
+      batch.push_back({account, user, time});
+      statuses.push_back(status);
       const bool ids = !riskscale::trim_id(account).empty() && !riskscale::trim_id(user).empty();
       if (ids && !riskscale::detail::trim_blanks(time).empty() &&
           (status == riskscale::event_status::valid) != riskscale::parse_event_time(time).has_value()) {
@@ -103,5 +111,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::string bytes = events.save();
   if (riskscale::usage_aggregator::load(bytes).save() != bytes) fail("an aggregate does not survive save/load");
+
+  riskscale::usage_aggregator batched(options);
+  std::vector<riskscale::event_status> batch_statuses(batch.size());
+  for (std::size_t first = 0, step = 1 + size % 7; first < batch.size(); first += step) {
+    batched.add_batch(batch.data() + first, std::min(step, batch.size() - first), batch_statuses.data() + first);
+  }
+  if (batch_statuses != statuses) fail("add_batch gives other statuses than add");
+  const riskscale::usage_result one = events.finish(), many = batched.finish();
+  if (one.as_of != many.as_of || one.accounts.size() != many.accounts.size() ||
+      one.counts.outside_window != many.counts.outside_window || one.counts.used != many.counts.used) {
+    fail("add_batch gives another result than add");
+  }
+  for (std::size_t i = 0; i < one.accounts.size(); ++i) {
+    const auto &x = one.accounts[i], &y = many.accounts[i];
+    if (x.account_id != y.account_id || x.active_users != y.active_users || x.active_days != y.active_days ||
+        x.events != y.events || x.last_event != y.last_event) {
+      fail("add_batch gives another account row than add");
+    }
+  }
   return 0;
 }
