@@ -24,3 +24,11 @@ build/bin/riskscale summary build/sample/accounts_classified.csv
 # Every account's onboarding plan, one touchpoint a row, starting today.
 build/bin/riskscale plan examples/data/accounts.csv --all -o build/sample/onboarding_touchpoints.csv
 echo "wrote build/sample/onboarding_touchpoints.csv"
+# Usage from product events (SPEC §10): active users and active days per sample account over the
+# 30 days to 2026-11-27, from examples/data/events.csv (every time form, written by
+# examples/data/generate_accounts.py --events).
+status=0
+build/bin/riskscale usage examples/data/events.csv -o build/sample/usage.csv --as-of 2026-11-27 \
+  --accounts examples/data/accounts.csv || status=$?
+[ "$status" -le 1 ] || exit "$status"
+echo "wrote build/sample/usage.csv"

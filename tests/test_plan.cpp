@@ -89,7 +89,6 @@ TEST(Date, OneSupportedRangeFrom1900To2199) {
   EXPECT_THROW((void)date::last().plus_days(1), error);
   EXPECT_THROW((void)date::first().plus_days(-1), error);
   EXPECT_THROW((void)date(2200, 1, 1), error);
-  EXPECT_THROW((void)date::from_days_since_epoch(date::last().days_since_epoch() + 1), error);
   EXPECT_EQ(date::from_days_since_epoch(0).to_string(), "1970-01-01");
 }
 

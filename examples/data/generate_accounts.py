@@ -15,7 +15,7 @@ Usage::
 
     python3 generate_accounts.py [--rows N] [--seed S] [--output PATH]
                                  [--invalid-rows K] [--crm-output PATH]
-                                 [--crm-rejects K]
+                                 [--crm-rejects K] [--events PATH]
 
 Regenerate the shipped files (from this directory; byte-identical)::
 
@@ -23,6 +23,7 @@ Regenerate the shipped files (from this directory; byte-identical)::
         --crm-output crm_accounts.csv
     python3 generate_accounts.py --rows 200 --seed 7 --invalid-rows 6 \\
         --output accounts_with_errors.csv
+    python3 generate_accounts.py --output accounts.csv --events events.csv
 
 Model of each column
 --------------------
@@ -81,6 +82,22 @@ the first N rows for a seed do not depend on ``--rows``.
     accounts are over-deployed (seats < users: 3 % of starter up to 12 % of
     enterprise accounts with at least 5 users), with seats 80-99 % of users.
 
+Product events (``--events``)
+-----------------------------
+``--events PATH`` also writes a product-analytics export for the same accounts, one row per
+event, header ``account_id,user_id,timestamp,event`` (the column names
+``riskscale usage`` and ``riskscale.usage`` read by default). For each account with users,
+``min(users, 2 + floor(sqrt(users) / 2))`` users (``usr-<account number>-<k>``) each use
+the product on about the account's ``active_days`` distinct days (±2, at least 1) of the 30
+days ending on ``EVENTS_AS_OF`` (2026-11-27), once a day or, one day in five, twice; one user
+in four also has one to three events in the 30 days before (outside that window). Event
+times are spread over the day and written in every SPEC §10 form in turn: a date, a
+date-time with ``T`` or a space and no zone (UTC), with a fraction and ``Z``, with the
+account's regional offset (``-05:00``, ``+01:00``, ``+05:30``...; the local date may differ
+from the UTC date) and epoch seconds. One account id cell in 150 is padded with spaces.
+Events come in time order within an account, accounts in file order. The events use their
+own stream (seed + 1), so the accounts are the same with or without ``--events``.
+
 All values lie within the SPEC §2 ranges, except the ``--invalid-rows``
 rows: K of the N rows, spread evenly through the file, each get one fault, in
 this order and then repeating: negative users, active_days 40, sensitive_data
@@ -122,6 +139,7 @@ rounding boundary, which has not been seen.
 import argparse
 import collections
 import csv
+import datetime
 import io
 import math
 import random
@@ -486,6 +504,85 @@ def insert_faults(accounts, count):
     return accounts
 
 
+# SPEC §10 sample: the events' window ends here, and its length.
+EVENTS_AS_OF = datetime.date(2026, 11, 27)
+EVENTS_WINDOW_DAYS = 30
+EVENT_NAMES = ["login", "view_dashboard", "open_record", "edit_record", "run_report", "export_csv",
+               "share_link", "comment", "search", "upload_file"]
+# Offset of each region's typical office time zone, in minutes east of UTC (several per region).
+REGION_OFFSETS = {
+    "North America": [-300, -360, -480, -240],
+    "Europe": [60, 0, 120],
+    "Asia Pacific": [540, 330, 480, 600],
+    "Latin America": [-180, -300],
+    "Middle East & Africa": [180, 240, 120],
+}
+EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def format_event_time(sampler, when, offset_minutes, form):
+    """``when`` (a naive UTC datetime) written in SPEC §10 form number ``form`` (0-6)."""
+    if form == 0:
+        return when.strftime("%Y-%m-%d")
+    if form == 1:
+        return when.strftime("%Y-%m-%dT%H:%M:%S")
+    if form == 2:
+        return when.strftime("%Y-%m-%d %H:%M:%S")
+    if form == 3:
+        return when.strftime("%Y-%m-%dT%H:%M:%S") + ".{:03d}Z".format(sampler.index(1000))
+    if form == 6:
+        return str(int((when - EPOCH).total_seconds()))
+    local = when + datetime.timedelta(minutes=offset_minutes)
+    sign = "+" if offset_minutes >= 0 else "-"
+    zone = "{}{:02d}:{:02d}".format(sign, abs(offset_minutes) // 60, abs(offset_minutes) % 60)
+    if form == 4:
+        return local.strftime("%Y-%m-%dT%H:%M:%S") + zone
+    return local.strftime("%Y-%m-%d %H:%M:%S") + ".{:06d}".format(sampler.index(1000000)) + zone
+
+
+def generate_events(accounts, seed):
+    """Product events for ``accounts`` (rows as from generate_accounts), as lists of strings."""
+    sampler = Sampler(seed + 1)
+    first_day = EVENTS_AS_OF - datetime.timedelta(days=EVENTS_WINDOW_DAYS - 1)
+    events = []
+    form = 0
+    for row in accounts:
+        account_id, region = row[0], row[3]
+        users, active_days = int(row[10]), float(row[9])
+        if users <= 0:
+            continue
+        offset = sampler.pick(REGION_OFFSETS[region])
+        number = int(account_id[4:])
+        account_events = []
+        for k in range(min(users, 2 + int(math.sqrt(users) / 2))):
+            user_id = "usr-{:06d}-{:04d}".format(number, k + 1)
+            days = max(1, min(EVENTS_WINDOW_DAYS, int(round(active_days + sampler.uniform(-2.0, 2.0)))))
+            chosen = sorted(sampler.distinct(list(range(EVENTS_WINDOW_DAYS)), days))
+            if sampler.chance(0.25):  # earlier use, outside the window
+                chosen = sorted(sampler.distinct(list(range(-EVENTS_WINDOW_DAYS, 0)), 1 + sampler.index(3))) + chosen
+            for day in chosen:
+                for _ in range(2 if sampler.chance(0.2) else 1):
+                    # Office hours in the account's zone, as a UTC time.
+                    local_seconds = int(sampler.uniform(7.5, 19.0) * 3600)
+                    when = datetime.datetime.combine(first_day + datetime.timedelta(days=day), datetime.time()) + \
+                        datetime.timedelta(seconds=local_seconds - offset * 60)
+                    account_events.append((when, user_id, sampler.pick(EVENT_NAMES)))
+        account_events.sort()
+        for when, user_id, name in account_events:
+            cell = " {} ".format(account_id) if sampler.chance(1 / 150) else account_id
+            events.append([cell, user_id, format_event_time(sampler, when, offset, form), name])
+            form = (form + 1) % 7
+    return events
+
+
+def events_to_csv_bytes(events):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["account_id", "user_id", "timestamp", "event"])
+    writer.writerows(events)
+    return buffer.getvalue().encode("utf-8")
+
+
 def to_csv_bytes(accounts, header=HEADER):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -601,6 +698,9 @@ def parse_args(argv):
                         help="random seed (default %(default)s)")
     parser.add_argument("--output", default="-",
                         help="output file, '-' for stdout (default)")
+    parser.add_argument("--events", default=None,
+                        help="also write product events for the accounts to this file "
+                             "(SPEC §10 input of riskscale usage)")
     parser.add_argument("--invalid-rows", type=int, default=0,
                         help="rows to make deliberately invalid, spread "
                              "through the file (default 0)")
@@ -637,6 +737,9 @@ def main(argv=None):
     else:
         with open(args.output, "wb") as handle:
             handle.write(data)
+    if args.events:
+        with open(args.events, "wb") as handle:
+            handle.write(events_to_csv_bytes(generate_events(accounts, args.seed)))
     return 0
 
 

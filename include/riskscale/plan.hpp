@@ -50,14 +50,6 @@ class date {
   [[nodiscard]] static constexpr date first() noexcept { return from_days(to_days(first_year, 1, 1)); }
   /// The last supported date, 2199-12-31.
   [[nodiscard]] static constexpr date last() noexcept { return from_days(to_days(last_year, 12, 31)); }
-  /// The date `days` after 1970-01-01; throws `error` outside the supported range.
-  [[nodiscard]] static date from_days_since_epoch(long days) {
-    if (days < first().days_ || days > last().days_) {
-      throw error("invalid date: day " + std::to_string(days) + " since 1970-01-01 is outside the supported range; accepted: " +
-                  accepted_range);
-    }
-    return from_days(days);
-  }
   /// Parses "YYYY-MM-DD" (ISO 8601); throws `error` naming the text and the accepted form.
   [[nodiscard]] static date parse(std::string_view text) {
     const auto fail = [&](const std::string& why) -> date {
@@ -99,6 +91,21 @@ class date {
   }
   /// Days since 1970-01-01.
   [[nodiscard]] constexpr long days_since_epoch() const noexcept { return days_; }
+  /// The date `days` days after 1970-01-01 (before, when negative); for code that counts days and
+  /// checks the supported range itself (`first()`, `last()`), as the usage events of SPEC §10 do.
+  [[nodiscard]] static constexpr date from_days_since_epoch(long days) noexcept {
+    date result;
+    result.days_ = days;
+    return result;
+  }
+  /// The date `year`-`month`-`day`, or nothing when no such date exists; never throws nor
+  /// allocates (for parsers that meet many dates, such as the usage events of SPEC §10).
+  [[nodiscard]] static constexpr std::optional<date> from_ymd(int year, int month, int day) noexcept {
+    if (year < 1 || year > 9999 || month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) {
+      return std::nullopt;
+    }
+    return from_days_since_epoch(to_days(year, month, day));
+  }
   /// The year, month (1–12) and day (1–31).
   [[nodiscard]] std::array<int, 3> ymd() const noexcept {
     // Civil-from-days over 400-year eras of 146097 days, with years starting on 1 March.

@@ -18,3 +18,4 @@
 #include "riskscale/plan.hpp"
 #include "riskscale/metrics.hpp"
 #include "riskscale/utf8.hpp"
+#include "riskscale/usage.hpp"

@@ -22,6 +22,7 @@ from ._inputs import policy_template
 from ._summary import summary
 from ._plot import plot_matrix
 from . import metrics
+from ._usage import usage
 from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan, plans,
                     plans_to_csv, plans_to_ics, recommend_content)
 
@@ -50,5 +51,6 @@ __all__ = [
     "recommend_content",
     "recommendations",
     "summary",
+    "usage",
     "__version__",
 ]

@@ -266,3 +266,15 @@ def plans_to_csv(plans: Sequence[Plan]) -> str:
 
 def plans_to_ics(plans: Sequence[Plan], dtstamp: str = "") -> str:
     """The live sessions and milestones of several plans as one iCalendar calendar."""
+
+def usage(
+    events: pd.DataFrame,
+    account: str = "account_id",
+    user: str = "user_id",
+    time: str = "timestamp",
+    as_of: Union[None, str, datetime.date, pd.Timestamp] = None,
+    window_days: int = 30,
+    accounts: Union[None, pd.DataFrame, pd.Series, pd.Index, Sequence[Any]] = None,
+    on_invalid: Literal["raise", "flag"] = "raise",
+) -> pd.DataFrame:
+    """Per-account usage (active_users, active_days, events, last_event) from product events (SPEC §10)."""

@@ -195,6 +195,9 @@ void bind_plans(py::module_& m);
 // Defined in metrics_bindings.cpp.
 void bind_metrics(py::module_& m);
 
+// Defined in usage_bindings.cpp.
+void bind_usage(py::module_& m);
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "riskscale's compiled core (private): use the riskscale package instead.";
   m.attr("__version__") = riskscale::version;
@@ -324,4 +327,5 @@ PYBIND11_MODULE(_core, m) {
   bind_plans(m);
   m.def("status_name", [](std::uint8_t status) { return std::string(riskscale::to_string(static_cast<riskscale::row_status>(status))); });
   bind_metrics(m);
+  bind_usage(m);
 }

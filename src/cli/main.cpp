@@ -32,6 +32,7 @@
 #include "cli/progress.hpp"
 #include "cli/utf8_warning.hpp"
 #include "cli/report.hpp"
+#include "cli/usage_command.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/riskscale.hpp"
 
@@ -346,6 +347,10 @@ int main(int argc, char** argv) {
   CLI::App* metrics_command = add_metrics_command(app, metrics_options);
   for (CLI::App* metric : metrics_command->get_subcommands({})) add_max_record_bytes(metric, metrics_options.max_record_bytes);
 
+  usage_command_options usage_options;
+  CLI::App* usage_command = add_usage_command(app, usage_options);
+  add_max_record_bytes(usage_command, usage_options.max_record_bytes);
+
   CLI::App* policy_command = app.add_subcommand("policy", "Print, validate or show a policy");
   policy_command->require_subcommand(1);
   CLI::App* policy_default = policy_command->add_subcommand("default", "Print the default policy as JSON");
@@ -379,6 +384,7 @@ int main(int argc, char** argv) {
     }
     if (*plan_command) return run_plan(plan_options);
     if (*metrics_command) return run_metrics(metrics_options);
+    if (*usage_command) return run_usage(usage_options);
     if (*policy_default) {
       std::cout << riskscale::policy().to_json() << '\n';
       return exit_ok;

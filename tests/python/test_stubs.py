@@ -45,7 +45,7 @@ def test_every_public_name_is_in_the_stub(stub):
 
 
 @pytest.mark.parametrize("name", ["assess", "classify", "recommendations", "summary", "plot_matrix", "plan", "plans",
-                                  "recommend_content", "education_priority", "plans_to_csv", "plans_to_ics"])
+                                  "recommend_content", "education_priority", "plans_to_csv", "plans_to_ics", "usage"])
 def test_function_signatures_match(stub, name):
     assert _parameters(_declared(stub)[name]) == _runtime_parameters(getattr(riskscale, name))
 
