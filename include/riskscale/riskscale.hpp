@@ -16,3 +16,4 @@
 #include "riskscale/content.hpp"
 #include "riskscale/plan.hpp"
 #include "riskscale/metrics.hpp"
+#include "riskscale/drift.hpp"
