@@ -297,14 +297,13 @@ class drift_comparer {
 
 namespace detail {
 
-// A number for a sentence: whole numbers of 1 and more without decimals, the rest with two.
-inline std::string sentence_number(double value) {
-  char text[64];
-  if (std::fabs(value) >= 1.0 && value == std::floor(value) && std::fabs(value) < 1e15) {
-    std::snprintf(text, sizeof text, "%.0f", value);
-  } else {
-    std::snprintf(text, sizeof text, "%.2f", value);
-  }
+// An input's old and new value for a sentence, "0.20 → 0.90": two decimals, or none when both are
+// whole numbers of a count-like input (users 7 → 140, active_days 0 → 25).
+inline std::string value_pair(double old_value, double new_value, bool factor) {
+  const auto whole = [](double v) { return v == std::floor(v) && std::fabs(v) < 1e15; };
+  const char* format = !factor && whole(old_value) && whole(new_value) ? "%.0f → %.0f" : "%.2f → %.2f";
+  char text[128];
+  std::snprintf(text, sizeof text, format, old_value, new_value);
   return text;
 }
 
@@ -368,8 +367,9 @@ inline double cause_of(const account_drift& d, int player) {
   }
   const detail::player_input input = detail::input_of(pol, driver, old_side, new_side);
   const double cause = detail::cause_of(d, driver);
-  std::string text = std::string(input.input) + " " + detail::sentence_number(input.old_value) + " → " +
-                     detail::sentence_number(input.new_value) + (cause > 0 ? " raised " : " lowered ") + axis +
+  const bool factor = driver < static_cast<int>(pol.risk_factors().size());
+  std::string text = std::string(input.input) + " " + detail::value_pair(input.old_value, input.new_value, factor) +
+                     (cause > 0 ? " raised " : " lowered ") + axis +
                      " by " + two_decimals(std::fabs(cause)) + ", " + std::string(preposition) + " " + line;
   if (std::fabs(cause - change) > 5e-3) text += " (" + axis + " " + two_decimals(old_score) + " → " + two_decimals(new_score) + ")";
   return text;
@@ -413,25 +413,26 @@ struct drift_alert {
   std::optional<archetype> to;    ///< new archetype (absent for a gone account)
   int driver = driver_none;       ///< the crossed axis's driver (player index), as account_drift::driver
   std::string reason;             ///< the crossed axis's sentence (see axis_sentence)
-  std::vector<std::size_t> new_formats;      ///< recommended now and not before, new rank order
-  std::vector<std::size_t> dropped_formats;  ///< recommended before and not now, old rank order
+  std::vector<std::size_t> new_formats;      ///< recommended now and not before: new policy's catalogue, new rank order
+  std::vector<std::size_t> dropped_formats;  ///< recommended before and not now: old policy's catalogue, old rank order
   bool replan = false;  ///< the account's training plan changes: some format was added or dropped
 };
 
 namespace detail {
-inline bool ranked_contains(const std::int16_t* ranked, std::size_t count, std::size_t k) noexcept {
-  for (std::size_t j = 0; j < count; ++j) {
-    if (static_cast<std::size_t>(ranked[j]) == k) return true;
-  }
-  return false;
-}
-// Formats ranked in `a` and not in `b`, in `a`'s order (catalogue indices of `pol`, which ranked both).
-inline std::vector<std::size_t> ranked_difference(const drift_observation* a, const drift_observation* b) {
+// Formats ranked in `a` and not in `b`, in `a`'s order, as indices of `a_policy`'s catalogue; formats
+// are compared by id, so two policies with different catalogues compare correctly.
+inline std::vector<std::size_t> ranked_difference(const drift_observation* a, const policy& a_policy,
+                                                  const drift_observation* b, const policy& b_policy) {
   std::vector<std::size_t> result;
   if (a == nullptr || !a->valid) return result;
+  const bool same_catalog = a_policy.catalog() == b_policy.catalog();
   for (std::size_t j = 0; j < a->recommendation_count; ++j) {
     const auto k = static_cast<std::size_t>(a->recommendations[j]);
-    const bool in_b = b != nullptr && b->valid && ranked_contains(b->recommendations, b->recommendation_count, k);
+    bool in_b = false;
+    for (std::size_t i = 0; b != nullptr && b->valid && i < b->recommendation_count && !in_b; ++i) {
+      const auto other = static_cast<std::size_t>(b->recommendations[i]);
+      in_b = same_catalog ? other == k : b_policy.catalog()[other].id == a_policy.catalog()[k].id;
+    }
     if (!in_b) result.push_back(k);
   }
   return result;
@@ -439,8 +440,7 @@ inline std::vector<std::size_t> ranked_difference(const drift_observation* a, co
 }  // namespace detail
 
 /// The alert rows of one account (none for stayed and invalid accounts). Format deltas compare
-/// the recommendations of the two snapshots, which must come from catalogues with the same ids
-/// (a what-if with another catalogue compares by index of the new policy's catalogue).
+/// the recommendations of the two snapshots by format id.
 [[nodiscard]] inline std::vector<drift_alert> drift_alerts(const drift_comparer& comparer, const account_drift& d,
                                                            const drift_observation* old_side,
                                                            const drift_observation* new_side) {
@@ -451,11 +451,15 @@ inline std::vector<std::size_t> ranked_difference(const drift_observation* a, co
   drift_alert base;
   if (old_side != nullptr && old_side->valid) base.from = old_side->archetype;
   if (new_side != nullptr && new_side->valid) base.to = new_side->archetype;
-  base.new_formats = detail::ranked_difference(new_side, old_side);
-  base.dropped_formats = detail::ranked_difference(old_side, new_side);
+  base.new_formats = detail::ranked_difference(new_side, comparer.new_policy(), old_side, comparer.old_policy());
+  base.dropped_formats = detail::ranked_difference(old_side, comparer.old_policy(), new_side, comparer.new_policy());
   base.replan = d.status != drift_status::gone && (!base.new_formats.empty() || !base.dropped_formats.empty());
   if (d.status == drift_status::new_account || d.status == drift_status::gone) {
     base.kind = d.status == drift_status::gone ? drift_alert_kind::gone : drift_alert_kind::new_account;
+    const drift_observation& side = d.status == drift_status::gone ? *old_side : *new_side;
+    base.reason = std::string(d.status == drift_status::gone ? "not in the new snapshot; was " : "new in this snapshot: ") +
+                  std::string(to_string(side.archetype)) + " (risk " + detail::two_decimals(side.risk_score) +
+                  ", scale " + detail::two_decimals(side.scale_score) + ")";
     alerts.push_back(std::move(base));
     return alerts;
   }
@@ -517,7 +521,7 @@ struct drift_watch {
 [[nodiscard]] inline std::string describe_drift(const drift_comparer& comparer, std::string_view account_id,
                                                 const account_drift& d, const drift_observation* old_side,
                                                 const drift_observation* new_side) {
-  using detail::sentence_number;
+  using detail::value_pair;
   const auto fixed = [](double value) {
     char text[64];
     std::snprintf(text, sizeof text, "%+.4f", value);
@@ -539,17 +543,16 @@ struct drift_watch {
           fixed(d.risk_change) + ")" + (d.crossed_risk ? ", across the risk line" : "") + "\n";
   if (d.has_causes()) {
     for (std::size_t i = 0; i < d.risk_causes.size(); ++i) {
-      text += "    " + pol.risk_factors()[i].name + " " + sentence_number(old_side->factor_values[i]) + " → " +
-              sentence_number(new_side->factor_values[i]) + ": " + fixed(d.risk_causes[i]) + "\n";
+      text += "    " + pol.risk_factors()[i].name + " " + value_pair(old_side->factor_values[i], new_side->factor_values[i], true) +
+              ": " + fixed(d.risk_causes[i]) + "\n";
     }
   }
   text += "  scale " + detail::two_decimals(d.scale_old) + " → " + detail::two_decimals(d.scale_new) + " (" +
           fixed(d.scale_change) + ")" + (d.crossed_scale ? ", across the scale line" : "") + "\n";
   if (d.has_causes()) {
-    text += "    frequency (active_days " + sentence_number(old_side->active_days) + " → " +
-            sentence_number(new_side->active_days) + "): " + fixed(d.cause_frequency) + "\n";
-    text += "    reach (users " + sentence_number(old_side->users) + " → " + sentence_number(new_side->users) +
-            "): " + fixed(d.cause_reach) + "\n";
+    text += "    frequency (active_days " + value_pair(old_side->active_days, new_side->active_days, false) +
+            "): " + fixed(d.cause_frequency) + "\n";
+    text += "    reach (users " + value_pair(old_side->users, new_side->users, false) + "): " + fixed(d.cause_reach) + "\n";
   } else {
     text += "  causes: none (the two snapshots were classified under different policies)\n";
   }

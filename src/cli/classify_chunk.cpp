@@ -86,23 +86,18 @@ std::string output_header(const input_layout& layout) {
 
 std::string rejects_header() { return "line,account_id,column,reason,message,record\n"; }
 
-void classify_chunk(chunk& c, const chunk_job& job) {
-  const policy& pol = *job.policy;
-  const input_layout& layout = *job.layout;
+void read_chunk_inputs(const chunk& c, const policy& pol, const input_layout& layout, chunk_inputs& out) {
   const std::vector<std::string> fields = pol.input_fields();
   const std::size_t records = c.size();
-
-  // 1. Text to numbers; a record that cannot be read goes to the rejects now.
-  std::vector<std::vector<double>> columns(fields.size());
+  std::vector<std::vector<double>>& columns = out.columns;
+  columns.assign(fields.size(), {});
   for (auto& column : columns) column.reserve(records);
-  std::size_t rows = 0;  // readable records, the model's rows
+  std::size_t& rows = out.rows;  // readable records, the model's rows
+  rows = 0;
   std::vector<double> values(fields.size());
-  struct unreadable {
-    std::string column;
-    std::string reason;
-    std::string message;
-  };
-  std::vector<std::optional<unreadable>> unreadable_records(records);
+  using unreadable = chunk_inputs::unreadable;
+  std::vector<std::optional<unreadable>>& unreadable_records = out.unreadable_records;
+  unreadable_records.assign(records, std::nullopt);
   const auto reject_later = [&](std::size_t r, std::string column, std::string reason, std::string message) {
     unreadable_records[r] = unreadable{std::move(column), std::move(reason), std::move(message)};
   };
@@ -144,6 +139,20 @@ void classify_chunk(chunk& c, const chunk_job& job) {
     }
     ++rows;
   }
+}
+
+void classify_chunk(chunk& c, const chunk_job& job) {
+  const policy& pol = *job.policy;
+  const input_layout& layout = *job.layout;
+  const std::vector<std::string> fields = pol.input_fields();
+  const std::size_t records = c.size();
+
+  // 1. Text to numbers; a record that cannot be read goes to the rejects now.
+  chunk_inputs inputs;
+  read_chunk_inputs(c, pol, layout, inputs);
+  const std::vector<std::vector<double>>& columns = inputs.columns;
+  const std::size_t rows = inputs.rows;
+  const std::vector<std::optional<chunk_inputs::unreadable>>& unreadable_records = inputs.unreadable_records;
 
   // 2. The model, on the readable rows.
   portfolio input(rows);

@@ -17,6 +17,7 @@
 
 #include "cli/account_record.hpp"
 #include "cli/classify_chunk.hpp"
+#include "cli/drift_command.hpp"
 #include "cli/cli_error.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
@@ -252,18 +253,24 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1u, 1024u));
   summary_command->footer("Example:\n  riskscale summary classified.csv --format markdown");
 
-  std::string explain_input, explain_id, explain_policy;
+  std::string explain_input, explain_id, explain_policy, explain_against, explain_old_policy;
   CLI::App* explain_command = app.add_subcommand("explain", "Explain one account in words");
   explain_command->add_option("input", explain_input, "Accounts CSV (- for stdin)")->required();
   explain_command->add_option("--id", explain_id, "account_id of the account to explain")->required();
   explain_command->add_option("--policy", explain_policy, "Policy JSON file (default: the SPEC defaults)");
-  explain_command->footer("Example:\n  riskscale explain accounts.csv --id ACC-000042");
+  explain_command->add_option("--against", explain_against, "A newer snapshot: explain the account's drift (SPEC §11)");
+  explain_command->add_option("--old-policy", explain_old_policy, "With --against: the policy of the first file (what-if)");
+  explain_command->footer("Example:\n  riskscale explain accounts.csv --id ACC-000042\n"
+                          "  riskscale explain june.csv --id ACC-000042 --against july.csv");
 
   plan_command_options plan_options;
   CLI::App* plan_command = add_plan_command(app, plan_options);
 
   metrics_command_options metrics_options;
   CLI::App* metrics_command = add_metrics_command(app, metrics_options);
+
+  drift_command_options drift_options;
+  CLI::App* drift_command = add_drift_command(app, drift_options);
 
   CLI::App* policy_command = app.add_subcommand("policy", "Print, validate or show a policy");
   policy_command->require_subcommand(1);
@@ -290,9 +297,13 @@ int main(int argc, char** argv) {
   try {
     if (*classify_command) return run_classify(classify);
     if (*summary_command) return run_summary(summary_input, summary_policy, summary_format, summary_threads);
+    if (*explain_command && !explain_against.empty()) {
+      return run_explain_drift(explain_input, explain_against, explain_id, explain_policy, explain_old_policy);
+    }
     if (*explain_command) return run_explain(explain_input, explain_id, explain_policy);
     if (*plan_command) return run_plan(plan_options);
     if (*metrics_command) return run_metrics(metrics_options);
+    if (*drift_command) return run_drift(drift_options);
     if (*policy_default) {
       std::cout << riskscale::policy().to_json() << '\n';
       return exit_ok;
