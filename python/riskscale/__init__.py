@@ -21,13 +21,17 @@ from ._classify import ARCHETYPES, classify, recommendations
 from ._summary import summary
 from ._plot import plot_matrix
 from . import metrics
+from ._drift import ALERT_KINDS, DRIFT_STATUSES, Drift, drift
 from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan, plans,
                     plans_to_csv, plans_to_ics, recommend_content)
 
 __all__ = [
+    "ALERT_KINDS",
     "ARCHETYPES",
     "Assessment",
     "ContentRecommendation",
+    "DRIFT_STATUSES",
+    "Drift",
     "EducationPriority",
     "InputError",
     "Plan",
@@ -39,6 +43,7 @@ __all__ = [
     "TRAITS",
     "assess",
     "classify",
+    "drift",
     "education_priority",
     "plan",
     "plans",

@@ -259,3 +259,32 @@ def plans_to_csv(plans: Sequence[Plan]) -> str:
 
 def plans_to_ics(plans: Sequence[Plan], dtstamp: str = "") -> str:
     """The live sessions and milestones of several plans as one iCalendar calendar."""
+
+#: Drift statuses (SPEC §11), the categories of ``Drift.accounts["status"]``.
+DRIFT_STATUSES: Tuple[str, ...]
+#: Alert kinds of ``Drift.alerts["alert"]``.
+ALERT_KINDS: Tuple[str, ...]
+
+class Drift:
+    """SPEC §11 drift between two snapshots: per-account rows, matrix, alerts, watch list."""
+
+    accounts: pd.DataFrame
+    matrix: pd.DataFrame
+    alerts: pd.DataFrame
+    watch: pd.DataFrame
+    policy: Optional[Policy]
+    old_policy: Optional[Policy]
+    @property
+    def counts(self) -> pd.Series: ...
+    def movers(self, n: int = 10) -> pd.DataFrame: ...
+    def plot(self, ax: Optional[Axes] = None, *, max_arrows: int = 500) -> Axes: ...
+    def _repr_html_(self) -> str: ...
+
+def drift(
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    policy: Optional[Policy] = None,
+    old_policy: Optional[Policy] = None,
+    *,
+    threads: Optional[int] = None,
+) -> Drift: ...

@@ -140,6 +140,8 @@ void bind_plans(py::module_& m);
 
 // Defined in metrics_bindings.cpp.
 void bind_metrics(py::module_& m);
+// Defined in drift_bindings.cpp.
+void bind_drift(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "riskscale's compiled core (private): use the riskscale package instead.";
@@ -224,4 +226,5 @@ PYBIND11_MODULE(_core, m) {
   bind_plans(m);
   m.def("status_name", [](std::uint8_t status) { return std::string(riskscale::to_string(static_cast<riskscale::row_status>(status))); });
   bind_metrics(m);
+  bind_drift(m);
 }
