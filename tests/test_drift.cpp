@@ -454,7 +454,7 @@ TEST(drift, duplicated_id_is_an_error_naming_it_and_its_rows) {
 }
 
 TEST(drift_snapshot, holds_accounts_keyed_by_id_and_refuses_a_second_copy) {
-  riskscale::drift_snapshot snapshot(4);
+  riskscale::drift_snapshot snapshot(4, 12);
   const double factors[4] = {0.1, 0.2, 0.3, 0.4};
   const std::int16_t recommendations[2] = {3, 5};
   riskscale::drift_observation o;

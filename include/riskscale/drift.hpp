@@ -563,45 +563,66 @@ struct drift_watch {
   return text;
 }
 
-namespace detail {
-// Keeps id text at stable addresses (blocks never move), so views into it can key a hash map.
-class id_arena {
- public:
-  std::string_view store(std::string_view id) {
-    if (blocks_.empty() || blocks_.back().size() + id.size() > blocks_.back().capacity()) {
-      blocks_.emplace_back();
-      blocks_.back().reserve(std::max<std::size_t>(block_bytes, id.size()));
-    }
-    std::string& block = blocks_.back();
-    const std::size_t offset = block.size();
-    block.append(id);
-    return std::string_view(block.data() + offset, id.size());
-  }
-  [[nodiscard]] std::size_t bytes() const noexcept { return blocks_.size() * block_bytes; }
-
- private:
-  static constexpr std::size_t block_bytes = std::size_t{1} << 20;
-  std::vector<std::string> blocks_;
-};
-}  // namespace detail
-
 /// One snapshot held in memory keyed by account id, for matching the other one against it: per
 /// account its inputs and results (what drift_observation borrows). Adding an id twice is refused.
+/// Each account is one record of two cache lines (ids of up to 20 bytes and up to 4 risk factors
+/// inline; longer ones beside it), so a lookup touches a hash slot and one record.
 class drift_snapshot {
  public:
-  /// An empty snapshot of accounts with `factor_count` risk factors and up to `recommendation_width` recommendations.
-  explicit drift_snapshot(std::size_t factor_count) : factor_count_(factor_count) {}
+  /// An empty snapshot of accounts with `factor_count` risk factors and at most
+  /// `recommendation_width` recommendations each (policy::recommendation_width()).
+  drift_snapshot(std::size_t factor_count, std::size_t recommendation_width)
+      : factor_count_(factor_count), recommendation_width_(recommendation_width) {}
 
-  /// Adds one account (the observation's pointers are copied from); returns the index of the
-  /// account already holding this id instead when there is one, and adds nothing then.
+  /// Makes room for `accounts` accounts at once (a size estimate: fewer moves and rehashes while adding).
+  void reserve(std::size_t accounts) {
+    accounts_.reserve(accounts);
+    colds_.reserve(accounts);
+    recommendations_.reserve(accounts * recommendation_width_);
+    std::size_t slots = 1024;
+    while (slots < 2 * accounts) slots *= 2;
+    if (slots > slots_.size()) {
+      slots_.resize(slots / 2);  // grow() doubles it and places every account already added
+      grow();
+    }
+  }
+
+  /// The hash of an id as this snapshot uses it (compute it once, e.g. on a worker thread).
+  [[nodiscard]] static std::uint64_t hash_of(std::string_view id) noexcept {
+    std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a, then a 64-bit finaliser (murmur3 fmix64)
+    for (const char c : id) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    hash ^= hash >> 33;
+    hash *= 0xff51afd7ed558ccdULL;
+    hash ^= hash >> 33;
+    hash *= 0xc4ceb9fe1a85ec53ULL;
+    return hash ^ (hash >> 33);
+  }
+
+  /// Adds one account (the observation's values are copied); returns the index of the account
+  /// already holding this id instead when there is one, and adds nothing then.
   std::optional<std::size_t> add(std::string_view id, const drift_observation& observation, std::size_t line) {
-    const auto found = index_.find(id);
-    if (found != index_.end()) return found->second;
-    const std::string_view stored = ids_.store(id);
-    index_.emplace(stored, accounts_.size());
-    account a;
-    a.id = stored;
-    a.line = line;
+    return add(id, hash_of(id), observation, line);
+  }
+  /// add() with the id's hash_of() computed by the caller.
+  std::optional<std::size_t> add(std::string_view id, std::uint64_t hash, const drift_observation& observation,
+                                 std::size_t line) {
+    if ((accounts_.size() + 1) * 2 > slots_.size()) grow();
+    std::size_t slot = 0;
+    if (const auto found = find_slot(id, hash, slot)) return found;
+    if (accounts_.size() >= std::numeric_limits<std::uint32_t>::max() - 1) {
+      throw error("a snapshot holds at most 4,294,967,294 accounts; accepted: a smaller snapshot");
+    }
+    slots_[slot] = {static_cast<std::uint32_t>(accounts_.size() + 1), static_cast<std::uint32_t>(hash >> 32)};
+    account& a = accounts_.emplace_back();
+    cold& c = colds_.emplace_back();
+    c.line = line;
+    a.id_size = static_cast<std::uint32_t>(id.size());
+    if (id.size() <= sizeof a.id) {
+      std::copy_n(id.data(), id.size(), a.id);
+    } else {
+      c.long_id = long_ids_.size();
+      long_ids_.append(id);
+    }
     a.valid = observation.valid;
     a.active_days = observation.active_days;
     a.users = observation.users;
@@ -611,38 +632,67 @@ class drift_snapshot {
     a.reach = observation.reach_score;
     a.margin = observation.margin;
     a.type = observation.archetype;
-    a.first_recommendation = static_cast<std::uint32_t>(recommendations_.size());
-    a.recommendation_count = static_cast<std::uint16_t>(observation.valid ? observation.recommendation_count : 0);
-    if (observation.valid) {
-      recommendations_.insert(recommendations_.end(), observation.recommendations,
-                              observation.recommendations + observation.recommendation_count);
+    const std::size_t count = observation.valid ? std::min(observation.recommendation_count, recommendation_width_) : 0;
+    a.recommendation_count = static_cast<std::uint16_t>(count);
+    recommendations_.resize(recommendations_.size() + recommendation_width_, -1);  // fixed stride: no offset to look up
+    if (count > 0) std::copy_n(observation.recommendations, count, recommendations_.end() - static_cast<std::ptrdiff_t>(recommendation_width_));
+    double* factors = a.factors;
+    if (factor_count_ > inline_factors) {
+      long_factors_.resize(long_factors_.size() + factor_count_);
+      factors = long_factors_.data() + (accounts_.size() - 1) * factor_count_;
     }
-    factors_.insert(factors_.end(), factor_count_, 0.0);
     if (observation.factor_values != nullptr) {
-      std::copy_n(observation.factor_values, factor_count_, factors_.end() - static_cast<std::ptrdiff_t>(factor_count_));
+      std::copy_n(observation.factor_values, factor_count_, factors);
+    } else {
+      std::fill_n(factors, factor_count_, 0.0);
     }
-    accounts_.push_back(a);
     return std::nullopt;
   }
 
-  /// The index of the account with this id, or nothing.
-  [[nodiscard]] std::optional<std::size_t> find(std::string_view id) const {
-    const auto found = index_.find(id);
-    if (found == index_.end()) return std::nullopt;
-    return found->second;
+  /// The index of the account with this id, or nothing; safe from several threads while nothing is added.
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view id) const { return find(id, hash_of(id)); }
+  /// find() with the id's hash_of() computed by the caller.
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view id, std::uint64_t hash) const {
+    if (slots_.empty()) return std::nullopt;
+    std::size_t slot = 0;
+    return find_slot(id, hash, slot);
   }
+  /// Asks the processor to fetch the hash slot of `hash` (before a batch of lookups; no effect on results).
+  void prefetch_slot(std::uint64_t hash) const noexcept {
+    if (!slots_.empty()) prefetch(&slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)]);
+  }
+  /// Asks the processor to fetch the record the slot of `hash` points at (call it after
+  /// prefetch_slot(hash) has had time to complete: it reads the slot).
+  /// Returns the candidate's index (the account find() most likely returns), or size() when there is none.
+  std::size_t prefetch_candidate(std::uint64_t hash) const noexcept {
+    if (slots_.empty()) return accounts_.size();
+    const slot& entry = slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)];
+    if (entry.index_plus_one == 0) return accounts_.size();
+    prefetch_account(entry.index_plus_one - 1);
+    return entry.index_plus_one - 1;
+  }
+  /// Asks the processor to fetch account `i`'s record.
+  void prefetch_account(std::size_t i) const noexcept {
+    const char* record = reinterpret_cast<const char*>(&accounts_[i]);
+    for (std::size_t offset = 0; offset < sizeof(account); offset += 64) prefetch(record + offset);
+  }
+
   /// Number of accounts.
   [[nodiscard]] std::size_t size() const noexcept { return accounts_.size(); }
   /// The id of account `i`.
-  [[nodiscard]] std::string_view id(std::size_t i) const noexcept { return accounts_[i].id; }
+  [[nodiscard]] std::string_view id(std::size_t i) const noexcept {
+    const account& a = accounts_[i];
+    if (a.id_size <= sizeof a.id) return std::string_view(a.id, a.id_size);
+    return std::string_view(long_ids_).substr(colds_[i].long_id, a.id_size);
+  }
   /// The line (or row) given when account `i` was added.
-  [[nodiscard]] std::size_t line(std::size_t i) const noexcept { return accounts_[i].line; }
+  [[nodiscard]] std::size_t line(std::size_t i) const noexcept { return colds_[i].line; }
   /// Account `i` as an observation; its pointers stay valid until the next add().
   [[nodiscard]] drift_observation observation(std::size_t i) const noexcept {
     const account& a = accounts_[i];
     drift_observation o;
     o.valid = a.valid;
-    o.factor_values = factors_.data() + i * factor_count_;
+    o.factor_values = factor_count_ > inline_factors ? long_factors_.data() + i * factor_count_ : a.factors;
     o.active_days = a.active_days;
     o.users = a.users;
     o.risk_score = a.risk;
@@ -651,34 +701,80 @@ class drift_snapshot {
     o.reach_score = a.reach;
     o.margin = a.margin;
     o.archetype = a.type;
-    o.recommendations = recommendations_.data() + a.first_recommendation;
+    o.recommendations = recommendations_.data() + i * recommendation_width_;
     o.recommendation_count = a.recommendation_count;
     return o;
   }
-  /// Bytes held per account besides the id text and the recommendations: the record, the factor
-  /// values, and a hash-map entry (node with key and value, bucket pointer, cached hash).
+  /// Bytes held per account besides an id longer than 20 bytes: its record, its cold part, its
+  /// recommendations (2 bytes × width), hash slots (at most half full: up to 4 slots of 8 bytes right
+  /// after growing), and the factors that do not fit the record.
   [[nodiscard]] std::size_t bytes_per_account() const noexcept {
-    return sizeof(account) + factor_count_ * sizeof(double) +
-           (sizeof(void*) + sizeof(std::pair<const std::string_view, std::size_t>) + sizeof(std::size_t)) +
-           sizeof(void*);
+    return sizeof(account) + sizeof(cold) + recommendation_width_ * sizeof(std::int16_t) + 4 * sizeof(slot) +
+           (factor_count_ > inline_factors ? factor_count_ * sizeof(double) : 0);
   }
 
  private:
-  struct account {
-    std::string_view id;
-    std::size_t line = 0;
-    double active_days = 0, users = 0, risk = 0, scale = 0, frequency = 0, reach = 0, margin = 0;
-    std::uint32_t first_recommendation = 0;
+  static constexpr std::size_t inline_factors = 4;
+  // What a comparison reads, in two cache lines: the id (inline up to 20 bytes), the results and
+  // the inputs (inline up to 4 risk factors).
+  struct alignas(64) account {
+    char id[20] = {};
+    std::uint32_t id_size = 0;
     std::uint16_t recommendation_count = 0;
     archetype type = archetype::low_scale_low_risk;
     bool valid = false;
+    double active_days = 0, users = 0, risk = 0, scale = 0, frequency = 0, reach = 0, margin = 0;
+    double factors[inline_factors] = {};
   };
+  static_assert(sizeof(account) == 128, "an account record is two cache lines");
+  // What only errors and alerts read.
+  struct cold {
+    std::uint64_t line = 0;
+    std::uint64_t long_id = 0;  // offset in long_ids_ when the id is longer than account::id
+  };
+  // Open addressing, linear probing: a slot holds 1 + the account's index (0 = empty) and the high
+  // half of the id's hash, so most probes that miss never touch a record.
+  struct slot {
+    std::uint32_t index_plus_one = 0;
+    std::uint32_t tag = 0;
+  };
+  static void prefetch(const void* address) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(address);
+#else
+    (void)address;
+#endif
+  }
+  // The account holding `id`, or nothing with `slot` at the empty slot where it would go.
+  std::optional<std::size_t> find_slot(std::string_view id, std::uint64_t hash, std::size_t& slot) const noexcept {
+    const std::size_t mask = slots_.size() - 1;
+    const auto tag = static_cast<std::uint32_t>(hash >> 32);
+    for (slot = static_cast<std::size_t>(hash) & mask;; slot = (slot + 1) & mask) {
+      const struct slot& entry = slots_[slot];
+      if (entry.index_plus_one == 0) return std::nullopt;
+      if (entry.tag == tag && this->id(entry.index_plus_one - 1) == id) return entry.index_plus_one - 1;
+    }
+  }
+  void grow() {
+    std::vector<slot> larger(std::max<std::size_t>(1024, slots_.size() * 2));
+    const std::size_t mask = larger.size() - 1;
+    for (std::size_t i = 0; i < accounts_.size(); ++i) {
+      const std::uint64_t hash = hash_of(id(i));
+      std::size_t position = static_cast<std::size_t>(hash) & mask;
+      while (larger[position].index_plus_one != 0) position = (position + 1) & mask;
+      larger[position] = {static_cast<std::uint32_t>(i + 1), static_cast<std::uint32_t>(hash >> 32)};
+    }
+    slots_.swap(larger);
+  }
+
   std::size_t factor_count_;
-  detail::id_arena ids_;
-  std::unordered_map<std::string_view, std::size_t> index_;
+  std::size_t recommendation_width_;
+  std::vector<slot> slots_;
   std::vector<account> accounts_;
-  std::vector<double> factors_;
+  std::vector<cold> colds_;
+  std::string long_ids_;
   std::vector<std::int16_t> recommendations_;
+  std::vector<double> long_factors_;
 };
 
 /// The drift of two whole portfolios (see compare_snapshots): per account one row, in the new

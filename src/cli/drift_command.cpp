@@ -1,6 +1,7 @@
 #include "cli/drift_command.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -32,6 +33,15 @@ namespace {
 constexpr std::size_t drift_rows_per_chunk = 2048;
 constexpr std::size_t no_match = std::numeric_limits<std::size_t>::max();
 
+// A hint to fetch memory that is about to be read; no effect on results.
+void prefetch_memory(const void* address) {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(address);
+#else
+  (void)address;
+#endif
+}
+
 unsigned drift_workers(unsigned requested) {
   return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
@@ -58,6 +68,7 @@ struct classified_chunk {
   std::optional<batch_result> result;
   std::vector<double> factor_rows;  // row-major factor values of the readable rows
   std::size_t factor_count = 0;
+  std::vector<std::uint64_t> hashes;  // drift_snapshot::hash_of each record's id
 
   void classify(const chunk& c, const policy& pol, const input_layout& layout) {
     read_chunk_inputs(c, pol, layout, inputs);
@@ -385,7 +396,7 @@ int run_drift(const drift_command_options& options) {
   if (watch) watch->write(watch_header);
 
   // 1. The old snapshot, held in memory keyed by account id.
-  drift_snapshot snapshot(old_policy.risk_factors().size());
+  drift_snapshot snapshot(old_policy.risk_factors().size(), old_policy.recommendation_width());
   std::size_t rejected = 0;
   {
     input_source source(options.old_input);
@@ -396,16 +407,28 @@ int run_drift(const drift_command_options& options) {
         [&](chunk& c) {
           auto classified = std::make_shared<classified_chunk>();
           classified->classify(c, old_policy, layout);
-          for (std::size_t r = 0; r < c.size(); ++r) classified->reject(c, r, old_policy, layout, "old");
+          classified->hashes.resize(c.size());
+          for (std::size_t r = 0; r < c.size(); ++r) {
+            classified->reject(c, r, old_policy, layout, "old");
+            classified->hashes[r] = drift_snapshot::hash_of(record_id(c, r, layout).value_or(std::string_view()));
+          }
           c.payload = classified;
         },
         [&](chunk& c) {
           const auto& classified = *static_cast<const classified_chunk*>(c.payload.get());
+          if (c.sequence == 0 && source.size > 0 && c.size() > 0 && c.bytes_end > 0) {
+            // Room for the whole file at the first chunk's bytes per record, plus 10 %.
+            const double per_record = static_cast<double>(c.bytes_end) / static_cast<double>(c.size());
+            snapshot.reserve(static_cast<std::size_t>(1.1 * static_cast<double>(source.size) / per_record) + 1);
+          }
+          constexpr std::size_t ahead = 16;  // slots requested this many records before they are probed
+          for (std::size_t r = 0; r < std::min(ahead, c.size()); ++r) snapshot.prefetch_slot(classified.hashes[r]);
           for (std::size_t r = 0; r < c.size(); ++r) {
+            if (r + ahead < c.size()) snapshot.prefetch_slot(classified.hashes[r + ahead]);
             const std::optional<std::string_view> id = record_id(c, r, layout);
             if (!id) continue;  // no account_id field: in the rejects file, matched with nothing
             const drift_observation o = classified.observation(r);
-            if (const auto first = snapshot.add(*id, o, c.lines[r])) {
+            if (const auto first = snapshot.add(*id, classified.hashes[r], o, c.lines[r])) {
               throw cli_error(duplicate_message(*id, source.name, snapshot.line(*first), c.lines[r]));
             }
           }
@@ -416,7 +439,9 @@ int run_drift(const drift_command_options& options) {
   }
 
   // 2. The new snapshot, streamed: each record matched against the old one and compared on the workers.
-  std::vector<std::size_t> seen_line(snapshot.size(), 0);  // line of the new record that matched, 0 = none
+  // Line of the new record that matched each old account, 0 = none; set by the workers.
+  std::vector<std::atomic<std::size_t>> seen_line(snapshot.size());
+  for (auto& line : seen_line) line.store(0, std::memory_order_relaxed);
   std::unordered_map<std::string, std::size_t> new_only;   // ids of the new snapshot absent from the old, their line
   drift_matrix matrix;
   drift_counts counts;
@@ -431,18 +456,43 @@ int run_drift(const drift_command_options& options) {
         [&](chunk& c) {
           auto payload = std::make_shared<new_chunk_payload>();
           payload->classified.classify(c, new_policy, layout);
-          payload->matched.assign(c.size(), no_match);
+          const std::size_t records = c.size();
+          payload->matched.assign(records, no_match);
+          // Lookups as a software pipeline, so that the memory of one record's lookup is fetched
+          // while earlier ones are compared: the hash slot 64 records ahead, the old account its
+          // slot points at (and its matched flag) 32 ahead, then find() itself, whose results are
+          // those of a plain lookup.
+          std::vector<std::uint64_t>& hashes = payload->classified.hashes;
+          hashes.resize(records);
+          for (std::size_t r = 0; r < records; ++r) {
+            hashes[r] = drift_snapshot::hash_of(record_id(c, r, layout).value_or(std::string_view()));
+          }
+          constexpr std::size_t slot_ahead = 64, record_ahead = 32;
+          for (std::size_t r = 0; r < std::min(slot_ahead, records); ++r) snapshot.prefetch_slot(hashes[r]);
+          for (std::size_t r = 0; r < std::min(record_ahead, records); ++r) snapshot.prefetch_candidate(hashes[r]);
           drift_comparer comparer(old_policy, new_policy);
           account_drift d;
-          for (std::size_t r = 0; r < c.size(); ++r) {
+          for (std::size_t r = 0; r < records; ++r) {
+            if (r + slot_ahead < records) snapshot.prefetch_slot(hashes[r + slot_ahead]);
+            if (r + record_ahead < records) {
+              const std::size_t candidate = snapshot.prefetch_candidate(hashes[r + record_ahead]);
+              if (candidate < seen_line.size()) prefetch_memory(&seen_line[candidate]);
+            }
             payload->classified.reject(c, r, new_policy, layout, "new");
             const std::optional<std::string_view> id = record_id(c, r, layout);
             if (!id) continue;
             const drift_observation new_side = payload->classified.observation(r);
             std::optional<drift_observation> old_side;
-            if (const auto found = snapshot.find(*id)) {
-              payload->matched[r] = *found;
-              old_side = snapshot.observation(*found);
+            if (const auto found = snapshot.find(*id, hashes[r])) {
+              const std::size_t match = *found;
+              payload->matched[r] = match;
+              // A second record with this id is an error, whichever worker sees it.
+              std::size_t expected = 0;
+              if (!seen_line[match].compare_exchange_strong(expected, c.lines[r])) {
+                throw cli_error(duplicate_message(*id, source.name, std::min(expected, c.lines[r]),
+                                                  std::max(expected, c.lines[r])));
+              }
+              old_side = snapshot.observation(match);
             }
             describe_account(comparer, *id, old_side ? &*old_side : nullptr, &new_side, d, payload->text);
           }
@@ -453,11 +503,7 @@ int run_drift(const drift_command_options& options) {
           for (std::size_t r = 0; r < c.size(); ++r) {
             const std::optional<std::string_view> id = record_id(c, r, layout);
             if (!id) continue;
-            const std::size_t match = payload.matched[r];
-            if (match != no_match) {
-              if (seen_line[match] != 0) throw cli_error(duplicate_message(*id, source.name, seen_line[match], c.lines[r]));
-              seen_line[match] = c.lines[r];
-            } else {
+            if (payload.matched[r] == no_match) {
               const auto [it, added] = new_only.emplace(std::string(*id), c.lines[r]);
               if (!added) throw cli_error(duplicate_message(*id, source.name, it->second, c.lines[r]));
             }
@@ -482,7 +528,7 @@ int run_drift(const drift_command_options& options) {
     account_drift d;
     drift_text text;
     for (std::size_t i = 0; i < snapshot.size(); ++i) {
-      if (seen_line[i] != 0) continue;
+      if (seen_line[i].load(std::memory_order_relaxed) != 0) continue;
       const drift_observation old_side = snapshot.observation(i);
       describe_account(comparer, snapshot.id(i), &old_side, nullptr, d, text);
       if (text.rows.size() > (std::size_t{1} << 20)) {
