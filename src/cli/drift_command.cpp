@@ -140,7 +140,23 @@ struct classified_chunk {
 };
 
 void append_number(std::string& out, double value) {
-  if (!std::isnan(value)) csv::append_double(out, value);
+  if (std::isnan(value)) return;
+  if (value == 0.0 && !std::signbit(value)) {
+    out += '0';  // most causes and changes: the text write_double gives, without its work
+    return;
+  }
+  csv::append_double(out, value);
+}
+
+// Appends `value`, copying the text of `previous` (the field just appended, from `previous_start`)
+// when the two are the same double: most accounts keep their scores between snapshots.
+void append_repeated(std::string& out, double value, double previous, std::size_t previous_start,
+                     std::size_t previous_end) {
+  if (!std::isnan(value) && value == previous && std::signbit(value) == std::signbit(previous)) {
+    out.append(out, previous_start, previous_end - previous_start);
+    return;
+  }
+  append_number(out, value);
 }
 
 std::string state_cell(snapshot_state s) {
@@ -179,13 +195,21 @@ void append_drift_row(std::string& out, std::string_view id, const account_drift
   out += state_cell(d.old_state);
   out += ',';
   out += state_cell(d.new_state);
-  for (double value : {d.risk_old, d.risk_new, d.scale_old, d.scale_new, d.risk_change, d.scale_change}) {
+  for (const auto& [old_value, new_value] : {std::pair{d.risk_old, d.risk_new}, std::pair{d.scale_old, d.scale_new}}) {
+    out += ',';
+    const std::size_t start = out.size();
+    append_number(out, old_value);
+    const std::size_t end = out.size();
+    out += ',';
+    append_repeated(out, new_value, old_value, start, end);
+  }
+  for (double value : {d.risk_change, d.scale_change}) {
     out += ',';
     append_number(out, value);
   }
   for (std::size_t i = 0; i < pol.risk_factors().size(); ++i) {
     out += ',';
-    if (d.has_causes()) csv::append_double(out, d.risk_causes[i]);
+    if (d.has_causes()) append_number(out, d.risk_causes[i]);
   }
   out += ',';
   append_number(out, d.cause_frequency);
