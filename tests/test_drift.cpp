@@ -477,6 +477,11 @@ TEST(drift_snapshot, holds_accounts_keyed_by_id_and_refuses_a_second_copy) {
   EXPECT_EQ(snapshot.id(*found), "id-4999");
   EXPECT_FALSE(snapshot.find("id-5000").has_value());
   EXPECT_GT(snapshot.bytes_per_account(), 4 * sizeof(double));
+  // claim: the first match wins; a second one learns the first line.
+  EXPECT_EQ(snapshot.matched_line(*found), 0u);
+  EXPECT_EQ(snapshot.claim(*found, 17), 0u);
+  EXPECT_EQ(snapshot.claim(*found, 23), 17u);
+  EXPECT_EQ(snapshot.matched_line(*found), 17u);
 }
 
 }  // namespace

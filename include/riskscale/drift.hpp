@@ -677,6 +677,23 @@ class drift_snapshot {
     for (std::size_t offset = 0; offset < sizeof(account); offset += 64) prefetch(record + offset);
   }
 
+  /// Marks account `i` as matched by the record at `line` (> 0) of the other snapshot; returns 0
+  /// when it was not matched before, else the line that matched it first (a repeated id). Safe
+  /// from several threads at once (the mark lives in the record a lookup has just read).
+  std::size_t claim(std::size_t i, std::size_t line) noexcept {
+    std::uint64_t expected = 0;
+    std::uint64_t* mark = &accounts_[i].matched_line;
+    if (__atomic_compare_exchange_n(mark, &expected, static_cast<std::uint64_t>(line), false, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED)) {
+      return 0;
+    }
+    return static_cast<std::size_t>(expected);
+  }
+  /// The line that claimed account `i`, 0 when none did (read after the claiming threads joined).
+  [[nodiscard]] std::size_t matched_line(std::size_t i) const noexcept {
+    return static_cast<std::size_t>(__atomic_load_n(&accounts_[i].matched_line, __ATOMIC_RELAXED));
+  }
+
   /// Number of accounts.
   [[nodiscard]] std::size_t size() const noexcept { return accounts_.size(); }
   /// The id of account `i`.
@@ -725,6 +742,7 @@ class drift_snapshot {
     bool valid = false;
     double active_days = 0, users = 0, risk = 0, scale = 0, frequency = 0, reach = 0, margin = 0;
     double factors[inline_factors] = {};
+    std::uint64_t matched_line = 0;  // see claim(); read and written only with atomic builtins
   };
   static_assert(sizeof(account) == 128, "an account record is two cache lines");
   // What only errors and alerts read.

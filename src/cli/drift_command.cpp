@@ -1,7 +1,6 @@
 #include "cli/drift_command.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -32,15 +31,6 @@ namespace {
 
 constexpr std::size_t drift_rows_per_chunk = 2048;
 constexpr std::size_t no_match = std::numeric_limits<std::size_t>::max();
-
-// A hint to fetch memory that is about to be read; no effect on results.
-void prefetch_memory(const void* address) {
-#if defined(__GNUC__) || defined(__clang__)
-  __builtin_prefetch(address);
-#else
-  (void)address;
-#endif
-}
 
 unsigned drift_workers(unsigned requested) {
   return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
@@ -463,9 +453,6 @@ int run_drift(const drift_command_options& options) {
   }
 
   // 2. The new snapshot, streamed: each record matched against the old one and compared on the workers.
-  // Line of the new record that matched each old account, 0 = none; set by the workers.
-  std::vector<std::atomic<std::size_t>> seen_line(snapshot.size());
-  for (auto& line : seen_line) line.store(0, std::memory_order_relaxed);
   std::unordered_map<std::string, std::size_t> new_only;   // ids of the new snapshot absent from the old, their line
   drift_matrix matrix;
   drift_counts counts;
@@ -484,7 +471,7 @@ int run_drift(const drift_command_options& options) {
           payload->matched.assign(records, no_match);
           // Lookups as a software pipeline, so that the memory of one record's lookup is fetched
           // while earlier ones are compared: the hash slot 64 records ahead, the old account its
-          // slot points at (and its matched flag) 32 ahead, then find() itself, whose results are
+          // slot points at 32 ahead, then find() itself, whose results are
           // those of a plain lookup.
           std::vector<std::uint64_t>& hashes = payload->classified.hashes;
           hashes.resize(records);
@@ -498,10 +485,7 @@ int run_drift(const drift_command_options& options) {
           account_drift d;
           for (std::size_t r = 0; r < records; ++r) {
             if (r + slot_ahead < records) snapshot.prefetch_slot(hashes[r + slot_ahead]);
-            if (r + record_ahead < records) {
-              const std::size_t candidate = snapshot.prefetch_candidate(hashes[r + record_ahead]);
-              if (candidate < seen_line.size()) prefetch_memory(&seen_line[candidate]);
-            }
+            if (r + record_ahead < records) (void)snapshot.prefetch_candidate(hashes[r + record_ahead]);
             payload->classified.reject(c, r, new_policy, layout, "new");
             const std::optional<std::string_view> id = record_id(c, r, layout);
             if (!id) continue;
@@ -511,10 +495,9 @@ int run_drift(const drift_command_options& options) {
               const std::size_t match = *found;
               payload->matched[r] = match;
               // A second record with this id is an error, whichever worker sees it.
-              std::size_t expected = 0;
-              if (!seen_line[match].compare_exchange_strong(expected, c.lines[r])) {
-                throw cli_error(duplicate_message(*id, source.name, std::min(expected, c.lines[r]),
-                                                  std::max(expected, c.lines[r])));
+              if (const std::size_t first = snapshot.claim(match, c.lines[r])) {
+                throw cli_error(duplicate_message(*id, source.name, std::min(first, c.lines[r]),
+                                                  std::max(first, c.lines[r])));
               }
               old_side = snapshot.observation(match);
             }
@@ -552,7 +535,7 @@ int run_drift(const drift_command_options& options) {
     account_drift d;
     drift_text text;
     for (std::size_t i = 0; i < snapshot.size(); ++i) {
-      if (seen_line[i].load(std::memory_order_relaxed) != 0) continue;
+      if (snapshot.matched_line(i) != 0) continue;
       const drift_observation old_side = snapshot.observation(i);
       describe_account(comparer, snapshot.id(i), &old_side, nullptr, d, text);
       if (text.rows.size() > (std::size_t{1} << 20)) {
