@@ -392,7 +392,7 @@ int run_drift(const drift_command_options& options) {
       }
     }
     for (const std::string* input : {&options.old_input, static_cast<const std::string*>(&new_input)}) {
-      if (same_file(destinations[i], *input)) {
+      if (*input != "-" && destinations[i] != "-" && same_file(destinations[i], *input)) {
         throw cli_error("output " + destinations[i] + " is an input; accepted: a path other than the snapshots");
       }
     }

@@ -177,3 +177,25 @@ def test_explain_against(run, conformance):
     assert done.returncode == 0 and b"invalid" in done.stdout and b"users" in done.stdout
     done = run("explain", d / "old.csv", "--id", "NOPE", "--against", d / "new.csv")
     assert done.returncode == 2 and b"NOPE" in done.stderr
+
+
+def test_new_snapshot_from_stdin_and_drift_to_stdout(run, conformance, tmp_path):
+    d = conformance / "drift"
+    done = run("drift", d / "old.csv", "-", "-o", "-", "--rejects", tmp_path / "r.csv",
+               stdin=(d / "new.csv").read_bytes())
+    assert done.returncode == 1, done.stderr
+    rows = pd.read_csv(io.BytesIO(done.stdout), dtype={"account_id": str})
+    assert len(rows) == 41 and (rows["status"] == "moved").sum() == 9
+    assert b"accounts: 41" in done.stderr  # the report moves to stderr when stdout carries the CSV
+
+
+def test_outputs_must_differ_from_each_other_and_from_the_inputs(run, conformance, tmp_path):
+    d = conformance / "drift"
+    done = run("drift", d / "old.csv", d / "new.csv", "-o", tmp_path / "x.csv", "--alerts", tmp_path / "a.csv",
+               "--watch", tmp_path / "a.csv")
+    assert done.returncode == 2 and b"two outputs name the same file" in done.stderr
+    copy = tmp_path / "new.csv"
+    copy.write_bytes((d / "new.csv").read_bytes())
+    done = run("drift", d / "old.csv", copy, "-o", copy)
+    assert done.returncode == 2 and b"is an input" in done.stderr
+    assert copy.read_bytes() == (d / "new.csv").read_bytes()
