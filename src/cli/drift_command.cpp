@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -129,26 +130,6 @@ struct classified_chunk {
   }
 };
 
-void append_number(std::string& out, double value) {
-  if (std::isnan(value)) return;
-  if (value == 0.0 && !std::signbit(value)) {
-    out += '0';  // most causes and changes: the text write_double gives, without its work
-    return;
-  }
-  csv::append_double(out, value);
-}
-
-// Appends `value`, copying the text of `previous` (the field just appended, from `previous_start`)
-// when the two are the same double: most accounts keep their scores between snapshots.
-void append_repeated(std::string& out, double value, double previous, std::size_t previous_start,
-                     std::size_t previous_end) {
-  if (!std::isnan(value) && value == previous && std::signbit(value) == std::signbit(previous)) {
-    out.append(out, previous_start, previous_end - previous_start);
-    return;
-  }
-  append_number(out, value);
-}
-
 std::string state_cell(snapshot_state s) {
   if (s == snapshot_state::absent || s == snapshot_state::invalid) return "";
   return std::string(to_string(static_cast<archetype>(s)));
@@ -176,40 +157,80 @@ void append_id(std::string& out, std::string_view id) {
   }
 }
 
+// Writes `value` at `p`: nothing for NaN (absent), 0 for +0 without to_chars' work, else the
+// shortest round-trip text; returns the end.
+char* put_number(char* p, double value) noexcept {
+  if (std::isnan(value)) return p;
+  if (value == 0.0 && !std::signbit(value)) {
+    *p = '0';
+    return p + 1;
+  }
+  return csv::write_double(p, value);
+}
+
+char* put_text(char* p, std::string_view text) noexcept {
+  std::memcpy(p, text.data(), text.size());
+  return p + text.size();
+}
+
+// One drift.csv row, written into one span reserved at its largest possible size (as classify
+// writes its rows): most rows are a handful of numbers, and per-field string calls would dominate.
 void append_drift_row(std::string& out, std::string_view id, const account_drift& d, const policy& pol,
                       const std::string& reason) {
-  append_id(out, id);
-  out += ',';
-  out += to_string(d.status);
-  out += ',';
-  out += state_cell(d.old_state);
-  out += ',';
-  out += state_cell(d.new_state);
+  const std::size_t factors = pol.risk_factors().size();
+  const std::string_view driver = player_name(pol, d.driver);
+  const std::string_view status = to_string(d.status);
+  const std::string old_state = state_cell(d.old_state), new_state = state_cell(d.new_state);
+  const std::size_t bound = csv::field_bound(id.size()) + 2 + status.size() + old_state.size() + new_state.size() +
+                            (10 + factors) * (csv::double_bound + 1) + driver.size() + csv::field_bound(reason.size()) + 8;
+  const std::size_t old_size = out.size();
+  out.resize(old_size + bound);
+  char* const begin = out.data() + old_size;
+  char* p = begin;
+  if (id.empty()) {
+    p = put_text(p, "\"\"");  // a row starting with an empty id stays a row
+  } else {
+    p = csv::write_field(p, id);
+  }
+  *p++ = ',';
+  p = put_text(p, status);
+  *p++ = ',';
+  p = put_text(p, old_state);
+  *p++ = ',';
+  p = put_text(p, new_state);
   for (const auto& [old_value, new_value] : {std::pair{d.risk_old, d.risk_new}, std::pair{d.scale_old, d.scale_new}}) {
-    out += ',';
-    const std::size_t start = out.size();
-    append_number(out, old_value);
-    const std::size_t end = out.size();
-    out += ',';
-    append_repeated(out, new_value, old_value, start, end);
+    *p++ = ',';
+    char* const old_text = p;
+    p = put_number(p, old_value);
+    const std::size_t old_length = static_cast<std::size_t>(p - old_text);
+    *p++ = ',';
+    // Most accounts keep their scores: the new one is the old one's text.
+    if (!std::isnan(new_value) && new_value == old_value && std::signbit(new_value) == std::signbit(old_value)) {
+      std::memmove(p, old_text, old_length);
+      p += old_length;
+    } else {
+      p = put_number(p, new_value);
+    }
   }
   for (double value : {d.risk_change, d.scale_change}) {
-    out += ',';
-    append_number(out, value);
+    *p++ = ',';
+    p = put_number(p, value);
   }
-  for (std::size_t i = 0; i < pol.risk_factors().size(); ++i) {
-    out += ',';
-    if (d.has_causes()) append_number(out, d.risk_causes[i]);
+  const bool causes = d.has_causes();
+  for (std::size_t i = 0; i < factors; ++i) {
+    *p++ = ',';
+    if (causes) p = put_number(p, d.risk_causes[i]);
   }
-  out += ',';
-  append_number(out, d.cause_frequency);
-  out += ',';
-  append_number(out, d.cause_reach);
-  out += ',';
-  out += player_name(pol, d.driver);
-  out += ',';
-  csv::append_field(out, reason);
-  out += '\n';
+  *p++ = ',';
+  p = put_number(p, d.cause_frequency);
+  *p++ = ',';
+  p = put_number(p, d.cause_reach);
+  *p++ = ',';
+  p = put_text(p, driver);
+  *p++ = ',';
+  p = csv::write_field(p, reason);
+  *p++ = '\n';
+  out.resize(old_size + static_cast<std::size_t>(p - begin));
 }
 
 std::string joined_formats(const policy& pol, const std::vector<std::size_t>& formats) {
