@@ -130,9 +130,9 @@ struct classified_chunk {
   }
 };
 
-std::string state_cell(snapshot_state s) {
-  if (s == snapshot_state::absent || s == snapshot_state::invalid) return "";
-  return std::string(to_string(static_cast<archetype>(s)));
+std::string_view state_cell(snapshot_state s) {
+  if (s == snapshot_state::absent || s == snapshot_state::invalid) return {};
+  return to_string(static_cast<archetype>(s));
 }
 
 std::string drift_header(const policy& pol) {
@@ -180,7 +180,7 @@ void append_drift_row(std::string& out, std::string_view id, const account_drift
   const std::size_t factors = pol.risk_factors().size();
   const std::string_view driver = player_name(pol, d.driver);
   const std::string_view status = to_string(d.status);
-  const std::string old_state = state_cell(d.old_state), new_state = state_cell(d.new_state);
+  const std::string_view old_state = state_cell(d.old_state), new_state = state_cell(d.new_state);
   const std::size_t bound = csv::field_bound(id.size()) + 2 + status.size() + old_state.size() + new_state.size() +
                             (10 + factors) * (csv::double_bound + 1) + driver.size() + csv::field_bound(reason.size()) + 8;
   const std::size_t old_size = out.size();
@@ -489,6 +489,7 @@ int run_drift(const drift_command_options& options) {
           auto payload = std::make_shared<new_chunk_payload>();
           payload->classified.classify(c, new_policy, layout);
           const std::size_t records = c.size();
+          payload->text.rows.reserve(records * 192);  // a typical row is 150-190 bytes
           payload->matched.assign(records, no_match);
           // Lookups as a software pipeline, so that the memory of one record's lookup is fetched
           // while earlier ones are compared: the hash slot 64 records ahead, the old account its
