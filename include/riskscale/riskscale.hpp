@@ -19,3 +19,4 @@
 #include "riskscale/metrics.hpp"
 #include "riskscale/utf8.hpp"
 #include "riskscale/usage.hpp"
+#include "riskscale/drift.hpp"

@@ -23,13 +23,17 @@ from ._summary import summary
 from ._plot import plot_matrix
 from . import metrics
 from ._usage import usage
+from ._drift import ALERT_KINDS, DRIFT_STATUSES, Drift, drift
 from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan, plans,
                     plans_to_csv, plans_to_ics, recommend_content)
 
 __all__ = [
+    "ALERT_KINDS",
     "ARCHETYPES",
     "Assessment",
     "ContentRecommendation",
+    "DRIFT_STATUSES",
+    "Drift",
     "EducationPriority",
     "InputError",
     "Plan",
@@ -41,6 +45,7 @@ __all__ = [
     "TRAITS",
     "assess",
     "classify",
+    "drift",
     "education_priority",
     "plan",
     "plans",

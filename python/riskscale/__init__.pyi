@@ -278,3 +278,32 @@ def usage(
     on_invalid: Literal["raise", "flag"] = "raise",
 ) -> pd.DataFrame:
     """Per-account usage (active_users, active_days, events, last_event) from product events (SPEC §10)."""
+
+#: Drift statuses (SPEC §11), the categories of ``Drift.accounts["status"]``.
+DRIFT_STATUSES: Tuple[str, ...]
+#: Alert kinds of ``Drift.alerts["alert"]``.
+ALERT_KINDS: Tuple[str, ...]
+
+class Drift:
+    """SPEC §11 drift between two snapshots: per-account rows, matrix, alerts, watch list."""
+
+    accounts: pd.DataFrame
+    matrix: pd.DataFrame
+    alerts: pd.DataFrame
+    watch: pd.DataFrame
+    policy: Optional[Policy]
+    old_policy: Optional[Policy]
+    @property
+    def counts(self) -> pd.Series: ...
+    def movers(self, n: int = 10) -> pd.DataFrame: ...
+    def plot(self, ax: Optional[Axes] = None, *, max_arrows: int = 500) -> Axes: ...
+    def _repr_html_(self) -> str: ...
+
+def drift(
+    old: pd.DataFrame,
+    new: pd.DataFrame,
+    policy: Optional[Policy] = None,
+    old_policy: Optional[Policy] = None,
+    *,
+    threads: Optional[int] = None,
+) -> Drift: ...

@@ -149,3 +149,10 @@ class UsageAggregate:
 
 def event_status_reason(status: int) -> Tuple[str, str]: ...
 def parse_event_time(text: str) -> Optional[str]: ...
+
+DRIFT_STATUSES: List[str]
+DRIFT_MATRIX_ROWS: List[str]
+DRIFT_MATRIX_COLUMNS: List[str]
+def drift_columns(old_ids: List[str], old_columns: Dict[str, np.ndarray], new_ids: List[str],
+                  new_columns: Dict[str, np.ndarray], policy: Policy, old_policy: Optional[Policy] = None,
+                  threads: int = 0) -> Dict[str, Any]: ...

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "numpy_columns.hpp"
 #include "riskscale/riskscale.hpp"
 
 namespace py = pybind11;
@@ -30,6 +31,7 @@ using namespace pybind11::literals;
 namespace {
 
 using riskscale::policy;
+using riskscale_python::borrow_column;
 
 /// Rows per unit of work: the chunk's ranked lists (rows × catalogue int16) stay in L2.
 constexpr std::size_t rows_per_chunk = 4096;
@@ -200,22 +202,6 @@ row_codes classify_with_codes(const riskscale::portfolio& input, const policy& p
     result.lists.push_back(std::move(text));
   }
   return result;
-}
-
-// A float64, C-contiguous, 1-D numpy array, or an error naming the column: the Python layer
-// converts other inputs once, so this boundary never copies.
-py::array_t<double> borrow_column(const py::handle& value, const std::string& name, std::size_t rows) {
-  if (!py::isinstance<py::array>(value)) throw py::type_error("column '" + name + "': expected a numpy array");
-  // Equivalent dtypes, not identical dtype objects: an unpickled float64 array has its own descriptor.
-  if (!py::isinstance<py::array_t<double, py::array::c_style>>(value) || py::reinterpret_borrow<py::array>(value).ndim() != 1) {
-    throw py::type_error("column '" + name + "': expected a 1-D C-contiguous float64 array");
-  }
-  auto array = py::reinterpret_borrow<py::array>(value);
-  if (static_cast<std::size_t>(array.shape(0)) != rows) {
-    throw py::value_error("column '" + name + "' has " + std::to_string(array.shape(0)) + " values; accepted: " +
-                          std::to_string(rows) + " (the other columns' length)");
-  }
-  return py::reinterpret_borrow<py::array_t<double>>(array);
 }
 
 // Classifies `input` (or, with `mapping`, its raw table) into new numpy arrays, without the GIL.

@@ -194,6 +194,8 @@ void bind_plans(py::module_& m);
 
 // Defined in metrics_bindings.cpp.
 void bind_metrics(py::module_& m);
+// Defined in drift_bindings.cpp.
+void bind_drift(py::module_& m);
 
 // Defined in usage_bindings.cpp.
 void bind_usage(py::module_& m);
@@ -328,4 +330,5 @@ PYBIND11_MODULE(_core, m) {
   m.def("status_name", [](std::uint8_t status) { return std::string(riskscale::to_string(static_cast<riskscale::row_status>(status))); });
   bind_metrics(m);
   bind_usage(m);
+  bind_drift(m);
 }

@@ -1,5 +1,6 @@
 #include "cli/classify_chunk.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string_view>
@@ -96,6 +97,95 @@ std::string output_header(const input_layout& layout, const policy& pol) {
 }
 
 std::string rejects_header() { return "line,account_id,column,reason,message,record\n"; }
+
+void read_chunk_inputs(const chunk& c, const policy& pol, const input_layout& layout, chunk_inputs& out) {
+  const std::vector<std::string> fields = pol.input_fields();
+  const std::size_t records = c.size();
+  std::vector<std::vector<double>>& columns = out.columns;
+  columns.assign(fields.size(), {});
+  std::size_t& rows = out.rows;  // readable records, the model's rows
+  rows = 0;
+  using unreadable = chunk_inputs::unreadable;
+  std::vector<std::optional<unreadable>>& unreadable_records = out.unreadable_records;
+  unreadable_records.assign(records, std::nullopt);
+  const auto reject_later = [&](std::size_t r, std::string column, std::string reason, std::string message) {
+    unreadable_records[r] = unreadable{std::move(column), std::move(reason), std::move(message)};
+  };
+  // Records that are no CSV row of the header's width are unreadable, with or without a mapping.
+  const auto well_formed = [&](std::size_t r) {
+    if (c.oversized[r]) {
+      reject_later(r, "", "record_too_large", c.errors[r] + "; accepted: records up to --max-record-bytes");
+      return false;
+    }
+    if (!c.errors[r].empty()) {
+      reject_later(r, "", "malformed_csv", c.errors[r] + "; accepted: RFC 4180 CSV");
+      return false;
+    }
+    if (c.field_count(r) != layout.header.size()) {
+      reject_later(r, "", "wrong_field_count",
+                   "expected " + std::to_string(layout.header.size()) + " fields as in the header, found " +
+                       std::to_string(c.field_count(r)));
+      return false;
+    }
+    return true;
+  };
+  const std::size_t seats = static_cast<std::size_t>(
+      std::find(fields.begin(), fields.end(), "seats") - fields.begin());  // fields.size() when the policy has none
+
+  if (const mapped_layout* mapped = layout.mapped.get()) {
+    // SPEC §9: the policy's inputs derive the model inputs; a row the mapping refuses is unreadable
+    // here, with the mapping's reason and sentence (the input, source column, cell and rule).
+    std::vector<std::size_t> readable;
+    for (std::size_t r = 0; r < records; ++r) {
+      if (well_formed(r)) readable.push_back(r);
+    }
+    mapped_chunk table;
+    table.fill(c, readable, layout.account_id, *mapped);
+    const mapped_inputs derived = map_inputs(table.table, pol, {1, 0});
+    std::optional<input_plan> failures;
+    for (std::size_t i = 0; i < readable.size(); ++i) {
+      if (derived.status[i] != row_status::ok) {
+        if (!failures) failures.emplace(pol, table.table);
+        const auto field = static_cast<std::size_t>(derived.invalid_field[i]);
+        reject_later(readable[i], fields[field], std::string(to_string(derived.status[i])),
+                     failures->failure(i, field).message);
+        continue;
+      }
+      for (std::size_t f = 0; f < fields.size(); ++f) {
+        if (f != seats) columns[f].push_back(derived.values[f][i]);  // seats feeds no score
+      }
+      ++rows;
+    }
+    return;
+  }
+
+  for (auto& column : columns) column.reserve(records);
+  std::vector<double> values(fields.size());
+  for (std::size_t r = 0; r < records; ++r) {
+    if (!well_formed(r)) continue;
+    bool readable = true;
+    for (std::size_t f = 0; f < fields.size() && readable; ++f) {
+      const std::size_t column = layout.fields[f];
+      if (column == no_column || f == seats) continue;  // seats feeds no score; absent or not, it is not read
+      const std::string_view text = c.field(r, column);
+      if (csv::parse_double(text, values[f])) continue;
+      const field_range range = detail::input_field_range(pol, f);
+      const std::string accepted =
+          "accepted: a number in [" + format_number(range.lower) + ", " + format_number(range.upper) + "]";
+      if (text.find_first_not_of(" \t") == std::string_view::npos) {
+        reject_later(r, fields[f], "missing_value", fields[f] + " is empty; " + accepted);
+      } else {
+        reject_later(r, fields[f], "not_a_number", fields[f] + " = '" + std::string(text) + "' is not a number; " + accepted);
+      }
+      readable = false;
+    }
+    if (!readable) continue;
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      if (layout.fields[f] != no_column && f != seats) columns[f].push_back(values[f]);
+    }
+    ++rows;
+  }
+}
 
 void classify_chunk(chunk& c, const chunk_job& job) {
   const policy& pol = *job.policy;

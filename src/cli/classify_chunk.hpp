@@ -1,7 +1,9 @@
 // riskscale CLI: one chunk of CSV records through the model: parse, classify, format; bad rows to rejects.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/input_layout.hpp"
 #include "cli/pipeline.hpp"
@@ -27,6 +29,24 @@ struct chunk_job {
 /// and the original record; counts it in `c.rejected`.
 void append_reject(chunk& c, std::size_t record, std::string_view account_id, std::string_view column,
                    std::string_view reason, std::string_view message);
+
+/// The records of a chunk read as model inputs, as classify reads them: the readable records' values
+/// as columns in policy::input_fields() order (a column the file lacks stays empty), and per record
+/// why it could not be read.
+struct chunk_inputs {
+  /// Why a record is not a row of the model: the column (empty for the whole record), reason, message.
+  struct unreadable {
+    std::string column;
+    std::string reason;
+    std::string message;
+  };
+  std::vector<std::vector<double>> columns;
+  std::size_t rows = 0;  ///< readable records, the model's rows, in record order
+  std::vector<std::optional<unreadable>> unreadable_records;
+};
+
+/// Reads every record of `c` into `out` (text to numbers; ranges are the model's to check).
+void read_chunk_inputs(const chunk& c, const riskscale::policy& pol, const input_layout& layout, chunk_inputs& out);
 
 /// Parses every record of `c`, classifies the well-formed ones and formats both outputs;
 /// safe to call from several threads on different chunks.

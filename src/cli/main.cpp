@@ -20,6 +20,7 @@
 
 #include "cli/account_record.hpp"
 #include "cli/classify_chunk.hpp"
+#include "cli/drift_command.hpp"
 #include "cli/cli_error.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
@@ -329,7 +330,7 @@ int main(int argc, char** argv) {
   add_join_options(summary_command, summary_joins);
   summary_command->footer("Example:\n  riskscale summary classified.csv --format markdown");
 
-  std::string explain_input, explain_id, explain_policy;
+  std::string explain_input, explain_id, explain_policy, explain_against, explain_old_policy;
   CLI::App* explain_command = app.add_subcommand("explain", "Explain one account in words");
   explain_command->add_option("input", explain_input, "Accounts CSV (- for stdin)")->required();
   explain_command->add_option("--id", explain_id, "account_id of the account to explain")->required();
@@ -337,7 +338,10 @@ int main(int argc, char** argv) {
   std::size_t explain_max_record_bytes = riskscale::csv::reader::default_max_record_bytes;
   add_max_record_bytes(explain_command, explain_max_record_bytes);
   add_join_options(explain_command, explain_joins);
-  explain_command->footer("Example:\n  riskscale explain accounts.csv --id ACC-000042");
+  explain_command->add_option("--against", explain_against, "A newer snapshot: explain the account's drift (SPEC §11)");
+  explain_command->add_option("--old-policy", explain_old_policy, "With --against: the policy of the first file (what-if)");
+  explain_command->footer("Example:\n  riskscale explain accounts.csv --id ACC-000042\n"
+                          "  riskscale explain june.csv --id ACC-000042 --against july.csv");
 
   plan_command_options plan_options;
   CLI::App* plan_command = add_plan_command(app, plan_options);
@@ -350,6 +354,10 @@ int main(int argc, char** argv) {
   usage_command_options usage_options;
   CLI::App* usage_command = add_usage_command(app, usage_options);
   add_max_record_bytes(usage_command, usage_options.max_record_bytes);
+
+  drift_command_options drift_options;
+  CLI::App* drift_command = add_drift_command(app, drift_options);
+  add_max_record_bytes(drift_command, drift_options.max_record_bytes);
 
   CLI::App* policy_command = app.add_subcommand("policy", "Print, validate or show a policy");
   policy_command->require_subcommand(1);
@@ -379,12 +387,17 @@ int main(int argc, char** argv) {
       return run_summary(summary_input, summary_policy, summary_format, summary_threads, summary_max_record_bytes,
                          summary_joins);
     }
+    if (*explain_command && !explain_against.empty()) {
+      return run_explain_drift(explain_input, explain_against, explain_id, explain_policy, explain_old_policy,
+                               explain_joins);
+    }
     if (*explain_command) {
       return run_explain(explain_input, explain_id, explain_policy, explain_max_record_bytes, explain_joins);
     }
     if (*plan_command) return run_plan(plan_options);
     if (*metrics_command) return run_metrics(metrics_options);
     if (*usage_command) return run_usage(usage_options);
+    if (*drift_command) return run_drift(drift_options);
     if (*policy_default) {
       std::cout << riskscale::policy().to_json() << '\n';
       return exit_ok;

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <istream>
 #include <optional>
 #include <string>
@@ -40,6 +41,7 @@ struct chunk {
   std::size_t classified = 0;
   std::size_t rejected = 0;
   std::optional<portfolio_summary> summary;  ///< partial summary, when the command wants one
+  std::shared_ptr<void> payload;  ///< a command's own results of `process` for `consume` (drift)
 
   /// Number of records.
   [[nodiscard]] std::size_t size() const noexcept { return lines.size(); }

@@ -241,6 +241,15 @@ RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block
   }
 }
 
+/// SPEC §3 scale from its components, s = f^wf · r^wr, by the same operations as compute_lanes in one
+/// lane, so s(f, r) of an account's own f and r has the bits of its scale score (drift, SPEC §11,
+/// needs s at mixed pairs: the new frequency with the old reach and the reverse).
+[[nodiscard]] inline double scale_from_components(const kernel_parameters& k, double frequency, double reach) noexcept {
+  const double weighted_log_frequency = k.frequency_weight > 0 ? k.frequency_weight * log_lanes<1>(frequency) : 0.0;
+  const double weighted_log_reach = k.reach_weight > 0 ? k.reach_weight * log_lanes<1>(reach) : 0.0;
+  return exp_lanes<1>(weighted_log_frequency + weighted_log_reach);
+}
+
 /// Lanes per vector of the baseline copy: an SSE2 register (or plain doubles without vector extensions).
 inline constexpr int baseline_width = RISKSCALE_HAS_VECTOR_EXTENSIONS ? 2 : 1;
 
