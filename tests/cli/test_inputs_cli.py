@@ -76,11 +76,12 @@ def test_rejects_name_input_column_cell_and_rule(run, mapping, tmp_path):
     assert rejects.loc["BAD_BELOW_BAND", "line"] == 7
 
 
-def test_stdin_to_stdout(run, mapping):
+def test_stdin_to_stdout(run, mapping, tmp_path):
     done = run("classify", "-", "--policy", mapping / "policy_inputs.json", "-o", "-",
-               stdin=(mapping / "crm_export.csv").read_bytes())
+               stdin=(mapping / "crm_export.csv").read_bytes(), cwd=tmp_path)
     assert done.returncode == 1
     check_classified(read(done.stdout), mapping)
+    check_rejects(read(tmp_path / "riskscale.rejects.csv"), mapping)  # beside stdout: in the working folder
 
 
 def test_missing_source_column_names_the_rule(run, mapping, tmp_path):
@@ -181,7 +182,7 @@ def test_join_from_stdin_input(run, mapping, split_export, tmp_path):
     usage_path = tmp_path / "usage.csv"
     usage.to_csv(usage_path, index=False)
     done = run("classify", "-", "--policy", mapping / "policy_inputs.json", "--join", usage_path,
-               "--join-key", "account", "-o", "-", stdin=accounts_path.read_bytes())
+               "--join-key", "account", "-o", "-", stdin=accounts_path.read_bytes(), cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     check_classified(read(done.stdout), mapping)
 
