@@ -32,13 +32,13 @@ def _source(values: Any) -> Tuple:
         else:
             array = series.to_numpy()
         return ("numbers", np.ascontiguousarray(array, dtype=np.float64))
-    cells = series.to_numpy(dtype=object, na_value=None)
-    if pd.api.types.is_object_dtype(dtype):
-        missing = pd.isna(cells)
-        if missing.any():
-            cells = cells.copy()
-            cells[missing] = None  # NaN, None, pd.NA, NaT: an empty cell
-    return ("text", np.ascontiguousarray(cells, dtype=object))
+    # The object array as it is (no copy for object columns): the core reads each str in place and
+    # takes None, NaN, pd.NA and pd.NaT for an empty cell.
+    return ("text", np.ascontiguousarray(series.to_numpy(), dtype=object), _MISSING)
+
+
+#: Objects that stand for an empty cell in a text column, besides None and float NaN.
+_MISSING = (pd.NA, pd.NaT)
 
 
 def _category_text(value: Any) -> str:

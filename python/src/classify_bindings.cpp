@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cmath>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -317,6 +318,10 @@ class python_sources {
         }
         if (static_cast<std::size_t>(cells.shape(0)) != rows) throw py::value_error("column '" + name + "': wrong length");
         objects_.push_back(cells);
+        missing_.clear();
+        if (spec.size() > 2) {
+          for (const auto& sentinel : py::reinterpret_borrow<py::tuple>(spec[2])) missing_.push_back(sentinel.ptr());
+        }
         auto** items = static_cast<PyObject**>(cells.mutable_data());
         texts_.emplace_back(rows);
         auto& views = texts_.back();
@@ -347,6 +352,9 @@ class python_sources {
   std::string_view view_of(PyObject* object) {
     if (object == nullptr || object == Py_None) return {};
     if (!PyUnicode_Check(object)) {
+      // Empty cells: NaN, and the missing-value objects the caller names (pd.NA, pd.NaT).
+      if (PyFloat_Check(object) && std::isnan(PyFloat_AS_DOUBLE(object))) return {};
+      if (std::find(missing_.begin(), missing_.end(), object) != missing_.end()) return {};
       converted_.emplace_back(py::str(object));  // a number or other object in a text column: its str()
       return converted_.back();
     }
@@ -362,6 +370,7 @@ class python_sources {
   std::vector<py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>> codes_;
   std::vector<py::object> category_objects_;
   std::deque<std::string> converted_;  // stable addresses
+  std::vector<PyObject*> missing_;     // of the text column being read
   std::deque<std::vector<std::string_view>> texts_;
 };
 

@@ -76,11 +76,12 @@ def test_rejects_name_input_column_cell_and_rule(run, mapping, tmp_path):
     assert rejects.loc["BAD_BELOW_BAND", "line"] == 7
 
 
-def test_stdin_to_stdout(run, mapping):
+def test_stdin_to_stdout(run, mapping, tmp_path):
     done = run("classify", "-", "--policy", mapping / "policy_inputs.json", "-o", "-",
-               stdin=(mapping / "crm_export.csv").read_bytes())
+               stdin=(mapping / "crm_export.csv").read_bytes(), cwd=tmp_path)
     assert done.returncode == 1
     check_classified(read(done.stdout), mapping)
+    check_rejects(read(tmp_path / "riskscale.rejects.csv"), mapping)  # beside stdout: in the working folder
 
 
 def test_missing_source_column_names_the_rule(run, mapping, tmp_path):
@@ -181,7 +182,7 @@ def test_join_from_stdin_input(run, mapping, split_export, tmp_path):
     usage_path = tmp_path / "usage.csv"
     usage.to_csv(usage_path, index=False)
     done = run("classify", "-", "--policy", mapping / "policy_inputs.json", "--join", usage_path,
-               "--join-key", "account", "-o", "-", stdin=accounts_path.read_bytes())
+               "--join-key", "account", "-o", "-", stdin=accounts_path.read_bytes(), cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     check_classified(read(done.stdout), mapping)
 
@@ -204,3 +205,39 @@ def test_keep_inputs_clash_with_kept_column(run, conformance, tmp_path):
                tmp_path / "out.csv")
     assert done.returncode == 2
     assert b"--keep-inputs writes the model input 'users'" in done.stderr
+
+
+def test_join_columns_pass_through_and_feed_explain_and_plan(run, mapping, split_export, tmp_path):
+    raw, accounts_path, usage = split_export
+    usage_path = tmp_path / "usage.csv"
+    usage.to_csv(usage_path, index=False)
+    out = tmp_path / "out.csv"
+    done = run("classify", accounts_path, "--policy", mapping / "policy_inputs.json", "--join", usage_path,
+               "--join-key", "account", "--keep-all", "-o", out)
+    assert done.returncode == 1, done.stderr
+    result = read(out)
+    # --keep-all: the input's columns (but the account id), then the join's (but its key), then SPEC §8.
+    assert list(result.columns[:8]) == ["Industry", "Compliance", "Handles PII", "Admins", "Region", "DAU/MAU",
+                                        "Licensed Users", "account_id"]
+    explain = run("explain", accounts_path, "--policy", mapping / "policy_inputs.json", "--join", usage_path,
+                  "--join-key", "account", "--id", "M015")
+    assert explain.returncode == 0, explain.stderr
+    assert "active_days 24.51 from DAU/MAU = '0.817'" in explain.stdout.decode()
+    plan = run("plan", accounts_path, "--policy", mapping / "policy_inputs.json", "--join", usage_path,
+               "--join-key", "account", "--id", "M015", "--start", "2027-01-04")
+    assert plan.returncode == 0, plan.stderr
+    assert json.loads(plan.stdout)["account_id"] == "M015"
+
+
+def test_join_name_clash_and_missing_key_column(run, mapping, split_export, tmp_path):
+    raw, accounts_path, usage = split_export
+    clash = tmp_path / "clash.csv"
+    usage.assign(Admins=1).to_csv(clash, index=False)
+    done = run("classify", accounts_path, "--policy", mapping / "policy_inputs.json", "--join", clash,
+               "--join-key", "account", "-o", tmp_path / "out.csv")
+    assert done.returncode == 2
+    assert b"column 'Admins' is in the input and in --join" in done.stderr
+    no_key = run("classify", accounts_path, "--policy", mapping / "policy_inputs.json", "--join", clash,
+                 "-o", tmp_path / "out.csv")
+    assert no_key.returncode == 2
+    assert b"has no key column 'account_id' (--join-key)" in no_key.stderr

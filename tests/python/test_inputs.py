@@ -170,3 +170,17 @@ def test_dask_classify_maps_each_partition(crm, mapping, policy):
     computed = lazy.compute(scheduler="sync")
     pd.testing.assert_frame_equal(computed, local)
     check_all_rows(computed.reset_index(drop=True), mapping, policy)
+
+
+def test_missing_objects_in_text_columns_are_empty_cells():
+    """None, NaN, pd.NA and pd.NaT in a text column are empty cells: the map's default decides."""
+    policy = riskscale.Policy(inputs={"sensitive_data": {"column": "Industry", "map": {"Retail": 0.3}, "default": 0.2},
+                                      "legal_exposure": {"column": "Regime", "map": {"HIPAA": 1.0}}})
+    frame = pd.DataFrame({
+        "Industry": pd.Series(["Retail", None, np.nan, pd.NA, pd.NaT, 7], dtype=object),
+        "Regime": pd.array(["HIPAA", "HIPAA", "HIPAA", "HIPAA", "HIPAA", pd.NA], dtype="string"),
+        "org_disruption": 0.1, "physical_safety": 0.0, "active_days": 5.0, "users": 10.0,
+    })
+    result = riskscale.classify(frame, policy, on_invalid="flag", inputs=True)
+    assert result["sensitive_data"].tolist() == [0.3, 0.2, 0.2, 0.2, 0.2, 0.2]  # 7 is the text '7'
+    assert result["invalid_reason"].iloc[5] == 'legal_exposure: Regime = "" matches no key of inputs.legal_exposure.map'

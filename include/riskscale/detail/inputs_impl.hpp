@@ -84,17 +84,24 @@ class text_dictionary {
 
  private:
   static std::size_t hash(std::string_view text) noexcept {
-    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ text.size();
-    std::size_t i = 0;
-    for (; i + 8 <= text.size(); i += 8) {
+    // Cell texts are mostly short: up to 16 bytes are read as two (overlapping) words, longer ones
+    // word by word.
+    const std::size_t n = text.size();
+    std::uint64_t first = 0, last = 0;
+    if (n >= 8) {
+      std::memcpy(&first, text.data(), 8);
+      std::memcpy(&last, text.data() + n - 8, 8);
+    } else if (n > 0) {  // an empty view may hold no pointer
+      std::memcpy(&first, text.data(), n);
+    }
+    std::uint64_t h = (first ^ 0x9E3779B97F4A7C15ULL) * 0xFF51AFD7ED558CCDULL;
+    for (std::size_t i = 8; i + 8 < n; i += 8) {  // the middle words of a text longer than 16 bytes
       std::uint64_t word;
       std::memcpy(&word, text.data() + i, 8);
       h = (h ^ word) * 0xFF51AFD7ED558CCDULL;
       h ^= h >> 32;
     }
-    std::uint64_t tail = 0;
-    if (text.size() > i) std::memcpy(&tail, text.data() + i, text.size() - i);  // an empty view may hold no pointer
-    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ULL;
+    h ^= (last + n) * 0xC4CEB9FE1A85EC53ULL;
     return static_cast<std::size_t>(h ^ (h >> 29));
   }
   void grow() {
