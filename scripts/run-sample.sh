@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job on the bundled sample: classify the CRM export examples/data/crm_accounts.csv
 # through the policy examples/policies/crm.json (SPEC §9: its inputs section maps the raw columns),
-# then classify examples/data/accounts.csv (SPEC §2 columns), summarise it, and plan every
-# account's onboarding.
+# then classify examples/data/accounts.csv (SPEC §2 columns), summarise it, plan every account's
+# onboarding, aggregate the product events into usage (SPEC §10) and classify the CRM export again
+# with its frequency from that usage (--join).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -32,3 +33,10 @@ build/bin/riskscale usage examples/data/events.csv -o build/sample/usage.csv --a
   --accounts examples/data/accounts.csv || status=$?
 [ "$status" -le 1 ] || exit "$status"
 echo "wrote build/sample/usage.csv"
+# Events -> usage -> classify: the CRM export again, its frequency now from the events (the usage
+# table joined on the account id; examples/policies/crm_usage.json reads active_days from it).
+status=0
+build/bin/riskscale classify examples/data/crm_accounts.csv --policy examples/policies/crm_usage.json \
+  --join build/sample/usage.csv -o build/sample/crm_with_usage_classified.csv --keep Name --keep-inputs || status=$?
+[ "$status" -le 1 ] || exit "$status"
+echo "wrote build/sample/crm_with_usage_classified.csv"

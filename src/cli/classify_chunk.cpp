@@ -152,7 +152,9 @@ void read_chunk_inputs(const chunk& c, const policy& pol, const input_layout& la
         continue;
       }
       for (std::size_t f = 0; f < fields.size(); ++f) {
-        if (f != seats) columns[f].push_back(derived.values[f][i]);  // seats feeds no score
+        // An absent seats value (NaN) is read as 0: seats feeds no score, and the column stays whole.
+        const double value = derived.values[f][i];
+        columns[f].push_back(f == seats && std::isnan(value) ? 0.0 : value);
       }
       ++rows;
     }
@@ -166,9 +168,13 @@ void read_chunk_inputs(const chunk& c, const policy& pol, const input_layout& la
     bool readable = true;
     for (std::size_t f = 0; f < fields.size() && readable; ++f) {
       const std::size_t column = layout.fields[f];
-      if (column == no_column || f == seats) continue;  // seats feeds no score; absent or not, it is not read
+      if (column == no_column) continue;  // seats absent from the file: it is optional
       const std::string_view text = c.field(r, column);
       if (csv::parse_double(text, values[f])) continue;
+      if (f == seats && text.find_first_not_of(" \t") == std::string_view::npos) {
+        values[f] = 0.0;  // an empty seats cell: absent; seats feeds no score, and the column stays whole
+        continue;
+      }
       const field_range range = detail::input_field_range(pol, f);
       const std::string accepted =
           "accepted: a number in [" + format_number(range.lower) + ", " + format_number(range.upper) + "]";
@@ -181,7 +187,7 @@ void read_chunk_inputs(const chunk& c, const policy& pol, const input_layout& la
     }
     if (!readable) continue;
     for (std::size_t f = 0; f < fields.size(); ++f) {
-      if (layout.fields[f] != no_column && f != seats) columns[f].push_back(values[f]);
+      if (layout.fields[f] != no_column) columns[f].push_back(values[f]);
     }
     ++rows;
   }

@@ -67,7 +67,8 @@ struct classified_chunk {
     const std::vector<std::string> fields = pol.input_fields();
     portfolio input(inputs.rows);
     for (std::size_t f = 0; f < fields.size(); ++f) {
-      if (layout.fields[f] != no_column) input.add(fields[f], inputs.columns[f].data());
+      // With the policy's inputs (SPEC §9) the mapping gives every field; without, the header does.
+      if (layout.mapped || layout.fields[f] != no_column) input.add(fields[f], inputs.columns[f].data());
     }
     result.emplace(inputs.rows, pol);
     batch_output view = result->view();
@@ -122,8 +123,7 @@ struct classified_chunk {
     if (result->status[row] == row_status::ok) return;
     const std::vector<std::string> fields = pol.input_fields();
     const auto field = static_cast<std::size_t>(result->invalid_field[row]);
-    double value = 0.0;
-    (void)csv::parse_double(c.field(r, layout.fields[field]), value);
+    const double value = inputs.columns[field][row];  // the number the model refused, as read
     c.rejects += snapshot;
     c.rejects += ',';
     append_reject(c, r, id, fields[field], to_string(result->status[row]),

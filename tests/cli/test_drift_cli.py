@@ -197,5 +197,51 @@ def test_outputs_must_differ_from_each_other_and_from_the_inputs(run, conformanc
     copy = tmp_path / "new.csv"
     copy.write_bytes((d / "new.csv").read_bytes())
     done = run("drift", d / "old.csv", copy, "-o", copy)
-    assert done.returncode == 2 and b"is an input" in done.stderr
+    assert done.returncode == 2 and b"is the same file as the new snapshot" in done.stderr
     assert copy.read_bytes() == (d / "new.csv").read_bytes()
+
+
+def test_both_snapshots_go_through_the_policys_inputs_and_a_join(run, conformance, tmp_path):
+    # SPEC §9 then §11: the CRM export of the mapping conformance files as the old snapshot, and
+    # the same export a month later with one account's industry changed, as the new one.
+    m = conformance / "mapping"
+    policy = m / "policy_inputs.json"
+    old = pd.read_csv(m / "crm_export.csv", dtype=str, keep_default_na=False)
+    changed = old["Account ID"] == old.loc[old["Industry"].str.strip() == "Healthcare", "Account ID"].iloc[0]
+    new = old.copy()
+    new.loc[changed, "Industry"] = "Retail"  # sensitive_data 0.9 -> 0.3
+    old.to_csv(tmp_path / "old.csv", index=False)
+    new.to_csv(tmp_path / "new.csv", index=False)
+    done = run("drift", tmp_path / "old.csv", tmp_path / "new.csv", "--policy", policy, "-o", tmp_path / "d.csv")
+    assert done.returncode == 1, done.stderr  # the export's invalid rows are rejected in both snapshots
+    drift = read(tmp_path / "d.csv").set_index("account_id")
+    invalid = pd.read_csv(m / "expected_invalid.csv", dtype=str)
+    assert set(drift.index[drift["status"] == "invalid"]) == set(invalid["account_id"])
+    account = old.loc[changed, "Account ID"].iloc[0]
+    row = drift.loc[account]
+    assert row["risk_change"] < 0
+    assert row["cause_sensitive_data"] == pytest.approx(row["risk_change"], abs=1e-12)
+    assert row["cause_legal_exposure"] == 0 and row["cause_frequency"] == 0 and row["cause_reach"] == 0
+    # The old scores are classify's scores of the mapped export.
+    expected = pd.read_csv(m / "expected_classified.csv", dtype={"account_id": str}).set_index("account_id")
+    stayed = drift[drift["status"].isin(["moved", "stayed"])]
+    assert (abs(stayed["risk_old"] - expected.loc[stayed.index, "risk_score"]) < 1e-9).all()
+    rejects = pd.read_csv(tmp_path / "d.rejects.csv", dtype=str, keep_default_na=False)
+    unmapped = rejects[rejects["account_id"] == "BAD_UNMAPPED"]
+    assert set(unmapped["snapshot"]) == {"old", "new"} and set(unmapped["reason"]) == {"unmapped_value"}
+    assert unmapped["message"].str.contains("Compliance = \"ISO 27001\" matches no key of inputs.legal_exposure").all()
+
+    # The same new snapshot with its licensed users in a joined per-account table: the same drift.
+    joined = new.drop(columns=["Licensed Users"])
+    joined.to_csv(tmp_path / "new_without_users.csv", index=False)
+    new[["Account ID", "Licensed Users"]].rename(columns={"Account ID": "account_id"}).to_csv(
+        tmp_path / "users.csv", index=False)
+    old[["Account ID", "Licensed Users"]].rename(columns={"Account ID": "account_id"}).to_csv(
+        tmp_path / "old_users.csv", index=False)
+    old.drop(columns=["Licensed Users"]).to_csv(tmp_path / "old_without_users.csv", index=False)
+    # One join table serves both snapshots, so it must hold both months' users: here they are equal.
+    assert (old["Licensed Users"] == new["Licensed Users"]).all()
+    done = run("drift", tmp_path / "old_without_users.csv", tmp_path / "new_without_users.csv", "--policy", policy,
+               "--join", tmp_path / "users.csv", "-o", tmp_path / "joined.csv")
+    assert done.returncode == 1, done.stderr
+    assert (tmp_path / "joined.csv").read_bytes() == (tmp_path / "d.csv").read_bytes()
