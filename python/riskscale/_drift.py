@@ -7,7 +7,7 @@ comes from the C++ core (``drift.hpp``); this module only translates to pandas.
 from __future__ import annotations
 
 import html
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
@@ -50,6 +50,25 @@ def _inputs(frame: pd.DataFrame, core_policy: "_core.Policy", snapshot: str,
         raise ValueError(f"{snapshot} snapshot: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
                          f"the policy needs {', '.join(f for f in fields if f != 'seats')} (seats optional)")
     return {f: _as_float64(frame[f], f, frame.index, not_numbers) for f in fields if f in frame.columns}
+
+
+def _mapped(frame: pd.DataFrame, policy: Optional[Policy]) -> Tuple[pd.DataFrame, Dict[int, str]]:
+    """A snapshot as model inputs: through the policy's ``inputs`` section (SPEC §9) when it has one.
+
+    The core maps the raw columns as :func:`riskscale.classify` does; the result has
+    ``account_id`` and the model inputs (``seats`` left out: it feeds no score), and the rows the
+    mapping refused, by position, with the mapping's sentence (input, source column, cell, rule).
+    """
+    if policy is None or not policy.inputs:
+        return frame, {}
+    from ._classify import classify
+
+    mapped = classify(frame, policy, on_invalid="flag", inputs=True)
+    fields = [f for f in policy.input_fields if f != "seats"]
+    derived = pd.DataFrame({"account_id": mapped["account_id"].astype(object).to_numpy(),
+                            **{f: mapped[f].to_numpy(dtype=np.float64) for f in fields}}, index=frame.index)
+    failures = {int(row): str(reason) for row, reason in enumerate(mapped["invalid_reason"]) if isinstance(reason, str)}
+    return derived, failures
 
 
 def _invalid_reason(snapshot: str, frame: pd.DataFrame, core_policy: "_core.Policy", inputs: Dict[str, np.ndarray],
@@ -226,6 +245,8 @@ def drift(old: pd.DataFrame, new: pd.DataFrame, policy: Optional[Policy] = None,
             raise ValueError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
     core_policy = _core_policy(policy)
     core_old_policy = _core_policy(old_policy) if old_policy is not None else None
+    old, old_failures = _mapped(old, old_policy if old_policy is not None else policy)
+    new, new_failures = _mapped(new, policy)
     old_ids, new_ids = _ids(old, "old"), _ids(new, "new")
     old_text: Dict[str, Dict[int, Any]] = {}
     new_text: Dict[str, Dict[int, Any]] = {}
@@ -258,10 +279,12 @@ def drift(old: pd.DataFrame, new: pd.DataFrame, policy: Optional[Policy] = None,
     new_status, new_field = out["new_status"]
     for position in np.flatnonzero(out["status"] == DRIFT_STATUSES.index("invalid")):
         parts = []
-        for snapshot, frame, row, status, field, inputs, text in (
-                ("old", old, out["old_row"][position], old_status, old_field, old_inputs, old_text),
-                ("new", new, out["new_row"][position], new_status, new_field, new_inputs, new_text)):
-            if row >= 0 and status[row] != 0:
+        for snapshot, frame, row, status, field, inputs, text, failures in (
+                ("old", old, out["old_row"][position], old_status, old_field, old_inputs, old_text, old_failures),
+                ("new", new, out["new_row"][position], new_status, new_field, new_inputs, new_text, new_failures)):
+            if row >= 0 and int(row) in failures:  # refused by the policy's inputs (SPEC §9)
+                parts.append(f"{snapshot} snapshot, row {frame.index[int(row)]!r}: {failures[int(row)]}")
+            elif row >= 0 and status[row] != 0:
                 parts.append(_invalid_reason(snapshot, frame, core_old_policy or core_policy if snapshot == "old"
                                              else core_policy, inputs, text, status, field, int(row)))
         invalid_reason[position] = "; ".join(parts)

@@ -132,3 +132,26 @@ def test_dask_drift_equals_the_conformance_rows(snapshots, expected, conformance
     want = pd.read_csv(conformance / "drift" / "expected_matrix.csv", index_col="old")
     assert (d.matrix.to_numpy() == want.to_numpy()).all()
     assert sorted(d.alerts["account_id"]) == sorted(riskscale.drift(old, new).alerts["account_id"])
+
+
+def test_raw_snapshots_go_through_the_policys_inputs(conformance):
+    # SPEC §9 then §11: the mapping conformance export, and the same a month later with one
+    # account's industry changed; the CLI's drift of the same files is tested in test_drift_cli.py.
+    m = conformance / "mapping"
+    policy = riskscale.Policy.from_json((m / "policy_inputs.json").read_text())
+    old = pd.read_csv(m / "crm_export.csv", dtype=str, keep_default_na=False)
+    account = old.loc[old["Industry"].str.strip() == "Healthcare", "Account ID"].iloc[0]
+    new = old.copy()
+    new.loc[new["Account ID"] == account, "Industry"] = "Retail"
+    d = riskscale.drift(old, new, policy)
+    accounts = d.accounts.set_index("account_id")
+    invalid = pd.read_csv(m / "expected_invalid.csv", dtype=str)
+    assert set(accounts.index[accounts["status"] == "invalid"]) == set(invalid["account_id"])
+    assert "matches no key of inputs.legal_exposure" in accounts.loc["BAD_UNMAPPED", "invalid_reason"]
+    assert accounts.loc["BAD_UNMAPPED", "invalid_reason"].startswith("old snapshot, row ")
+    row = accounts.loc[account]
+    assert row["risk_change"] < 0
+    assert row["cause_sensitive_data"] == pytest.approx(row["risk_change"], abs=1e-12)
+    expected = pd.read_csv(m / "expected_classified.csv", dtype={"account_id": str}).set_index("account_id")
+    both = accounts[accounts["status"].isin(["moved", "stayed"])]
+    assert (abs(both["risk_old"] - expected.loc[both.index, "risk_score"]) < 1e-9).all()
