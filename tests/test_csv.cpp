@@ -26,11 +26,12 @@ using riskscale::csv::record;
 
 using field_list = std::vector<std::string>;
 
-// Reads every record of `input` with the given buffer size and delimiter.
+// Reads every record of `input` with the given buffer size, delimiter and maximum record size.
 std::vector<record> read_all(const std::string& input, std::size_t buffer_bytes = 1 << 20,
-                             char delimiter = ',') {
+                             char delimiter = ',', std::size_t max_record_bytes = reader::default_max_record_bytes) {
     std::istringstream stream(input);
     reader csv_reader(stream, buffer_bytes, delimiter);
+    csv_reader.set_max_record_bytes(max_record_bytes);
     std::vector<record> records;
     record current;
     while (csv_reader.next(current)) {
@@ -691,23 +692,6 @@ TEST(CsvParseDouble, PlainDecimalFastPathEqualsFromChars) {
     }
 }
 
-namespace {
-
-// Reads every record with a maximum record size, at every buffer size that makes records straddle refills.
-std::vector<record> read_limited(const std::string& input, std::size_t max_record_bytes, std::size_t buffer_bytes) {
-    std::istringstream stream(input);
-    reader csv_reader(stream, buffer_bytes);
-    csv_reader.set_max_record_bytes(max_record_bytes);
-    std::vector<record> records;
-    record current;
-    while (csv_reader.next(current)) {
-        records.push_back(current);
-    }
-    EXPECT_EQ(csv_reader.bytes_consumed(), input.size()) << "every input byte must be consumed";
-    return records;
-}
-
-}  // namespace
 
 TEST(CsvReader, RecordsLongerThanTheLimitAreReportedAloneAndSkipped) {
     // A long unquoted record, a long quoted one with embedded newlines and doubled quotes, a CRLF
@@ -718,7 +702,7 @@ TEST(CsvReader, RecordsLongerThanTheLimitAreReportedAloneAndSkipped) {
                               std::string(200, 'z') + "\r\n" + "h,i";
     for (const std::size_t buffer_bytes : {std::size_t{1}, std::size_t{7}, std::size_t{64}, std::size_t{1} << 20}) {
         SCOPED_TRACE(buffer_bytes);
-        const std::vector<record> records = read_limited(input, 100, buffer_bytes);
+        const std::vector<record> records = read_all(input, buffer_bytes, ',', 100);
         ASSERT_EQ(records.size(), 7u);
         const std::vector<std::size_t> lines = {1, 2, 3, 4, 7, 8, 9};  // the quoted record spans lines 4-6
         const std::vector<bool> too_large = {false, true, false, true, false, true, false};

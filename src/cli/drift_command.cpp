@@ -34,18 +34,6 @@ namespace {
 constexpr std::size_t drift_rows_per_chunk = 2048;
 constexpr std::size_t no_match = std::numeric_limits<std::size_t>::max();
 
-unsigned drift_workers(unsigned requested) {
-  return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
-}
-
-bool same_file(const std::string& a, const std::string& b) {
-  if (a == "-" || b == "-") return a == b;
-  std::error_code error;
-  const auto x = std::filesystem::weakly_canonical(std::filesystem::absolute(a, error), error);
-  if (error) return a == b;
-  const auto y = std::filesystem::weakly_canonical(std::filesystem::absolute(b, error), error);
-  return error ? a == b : x == y;
-}
 
 // The account id of record r, or nothing when the record has no such field.
 std::optional<std::string_view> record_id(const chunk& c, std::size_t r, const input_layout& layout) {
@@ -420,14 +408,14 @@ int run_drift(const drift_command_options& options) {
     for (std::size_t j = i + 1; j < outputs.size(); ++j) {
       // Two outputs on one name or file clobber each other, unless both are one device (/dev/null).
       const bool one_device = outputs[j].second != "-" && output_file::is_stream(outputs[j].second);
-      if (same_file(outputs[i].second, outputs[j].second) && !one_device) {
+      if (same_destination(outputs[i].second, outputs[j].second) && !one_device) {
         throw cli_error("two outputs name the same file " + outputs[j].second + "; accepted: a different path for each");
       }
     }
   }
   refuse_clobbering(inputs, outputs);
   const std::vector<join_table> joins = load_joins(options.joins);
-  const unsigned workers = drift_workers(options.threads);
+  const unsigned workers = worker_count(options.threads);
 
   output_file output(options.output);
   output_file rejects(rejects_path);

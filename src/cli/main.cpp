@@ -42,19 +42,6 @@ namespace {
 
 constexpr std::size_t rows_per_chunk = 2048;
 
-// True when two output paths name the same file (both stdout, or one file by two spellings).
-bool same_destination(const std::string& a, const std::string& b) {
-  if (a == "-" || b == "-") return a == b;
-  std::error_code error;
-  const auto canonical_a = std::filesystem::weakly_canonical(std::filesystem::absolute(a, error), error);
-  if (error) return a == b;
-  const auto canonical_b = std::filesystem::weakly_canonical(std::filesystem::absolute(b, error), error);
-  return error ? a == b : canonical_a == canonical_b;
-}
-
-unsigned worker_count(unsigned requested) {
-  return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
-}
 
 struct classify_options {
   std::string input;

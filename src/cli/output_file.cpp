@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstring>
 #include <fcntl.h>
+#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -161,6 +162,15 @@ void output_file::commit() {
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
   if (!closed && kind_ == kind::in_place) cannot_write(path_, errno);
+}
+
+bool same_destination(const std::string& a, const std::string& b) {
+  if (a == "-" || b == "-") return a == b;
+  std::error_code error;
+  const auto canonical_a = std::filesystem::weakly_canonical(std::filesystem::absolute(a, error), error);
+  if (error) return a == b;
+  const auto canonical_b = std::filesystem::weakly_canonical(std::filesystem::absolute(b, error), error);
+  return error ? a == b : canonical_a == canonical_b;
 }
 
 rejects_destination default_rejects(const std::string& output) {

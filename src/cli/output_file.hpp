@@ -61,6 +61,10 @@ struct rejects_destination {
 };
 [[nodiscard]] rejects_destination default_rejects(const std::string& output);
 
+/// True when two output paths name the same file: both stdout, or one path by two spellings
+/// (a file that does not exist yet has no inode to compare, so its path is compared).
+[[nodiscard]] bool same_destination(const std::string& a, const std::string& b);
+
 /// Refuses (cli_error, before anything is written) an output that names the same file as an input
 /// or as another output: same device and inode, through symlinks and hard links; names both paths.
 /// Empty paths and "-" are skipped.

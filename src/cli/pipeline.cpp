@@ -1,5 +1,6 @@
 #include "cli/pipeline.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -79,6 +80,10 @@ bool chunk_reader::fill(chunk& out) {
   records_read_ += out.size();
   out.bytes_end = reader_.bytes_consumed();
   return out.size() > 0;
+}
+
+unsigned worker_count(unsigned requested) noexcept {
+  return requested != 0 ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
 
 void run_pipeline(chunk_reader& reader, unsigned workers, std::size_t max_in_flight,

@@ -88,6 +88,9 @@ class chunk_reader {
   std::size_t header_line_ = 0;
 };
 
+/// The worker threads of a `--threads N` option: N, or every hardware thread for 0.
+[[nodiscard]] unsigned worker_count(unsigned requested) noexcept;
+
 /// Runs `process` on every chunk on `workers` threads while the calling thread reads, and
 /// `consume` on each processed chunk in input order on one writer thread; at most
 /// `max_in_flight` chunks exist at once, so memory stays flat. The first exception of any

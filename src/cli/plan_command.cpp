@@ -164,7 +164,7 @@ int run_plan(const plan_command_options& options) {
     out.write(riskscale::ics_calendar_begin());
   }
   std::size_t planned = 0, rejected = 0;
-  const unsigned workers = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned workers = worker_count(options.threads);
   run_pipeline(
       reader, workers, 2 * workers + 2,
       [&](chunk& c) {

@@ -233,7 +233,7 @@ int run_usage(const usage_command_options& options) {
 
   progress bar(source.size);
   std::size_t events = 0, rejected = 0;
-  const unsigned workers = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned workers = worker_count(options.threads);
   usage_shards shards(window, workers);
   const auto process = [&](chunk& c) {
     // Well-formed records go to the core in one batch per shard; the others are rejected, and
