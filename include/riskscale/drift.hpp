@@ -12,9 +12,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "riskscale/archetype.hpp"
 #include "riskscale/batch.hpp"
@@ -574,7 +577,9 @@ class drift_snapshot {
   drift_snapshot(std::size_t factor_count, std::size_t recommendation_width)
       : factor_count_(factor_count), recommendation_width_(recommendation_width) {}
 
-  /// Makes room for `accounts` accounts at once (a size estimate: fewer moves and rehashes while adding).
+  /// Makes room for `accounts` accounts at once (a size estimate: fewer moves and rehashes while
+  /// adding). On Linux the records and slots are also offered to transparent huge pages: lookups
+  /// land at random in them, and with 4 KiB pages nearly every one would miss the TLB too.
   void reserve(std::size_t accounts) {
     accounts_.reserve(accounts);
     colds_.reserve(accounts);
@@ -585,6 +590,8 @@ class drift_snapshot {
       slots_.resize(slots / 2);  // grow() doubles it and places every account already added
       grow();
     }
+    advise_huge_pages(accounts_.data(), accounts_.capacity() * sizeof(account));
+    advise_huge_pages(slots_.data(), slots_.size() * sizeof(slot));
   }
 
   /// The hash of an id as this snapshot uses it (compute it once, e.g. on a worker thread).
@@ -756,6 +763,18 @@ class drift_snapshot {
     std::uint32_t index_plus_one = 0;
     std::uint32_t tag = 0;
   };
+  // A hint to the kernel (madvise MADV_HUGEPAGE) for the whole 2 MiB pages inside [data, data + bytes).
+  static void advise_huge_pages(const void* data, std::size_t bytes) noexcept {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
+    if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)data;
+    (void)bytes;
+#endif
+  }
   static void prefetch(const void* address) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
     __builtin_prefetch(address);
@@ -832,21 +851,41 @@ inline drift_observation observation_of(const batch_result& result, std::size_t 
   return o;
 }
 
-// Throws input_error naming an id that appears twice in one snapshot, with both rows.
-inline std::unordered_map<std::string_view, std::size_t> index_ids(const std::vector<std::string>& ids,
-                                                                   std::string_view snapshot) {
-  std::unordered_map<std::string_view, std::size_t> index;
-  index.reserve(ids.size());
-  for (std::size_t row = 0; row < ids.size(); ++row) {
-    const auto [it, added] = index.emplace(ids[row], row);
-    if (!added) {
-      throw input_error("account_id", row, ids[row],
-                        "duplicated in the " + std::string(snapshot) + " snapshot (rows " + std::to_string(it->second) +
-                            " and " + std::to_string(row) + "); accepted: each account_id once per snapshot");
+// The rows of a snapshot's ids by id: open addressing over the caller's strings (the table the
+// CLI's drift_snapshot uses, without its records); building it throws input_error naming an id
+// that appears twice, with both rows.
+class id_index {
+ public:
+  id_index(const std::vector<std::string>& ids, std::string_view snapshot) : ids_(ids) {
+    std::size_t size = 1024;
+    while (size < 2 * ids.size()) size *= 2;
+    slots_.assign(size, 0);
+    for (std::size_t row = 0; row < ids.size(); ++row) {
+      std::size_t slot = 0;
+      if (const auto first = find(ids[row], &slot)) {
+        throw input_error("account_id", row, ids[row],
+                          "duplicated in the " + std::string(snapshot) + " snapshot (rows " + std::to_string(*first) +
+                              " and " + std::to_string(row) + "); accepted: each account_id once per snapshot");
+      }
+      slots_[slot] = row + 1;
     }
   }
-  return index;
-}
+  // The row holding `id`, or nothing (with `empty_slot` at the slot where it would go).
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view id, std::size_t* empty_slot = nullptr) const {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t slot = static_cast<std::size_t>(drift_snapshot::hash_of(id)) & mask;; slot = (slot + 1) & mask) {
+      if (slots_[slot] == 0) {
+        if (empty_slot != nullptr) *empty_slot = slot;
+        return std::nullopt;
+      }
+      if (ids_[slots_[slot] - 1] == id) return slots_[slot] - 1;
+    }
+  }
+
+ private:
+  const std::vector<std::string>& ids_;
+  std::vector<std::size_t> slots_;  // 1 + row, 0 = empty
+};
 
 // The factor values of every row, row-major in policy order (drift needs them per account).
 inline std::vector<double> factor_rows(const portfolio& input, const policy& pol) {
@@ -878,8 +917,8 @@ inline std::vector<double> factor_rows(const portfolio& input, const policy& pol
                           " ids for " + std::to_string(old_inputs.rows()) + " and " + std::to_string(new_inputs.rows()) +
                           " rows; accepted: one id per row");
   }
-  const auto old_index = detail::index_ids(old_ids, "old");
-  (void)detail::index_ids(new_ids, "new");
+  const detail::id_index old_index(old_ids, "old");
+  (void)detail::id_index(new_ids, "new");
   drift_report report(old_inputs.rows(), before, new_inputs.rows(), pol);
   classify_into(old_inputs, before, report.old_result.view(), options);
   classify_into(new_inputs, pol, report.new_result.view(), options);
@@ -926,8 +965,8 @@ inline std::vector<double> factor_rows(const portfolio& input, const policy& pol
   for (std::size_t row = 0; row < new_ids.size(); ++row) {
     const auto found = old_index.find(new_ids[row]);
     std::size_t old_row = drift_report::no_row;
-    if (found != old_index.end()) {
-      old_row = found->second;
+    if (found) {
+      old_row = *found;
       matched[old_row] = true;
     }
     add_row(new_ids[row], old_row, row);

@@ -158,6 +158,7 @@ char* put_number(char* p, double value) noexcept {
 }
 
 char* put_text(char* p, std::string_view text) noexcept {
+  if (text.empty()) return p;  // an empty view may hold a null pointer, which memcpy must not get
   std::memcpy(p, text.data(), text.size());
   return p + text.size();
 }
