@@ -470,6 +470,28 @@ TEST(UsageAggregate, BatchesEqualOneEventAtATime) {
       EXPECT_EQ(batched.finish().counts.outside_window, one.finish().counts.outside_window);
     }
   }
+  // The same for times given as epoch seconds (datetime and integer columns).
+  std::vector<usage_aggregator::event_seconds> seconds;
+  std::uniform_int_distribution<std::int64_t> when(1700000000, 1720000000);
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    std::optional<std::int64_t> time = when(random);
+    if (i % 13 == 0) time.reset();
+    if (i % 17 == 0) time = std::int64_t{-9000000000};  // 1684: invalid_time
+    seconds.push_back({texts[i].account, texts[i].user, time});
+  }
+  for (const bool fixed : {true, false}) {
+    const usage_options options = window(fixed ? "2024-03-01" : nullptr, 30);
+    usage_aggregator one(options), batched(options);
+    std::vector<event_status> expected_status, statuses(seconds.size());
+    for (const auto& e : seconds) expected_status.push_back(one.add_epoch_seconds(e.account, e.user, e.seconds));
+    for (std::size_t first = 0, size = 5; first < seconds.size(); first += size, size = size * 7 % 61 + 1) {
+      batched.add_batch(seconds.data() + first, std::min(size, seconds.size() - first), statuses.data() + first);
+    }
+    EXPECT_EQ(statuses, expected_status);
+    EXPECT_EQ(rows_of(batched.finish()), rows_of(one.finish()));
+    EXPECT_GT(one.finish().counts.invalid_time, 0U);
+    EXPECT_GT(one.finish().counts.missing_value, 0U);
+  }
 }
 
 TEST(UsageAggregate, DisjointPartsFinishAsTheWhole) {

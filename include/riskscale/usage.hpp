@@ -178,67 +178,37 @@ class usage_aggregator {
   /// to `statuses`; faster, because the table memory of 16 events at a time is fetched together
   /// instead of one cache miss after another.
   void add_batch(const event_text* events, std::size_t count, event_status* statuses) {
-    constexpr std::size_t group = 16;
-    struct pending {
-      std::string_view account, user;
-      std::int32_t day;
-      std::uint64_t hash;
-      std::uint32_t account_index;
-    };
-    pending work[group];
-    for (std::size_t first = 0; first < count; first += group) {
-      const std::size_t n = std::min(group, count - first);
-      std::size_t stored = 0;
-      // 1. Check and date each event; hash the account ids of the ones to store.
-      for (std::size_t k = 0; k < n; ++k) {
-        pending& p = work[stored];
-        p.account = events[first + k].account;
-        p.user = events[first + k].user;
-        statuses[first + k] = check_event(p.account, p.user, events[first + k].time, p.day);
-        if (statuses[first + k] != event_status::valid || !count_valid(p.day)) continue;
-        p.hash = detail::hash_bytes(p.account, seed_);
-        __builtin_prefetch(account_index_.slot_address(p.hash));
-        ++stored;
-      }
-      // 2. Fetch the account entry each first slot names (usually the account itself).
-      for (std::size_t k = 0; k < stored; ++k) {
-        const std::int64_t e = account_index_.entry(account_index_.home(work[k].hash));
-        if (e >= 0) __builtin_prefetch(&accounts_[static_cast<std::size_t>(e)]);
-      }
-      // 3. Find (or add) each account; fetch its day counter and its pair's first slot.
-      for (std::size_t k = 0; k < stored; ++k) {
-        pending& p = work[k];
-        p.account_index = cached_account_for(p.account, p.hash);
-        __builtin_prefetch(&account_days_[p.account_index * static_cast<std::size_t>(window_) + ring_slot(p.day)]);
-        p.hash = pair_hash(p.account_index, p.user);
-        __builtin_prefetch(pair_index_.slot_address(p.hash));
-      }
-      // 4. Fetch the pair entry each first slot names (usually the pair itself).
-      for (std::size_t k = 0; k < stored; ++k) {
-        const std::int64_t e = pair_index_.entry(pair_index_.home(work[k].hash));
-        if (e >= 0) __builtin_prefetch(&pairs_[static_cast<std::size_t>(e)]);
-      }
-      // 5. Count the events and mark the dates.
-      for (std::size_t k = 0; k < stored; ++k) {
-        const pending& p = work[k];
-        add_account_day(p.account_index, p.day);
-        add_pair_day(p.account_index, p.user, p.hash, p.day);
-      }
-    }
+    add_checked_batch(count, statuses, [&](std::size_t i, std::string_view& account, std::string_view& user,
+                                           std::int32_t& day) {
+      account = events[i].account;
+      user = events[i].user;
+      return check_event(account, user, events[i].time, day);
+    });
+  }
+
+  /// One event whose time is seconds since 1970-01-01 UTC (nothing: missing), for `add_batch`.
+  struct event_seconds {
+    std::string_view account, user;
+    std::optional<std::int64_t> seconds;
+  };
+
+  /// `add_epoch_seconds` of `count` events, batched as `add_batch` is.
+  void add_batch(const event_seconds* events, std::size_t count, event_status* statuses) {
+    add_checked_batch(count, statuses, [&](std::size_t i, std::string_view& account, std::string_view& user,
+                                           std::int32_t& day) {
+      account = events[i].account;
+      user = events[i].user;
+      return check_epoch_event(account, user, events[i].seconds, day);
+    });
   }
 
   /// Adds one event whose time is already a number of seconds since 1970-01-01 UTC (a datetime
   /// or integer column); nothing means the time is missing.
   event_status add_epoch_seconds(std::string_view account, std::string_view user, std::optional<std::int64_t> seconds) {
-    account = trim_id(account);
-    user = trim_id(user);
-    if (account.empty()) return count_invalid(event_status::missing_account);
-    if (user.empty()) return count_invalid(event_status::missing_user);
-    if (!seconds) return count_invalid(event_status::missing_time);
-    const std::optional<date> day = event_date_from_epoch_seconds(*seconds);
-    if (!day) return count_invalid(event_status::invalid_time);
-    add_valid(account, user, static_cast<std::int32_t>(day->days_since_epoch()));
-    return event_status::valid;
+    std::int32_t day = 0;
+    const event_status status = check_epoch_event(account, user, seconds, day);
+    if (status == event_status::valid) add_valid(account, user, day);
+    return status;
   }
 
   /// Adds one event whose time is a number of seconds since 1970-01-01 UTC held as a double (a
@@ -626,6 +596,70 @@ class usage_aggregator {
     return detail::hash_bytes(user, seed_ ^ (static_cast<std::uint64_t>(account) * 0xD6E8FEB86659FD93ULL));
   }
 
+  /// The body of both `add_batch`: `check(i, account, user, day)` trims, checks and dates event
+  /// `i` (counting it when invalid) and returns its status; the valid ones are then stored in
+  /// groups of 16 whose table memory is fetched before it is used.
+  template <typename Check>
+  void add_checked_batch(std::size_t count, event_status* statuses, Check&& check) {
+    constexpr std::size_t group = 16;
+    struct pending {
+      std::string_view account, user;
+      std::int32_t day;
+      std::uint64_t hash;
+      std::uint32_t account_index;
+    };
+    pending work[group];
+    for (std::size_t first = 0; first < count; first += group) {
+      const std::size_t n = std::min(group, count - first);
+      std::size_t stored = 0;
+      // 1. Check and date each event; hash the account ids of the ones to store.
+      for (std::size_t k = 0; k < n; ++k) {
+        pending& p = work[stored];
+        statuses[first + k] = check(first + k, p.account, p.user, p.day);
+        if (statuses[first + k] != event_status::valid || !count_valid(p.day)) continue;
+        p.hash = detail::hash_bytes(p.account, seed_);
+        __builtin_prefetch(account_index_.slot_address(p.hash));
+        ++stored;
+      }
+      // 2. Fetch the account entry each first slot names (usually the account itself).
+      for (std::size_t k = 0; k < stored; ++k) {
+        const std::int64_t e = account_index_.entry(account_index_.home(work[k].hash));
+        if (e >= 0) __builtin_prefetch(&accounts_[static_cast<std::size_t>(e)]);
+      }
+      // 3. Find (or add) each account; fetch its day counter and its pair's first slot.
+      for (std::size_t k = 0; k < stored; ++k) {
+        pending& p = work[k];
+        p.account_index = cached_account_for(p.account, p.hash);
+        __builtin_prefetch(&account_days_[p.account_index * static_cast<std::size_t>(window_) + ring_slot(p.day)]);
+        p.hash = pair_hash(p.account_index, p.user);
+        __builtin_prefetch(pair_index_.slot_address(p.hash));
+      }
+      // 4. Fetch the pair entry each first slot names (usually the pair itself).
+      for (std::size_t k = 0; k < stored; ++k) {
+        const std::int64_t e = pair_index_.entry(pair_index_.home(work[k].hash));
+        if (e >= 0) __builtin_prefetch(&pairs_[static_cast<std::size_t>(e)]);
+      }
+      // 5. Count the events and mark the dates.
+      for (std::size_t k = 0; k < stored; ++k) {
+        const pending& p = work[k];
+        add_account_day(p.account_index, p.day);
+        add_pair_day(p.account_index, p.user, p.hash, p.day);
+      }
+    }
+  }
+  /// `check_event` for a time given as epoch seconds.
+  event_status check_epoch_event(std::string_view& account, std::string_view& user, std::optional<std::int64_t> seconds,
+                                 std::int32_t& day) noexcept {
+    account = trim_id(account);
+    user = trim_id(user);
+    if (account.empty()) return count_invalid(event_status::missing_account);
+    if (user.empty()) return count_invalid(event_status::missing_user);
+    if (!seconds) return count_invalid(event_status::missing_time);
+    const std::optional<date> parsed = event_date_from_epoch_seconds(*seconds);
+    if (!parsed) return count_invalid(event_status::invalid_time);
+    day = static_cast<std::int32_t>(parsed->days_since_epoch());
+    return event_status::valid;
+  }
   /// Trims the ids, checks the three fields in order and dates the event (SPEC §10); counts it
   /// when invalid.
   event_status check_event(std::string_view& account, std::string_view& user, std::string_view time,

@@ -133,6 +133,7 @@ py::dict add_events(usage_aggregator& state, const py::tuple& account_spec, cons
   block_result invalid;
   std::vector<std::string_view> account_views, user_views, time_views;
   std::vector<usage_aggregator::event_text> batch;
+  std::vector<usage_aggregator::event_seconds> second_batch;
   std::vector<event_status> batch_statuses;
   for (std::size_t first = 0; first < rows; first += rows_per_block) {
     const std::size_t count = std::min(rows_per_block, rows - first);
@@ -153,16 +154,26 @@ py::dict add_events(usage_aggregator& state, const py::tuple& account_spec, cons
       }
       continue;
     }
-    for (std::size_t i = 0; i < count; ++i) {
-      event_status status;
-      if (from_float) {
-        status = state.add_epoch_seconds_number(account_views[i], user_views[i], float_seconds.data()[first + i]);
-      } else {
+    if (!from_float) {
+      // Epoch seconds (datetime and integer columns): the batch path too.
+      second_batch.resize(count);
+      batch_statuses.resize(count);
+      for (std::size_t i = 0; i < count; ++i) {
         const std::size_t row = first + i;
-        status = state.add_epoch_seconds(account_views[i], user_views[i],
-                                         seconds_missing.data()[row] ? std::nullopt
-                                                                     : std::optional<std::int64_t>(seconds.data()[row]));
+        second_batch[i] = {account_views[i], user_views[i],
+                           seconds_missing.data()[row] ? std::nullopt : std::optional<std::int64_t>(seconds.data()[row])};
       }
+      state.add_batch(second_batch.data(), count, batch_statuses.data());
+      for (std::size_t i = 0; i < count; ++i) {
+        if (batch_statuses[i] == event_status::valid) continue;
+        invalid.rows.push_back(static_cast<std::int64_t>(first + i));
+        invalid.statuses.push_back(static_cast<std::uint8_t>(batch_statuses[i]));
+      }
+      continue;
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+      const event_status status =
+          state.add_epoch_seconds_number(account_views[i], user_views[i], float_seconds.data()[first + i]);
       if (status != event_status::valid) {
         invalid.rows.push_back(static_cast<std::int64_t>(first + i));
         invalid.statuses.push_back(static_cast<std::uint8_t>(status));
