@@ -37,18 +37,6 @@ struct likelihood_data {
   std::vector<archetype> labels;
 };
 
-/// log σ(z) without overflow for any finite z.
-[[nodiscard]] inline double log_sigmoid(double z) noexcept {
-  return z >= 0.0 ? -std::log1p(std::exp(-z)) : z - std::log1p(std::exp(z));
-}
-
-/// σ(z) without overflow.
-[[nodiscard]] inline double sigmoid(double z) noexcept {
-  if (z >= 0.0) return 1.0 / (1.0 + std::exp(-z));
-  const double e = std::exp(z);
-  return e / (1.0 + e);
-}
-
 /// Σ over `rows` of log membership_label (SPEC §4: log pS-or-(1−pS) + log pR-or-(1−pR)), and into
 /// `gradient` (same layout as `likelihood_parameters`, risk weights expanded) its derivatives.
 /// Where the SPEC §3 clamp or `0^w` makes a score flat or kinked, the one-sided derivative of the
@@ -82,18 +70,27 @@ inline double log_likelihood(const likelihood_data& data, const std::vector<std:
     const double frequency = std::min(std::max(frequency_ratio, 0.0), 1.0);
     const double reach_ratio = data.log1p_users[static_cast<Eigen::Index>(row)] / p.log_reach_full;
     const double reach = std::min(std::max(reach_ratio, 0.0), 1.0);
-    const double scale = std::pow(frequency, a) * std::pow(reach, 1.0 - a);
+    // f^a · r^(1−a) as one exp of logs when both are positive (the logs serve the gradient too);
+    // pow keeps SPEC §3's 0^w = 0 (w > 0) and 0^0 = 1 otherwise.
+    const bool both_positive = frequency > 0.0 && reach > 0.0;
+    const double log_frequency = both_positive ? std::log(frequency) : 0.0;
+    const double log_reach = both_positive ? std::log(reach) : 0.0;
+    const double scale = both_positive ? std::exp(a * log_frequency + (1.0 - a) * log_reach)
+                                       : std::pow(frequency, a) * std::pow(reach, 1.0 - a);
     // SPEC §4 soft membership of the label's quadrant.
     const archetype label = data.labels[row];
     const double risk_sign = is_high_risk(label) ? 1.0 : -1.0;
     const double scale_sign = is_high_scale(label) ? 1.0 : -1.0;
     const double risk_z = (risk - p.risk_threshold) / tau;
     const double scale_z = (scale - p.scale_threshold) / tau;
-    total += log_sigmoid(risk_sign * risk_z) + log_sigmoid(scale_sign * scale_z);
+    // log σ(u) = min(u, 0) − log1p(e^−|u|) and σ(−u) from the same exponential.
+    const double risk_u = risk_sign * risk_z, scale_u = scale_sign * scale_z;
+    const double risk_e = std::exp(-std::abs(risk_u)), scale_e = std::exp(-std::abs(scale_u));
+    total += std::min(risk_u, 0.0) - std::log1p(risk_e) + std::min(scale_u, 0.0) - std::log1p(scale_e);
     if (gradient == nullptr) continue;
     // d log σ(y z) / dz = y σ(−y z).
-    const double d_risk_z = risk_sign * sigmoid(-risk_sign * risk_z);
-    const double d_scale_z = scale_sign * sigmoid(-scale_sign * scale_z);
+    const double d_risk_z = risk_sign * (risk_u >= 0.0 ? risk_e / (1.0 + risk_e) : 1.0 / (1.0 + risk_e));
+    const double d_scale_z = scale_sign * (scale_u >= 0.0 ? scale_e / (1.0 + scale_e) : 1.0 / (1.0 + scale_e));
     gradient->risk_threshold -= d_risk_z / tau;
     gradient->scale_threshold -= d_scale_z / tau;
     gradient->temperature -= (d_risk_z * risk_z + d_scale_z * scale_z) / tau;
@@ -107,9 +104,7 @@ inline double log_likelihood(const likelihood_data& data, const std::vector<std:
       gradient->risk_weights[i] += d_risk * data.factors[i][row] * others;
     }
     const double d_scale = d_scale_z / tau;
-    if (frequency > 0.0 && reach > 0.0) {
-      gradient->frequency_weight += d_scale * scale * (std::log(frequency) - std::log(reach));
-    }
+    if (both_positive) gradient->frequency_weight += d_scale * scale * (log_frequency - log_reach);
     if (frequency > 0.0 && frequency_ratio < 1.0) {
       // ds/df · df/dff, f = active_days / ff inside the clamp.
       gradient->frequency_full += d_scale * (a * scale / frequency) * (-frequency_ratio / p.frequency_full);
