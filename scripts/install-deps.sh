@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ clang            # toolchain (clang: the libFuzzer harnesses)
   libeigen3-dev nlohmann-json3-dev       # the library's own dependencies
+  liblbfgspp-dev                         # calibrate: L-BFGS-B (header-only, on Eigen)
   libcli11-dev                           # the command-line tool
   libgtest-dev libbenchmark-dev          # tests and benchmarks
   python3 python3-dev pybind11-dev      # the Python package (riskscale._core)

@@ -20,3 +20,5 @@
 #include "riskscale/utf8.hpp"
 #include "riskscale/usage.hpp"
 #include "riskscale/drift.hpp"
+#include "riskscale/calibrate.hpp"
+#include "riskscale/validate.hpp"

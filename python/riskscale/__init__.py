@@ -24,12 +24,15 @@ from ._plot import plot_matrix
 from . import metrics
 from ._usage import usage
 from ._drift import ALERT_KINDS, DRIFT_STATUSES, Drift, drift
+from ._calibrate import CALIBRATION_PARAMETERS, Calibration, calibrate, plot_validation, validate
 from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan, plans,
                     plans_to_csv, plans_to_ics, recommend_content)
 
 __all__ = [
     "ALERT_KINDS",
     "ARCHETYPES",
+    "CALIBRATION_PARAMETERS",
+    "Calibration",
     "Assessment",
     "ContentRecommendation",
     "DRIFT_STATUSES",
@@ -44,6 +47,7 @@ __all__ = [
     "SPEC_VERSION",
     "TRAITS",
     "assess",
+    "calibrate",
     "classify",
     "drift",
     "education_priority",
@@ -52,10 +56,12 @@ __all__ = [
     "plans_to_csv",
     "plans_to_ics",
     "plot_matrix",
+    "plot_validation",
     "policy_template",
     "recommend_content",
     "recommendations",
     "summary",
     "usage",
+    "validate",
     "__version__",
 ]

@@ -307,3 +307,29 @@ def drift(
     *,
     threads: Optional[int] = None,
 ) -> Drift: ...
+
+#: Parameter groups ``calibrate`` can fit.
+CALIBRATION_PARAMETERS: Tuple[str, ...]
+
+class Calibration:
+    """A policy fitted to labelled accounts: the policy, the report, confusion matrices, disagreements."""
+
+    policy: Policy
+    start_policy: Policy
+    report: Dict[str, Any]
+    confusion: Dict[str, pd.DataFrame]
+    parameters: pd.DataFrame
+    disagreements: pd.DataFrame
+    def _repr_html_(self) -> str: ...
+
+def calibrate(
+    df: pd.DataFrame,
+    label: Union[str, Tuple[str, str]] = "label",
+    policy: Optional[Policy] = None,
+    fit: Optional[Sequence[str]] = None,
+    folds: int = 5,
+    seed: int = 0,
+    l2: float = 1.0,
+) -> Calibration: ...
+def validate(result: pd.DataFrame, outcome: Union[str, Sequence[Any]] = "outcome", *, confidence: float = 0.95) -> pd.DataFrame: ...
+def plot_validation(table: pd.DataFrame, ax: Optional[Axes] = None) -> Axes: ...

@@ -156,3 +156,9 @@ DRIFT_MATRIX_COLUMNS: List[str]
 def drift_columns(old_ids: List[str], old_columns: Dict[str, np.ndarray], new_ids: List[str],
                   new_columns: Dict[str, np.ndarray], policy: Policy, old_policy: Optional[Policy] = None,
                   threads: int = 0) -> Dict[str, Any]: ...
+
+CALIBRATION_PARAMETERS: List[str]
+def calibrate_columns(columns: Dict[str, np.ndarray], labels: List[str], label_column: str, policy: Policy,
+                      fit: List[str], folds: int, seed: int, l2: float) -> Tuple[Policy, str]: ...
+def validate_columns(archetype: np.ndarray, borderline: np.ndarray, outcome: np.ndarray, outcome_column: str,
+                     confidence: float) -> Dict[str, Any]: ...

@@ -196,6 +196,8 @@ void bind_plans(py::module_& m);
 void bind_metrics(py::module_& m);
 // Defined in drift_bindings.cpp.
 void bind_drift(py::module_& m);
+// Defined in calibrate_bindings.cpp.
+void bind_calibrate(py::module_& m);
 
 // Defined in usage_bindings.cpp.
 void bind_usage(py::module_& m);
@@ -331,4 +333,5 @@ PYBIND11_MODULE(_core, m) {
   bind_metrics(m);
   bind_usage(m);
   bind_drift(m);
+  bind_calibrate(m);
 }

@@ -21,6 +21,7 @@
 #include "cli/account_record.hpp"
 #include "cli/classify_chunk.hpp"
 #include "cli/drift_command.hpp"
+#include "cli/calibrate_command.hpp"
 #include "cli/cli_error.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
@@ -345,6 +346,12 @@ int main(int argc, char** argv) {
   drift_command_options drift_options;
   CLI::App* drift_command = add_drift_command(app, drift_options);
   add_max_record_bytes(drift_command, drift_options.max_record_bytes);
+  calibrate_command_options calibrate_options;
+  CLI::App* calibrate_command = add_calibrate_command(app, calibrate_options);
+  add_max_record_bytes(calibrate_command, calibrate_options.max_record_bytes);
+  validate_command_options validate_options;
+  CLI::App* validate_command = add_validate_command(app, validate_options);
+  add_max_record_bytes(validate_command, validate_options.max_record_bytes);
 
   CLI::App* policy_command = app.add_subcommand("policy", "Print, validate or show a policy");
   policy_command->require_subcommand(1);
@@ -385,6 +392,8 @@ int main(int argc, char** argv) {
     if (*metrics_command) return run_metrics(metrics_options);
     if (*usage_command) return run_usage(usage_options);
     if (*drift_command) return run_drift(drift_options);
+    if (*calibrate_command) return run_calibrate(calibrate_options);
+    if (*validate_command) return run_validate(validate_options);
     if (*policy_default) {
       std::cout << riskscale::policy().to_json() << '\n';
       return exit_ok;
