@@ -20,5 +20,6 @@
 #include "riskscale/utf8.hpp"
 #include "riskscale/usage.hpp"
 #include "riskscale/drift.hpp"
-#include "riskscale/calibrate.hpp"
 #include "riskscale/validate.hpp"
+// calibrate.hpp (fitting a policy to labelled accounts) is included on its own: it needs LBFGSpp
+// (Debian liblbfgspp-dev), which the rest of the library does not.
