@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._plot import _draw_quadrants
 from ._classify import ARCHETYPES, _as_float64
 from ._policy import Policy, _core_policy
 
@@ -166,19 +167,11 @@ class Drift:
                 ax.annotate("", xy=(row["scale_new"], row["risk_new"]), xytext=(row["scale_old"], row["risk_old"]),
                             arrowprops=dict(arrowstyle="->", color=colour, linewidth=1.2, alpha=0.8))
             ax.scatter(rows["scale_old"], rows["risk_old"], s=10, color=colour, label=f"{driver} ({len(rows)})")
-        ax.axvline(settings["scale_threshold"], color="grey", linestyle="--", linewidth=1)
-        ax.axhline(settings["risk_threshold"], color="grey", linestyle="--", linewidth=1)
+        _draw_quadrants(ax, settings)
         if old_settings != settings:
             ax.axvline(old_settings["scale_threshold"], color="grey", linestyle=":", linewidth=1)
             ax.axhline(old_settings["risk_threshold"], color="grey", linestyle=":", linewidth=1)
-        for x, y, text in ((0.98, 0.98, "high scale\nhigh risk"), (0.98, 0.02, "high scale\nlow risk"),
-                           (0.02, 0.98, "low scale\nhigh risk"), (0.02, 0.02, "low scale\nlow risk")):
-            ax.text(x, y, text, transform=ax.transAxes, ha="right" if x > 0.5 else "left",
-                    va="top" if y > 0.5 else "bottom", fontsize=9, color="dimgrey")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
         ax.set_xlabel("scale score")
-        ax.set_ylabel("risk score")
         ax.set_title(f"Drift: {len(moved)} moved accounts, coloured by driver")
         if drivers:
             ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, title="driver")

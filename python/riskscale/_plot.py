@@ -48,6 +48,15 @@ def plot_matrix(result: pd.DataFrame, ax: Optional[Any] = None, policy: Optional
     if len(borderline):
         ax.scatter(borderline["scale_score"], borderline["risk_score"], s=40, facecolors="none",
                    edgecolors="black", linewidths=0.6, label=f"borderline ({len(borderline)})")
+    _draw_quadrants(ax, settings)
+    ax.set_xlabel("scale score (frequency × reach)")
+    ax.set_title("Risk–scale onboarding matrix")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    return ax
+
+
+def _draw_quadrants(ax, settings) -> None:
+    """The matrix's frame on ``ax``: the policy's two thresholds, the quadrant names, [0, 1] axes."""
     ax.axvline(settings["scale_threshold"], color="grey", linestyle="--", linewidth=1)
     ax.axhline(settings["risk_threshold"], color="grey", linestyle="--", linewidth=1)
     for x, y, text in ((0.98, 0.98, "high scale\nhigh risk"), (0.98, 0.02, "high scale\nlow risk"),
@@ -56,8 +65,4 @@ def plot_matrix(result: pd.DataFrame, ax: Optional[Any] = None, policy: Optional
                 va="top" if y > 0.5 else "bottom", fontsize=9, color="dimgrey")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("scale score (frequency × reach)")
     ax.set_ylabel("risk score")
-    ax.set_title("Risk–scale onboarding matrix")
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
-    return ax

@@ -47,13 +47,19 @@ class json_document_error : public error {
   std::string accepted_;
 };
 
-/// `parent.key` for a plain key, `parent["key"]` (JSON-escaped) otherwise.
-inline std::string json_member_path(const std::string& parent, const std::string& key) {
-  bool plain = !key.empty() && !(key.front() >= '0' && key.front() <= '9');
-  for (const char c : key) {
-    plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+/// True for a name of letters, digits and `_` that does not start with a digit.
+inline bool is_identifier(std::string_view name) {
+  if (name.empty() || (name.front() >= '0' && name.front() <= '9')) return false;
+  for (const char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
   }
-  if (plain) return parent + "." + key;
+  return true;
+}
+
+/// `parent.key` for a plain key, `parent["key"]` (JSON-escaped) otherwise, so control characters
+/// (even NUL) and spaces in a key cannot garble or cut a message.
+inline std::string json_member_path(const std::string& parent, const std::string& key) {
+  if (is_identifier(key)) return parent + "." + key;
   return parent + "[" + nlohmann::json(key).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace) + "]";
 }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "riskscale/detail/format_number.hpp"
+#include "riskscale/detail/json_parse.hpp"
 #include "riskscale/error.hpp"
 
 namespace riskscale {
@@ -30,25 +31,14 @@ inline void require_in(const std::string& path, double value, double lower, doub
   if (!ok) refuse(path, value, accepted);
 }
 
-inline bool is_identifier(std::string_view name) {
-  if (name.empty()) return false;
-  const auto word_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  };
-  if (name.front() >= '0' && name.front() <= '9') return false;
-  return std::all_of(name.begin(), name.end(), word_char);
-}
-
 // A user's string inside a message, JSON-quoted so that control characters cannot garble it.
 inline std::string quoted(const std::string& text) {
   return ordered_json(text).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
 }
 
-// `$.key` for a plain key; `$["key"]` with JSON escapes otherwise, so control characters
-// (even NUL) and spaces in a key cannot garble or cut the message.
+// `$.key` for a plain key; `$["key"]` with JSON escapes otherwise (one rule with the JSON reader's paths).
 inline std::string json_key_path(const std::string& parent, const std::string& key) {
-  if (is_identifier(key)) return parent + "." + key;
-  return parent + "[" + ordered_json(key).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace) + "]";
+  return json_member_path(parent, key);
 }
 
 inline std::string json_excerpt(const ordered_json& value) {
