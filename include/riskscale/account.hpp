@@ -97,13 +97,4 @@ enum class row_status : std::uint8_t {
   return row_status::ok;
 }
 
-/// Formats a double for messages: shortest form that reads back the same ("1e+09", "0.5", "nan").
-[[nodiscard]] std::string format_number(double value);
-
-/// A sentence saying why `value` of `field` was refused and what is accepted.
-[[nodiscard]] std::string describe_invalid(std::string_view field, double value,
-                                           field_range range, row_status status);
-
 }  // namespace riskscale
-
-#include "riskscale/detail/format_number.hpp"

@@ -13,6 +13,7 @@
 #include "riskscale/archetype.hpp"
 #include "riskscale/detail/kernel.hpp"
 #include "riskscale/error.hpp"
+#include "riskscale/input_schema.hpp"
 #include "riskscale/explain.hpp"
 #include "riskscale/policy.hpp"
 
@@ -96,7 +97,7 @@ struct assessment {
   if (block.status[0] != row_status::ok) {
     const std::size_t field = static_cast<std::size_t>(block.invalid_field[0]);
     const std::vector<std::string> names = pol.input_fields();
-    const field_range range = detail::input_field_range(pol, field);
+    const field_range range = input_range(pol, field);
     throw input_error(names[field], std::nullopt, input.account_id,
                       describe_invalid(names[field], values[field], range, block.status[0]));
   }

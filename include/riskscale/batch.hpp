@@ -23,9 +23,11 @@
 
 #include "riskscale/account.hpp"
 #include "riskscale/archetype.hpp"
+#include "riskscale/chunks.hpp"
 #include "riskscale/detail/kernel.hpp"
 #include "riskscale/detail/rank_network.hpp"
 #include "riskscale/error.hpp"
+#include "riskscale/input_schema.hpp"
 #include "riskscale/policy.hpp"
 
 namespace riskscale {
@@ -112,14 +114,35 @@ struct batch_output {
   std::int16_t* recommendation_count = nullptr;  ///< recommendations per row
   row_status* status = nullptr;                  ///< required: ok, or why the row got no scores
   std::int16_t* invalid_field = nullptr;  ///< index into policy::input_fields(), -1 when valid
+
+  /// This view moved to row `begin` (the recommendation arrays by `begin` rows of `width`
+  /// entries): where a chunk that starts at `begin` writes.
+  [[nodiscard]] batch_output at_row(std::size_t begin, std::size_t width) const noexcept {
+    batch_output view = *this;
+    for (double** column : {&view.risk_score, &view.scale_score, &view.frequency_score, &view.reach_score,
+                            &view.margin, &view.membership[0], &view.membership[1], &view.membership[2],
+                            &view.membership[3], &view.users_for_high_scale, &view.active_days_for_high_scale}) {
+      if (*column != nullptr) *column += begin;
+    }
+    if (view.archetype != nullptr) view.archetype += begin;
+    if (view.borderline != nullptr) view.borderline += begin;
+    if (view.recommendations != nullptr) view.recommendations += begin * width;
+    if (view.recommendation_scores != nullptr) view.recommendation_scores += begin * width;
+    if (view.recommendation_count != nullptr) view.recommendation_count += begin;
+    if (view.status != nullptr) view.status += begin;
+    if (view.invalid_field != nullptr) view.invalid_field += begin;
+    return view;
+  }
 };
 
-/// How a batch runs; any setting gives the same results.
-struct batch_options {
-  /// Worker threads; 0 means every hardware thread.
-  unsigned threads = 0;
-  /// Rows per unit of work handed to a thread; 0 splits the rows evenly over the threads.
-  std::size_t chunk_rows = 0;
+/// One chunk of `classify_chunks`: rows [begin, end) of the portfolio, run by `worker`
+/// (0 .. threads-1; worker 0 is the caller's thread).
+struct chunk {
+  unsigned worker = 0;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  /// Number of rows.
+  [[nodiscard]] std::size_t rows() const noexcept { return end - begin; }
 };
 
 /// Owning results of a batch, in SPEC §8 order; `view()` gives the matching `batch_output`.
@@ -357,53 +380,36 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
 
 }  // namespace detail
 
-namespace detail {
-
-/// How a batch of rows is cut into chunks and spread over threads.
-struct chunk_plan {
-  unsigned threads = 1;        ///< workers; chunk c runs on worker c % threads
-  std::size_t chunk_rows = 0;  ///< rows per chunk (the last may be shorter)
-  std::size_t chunks = 0;      ///< number of chunks
-};
-
-/// The chunks and threads `options` asks for over `rows` rows (rows > 0). Threads 0 means every
-/// hardware thread, but not for a handful of rows: starting a thread costs more than ~10^4 accounts.
-[[nodiscard]] inline chunk_plan plan_chunks(std::size_t rows, const batch_options& options) noexcept {
-  unsigned threads = options.threads;
-  if (threads == 0) {
-    constexpr std::size_t min_rows_per_thread = 16384;
-    const std::size_t useful = std::max<std::size_t>(1, rows / min_rows_per_thread);
-    threads = static_cast<unsigned>(std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), useful));
-  }
-  chunk_plan plan;
-  plan.chunk_rows = options.chunk_rows != 0 ? options.chunk_rows : (rows + threads - 1) / threads;
-  plan.chunks = (rows + plan.chunk_rows - 1) / plan.chunk_rows;
-  plan.threads = static_cast<unsigned>(std::min<std::size_t>(threads, plan.chunks));
-  return plan;
-}
-
-/// Calls `work(worker, begin, end)` for every chunk of `plan`, chunk c on worker c % threads (a
-/// static round-robin: which thread runs a chunk never changes a result); worker 0 is the caller's thread.
-template <class Work>
-void run_chunks(const chunk_plan& plan, std::size_t rows, Work&& work) {
-  const auto worker_loop = [&](unsigned worker) {
-    for (std::size_t c = worker; c < plan.chunks; c += plan.threads) {
-      const std::size_t begin = c * plan.chunk_rows;
-      work(worker, begin, std::min(rows, begin + plan.chunk_rows));
+/// Classifies `input` chunk by chunk on `options.threads` threads, and hands each finished chunk
+/// to the caller: `outputs(chunk)` returns where the chunk's results go (a `batch_output` whose
+/// pointers address the chunk's first row, e.g. `out.at_row(c.begin, width)` of whole-portfolio
+/// columns, or a worker's own buffers), and `on_chunk(chunk, const batch_output&)` is called on
+/// the same thread as soon as the chunk is classified (to rank, encode or stream its rows). Chunk
+/// c runs on worker c % threads, so a worker's buffers are never shared. Invalid rows get a
+/// `status` and `invalid_field` and NaN scores, never an exception; throws `input_error` only when
+/// a required column is missing.
+template <class Outputs, class OnChunk>
+void classify_chunks(const portfolio& input, const policy& pol, const batch_options& options, Outputs&& outputs,
+                     OnChunk&& on_chunk) {
+  const std::vector<const double*> columns = detail::resolve_columns(input, pol);
+  const std::size_t rows = input.rows();
+  if (rows == 0) return;
+  // Results larger than the caches go straight to memory: no read of each output line before it
+  // is written, and no eviction of the inputs still to come.
+  const bool stream = rows >= detail::streaming_rows;
+  run_chunks(plan_chunks(rows, options), rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
+    const chunk piece{worker, begin, end};
+    const batch_output out = outputs(piece);
+    if (out.status == nullptr) {
+      throw error("batch_output::status is null; accepted: a buffer of one row_status per row of the chunk");
     }
-  };
-  if (plan.threads <= 1) {
-    worker_loop(0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  pool.reserve(plan.threads - 1);
-  for (unsigned worker = 1; worker < plan.threads; ++worker) pool.emplace_back(worker_loop, worker);
-  worker_loop(0);
-  for (auto& thread : pool) thread.join();
+    // The chunk's own view of the inputs: every column moved to the chunk's first row.
+    std::vector<const double*> shifted(columns.size());
+    for (std::size_t i = 0; i < columns.size(); ++i) shifted[i] = columns[i] != nullptr ? columns[i] + begin : nullptr;
+    detail::classify_range(pol, shifted.data(), shifted.size(), 0, end - begin, out, detail::best_isa(), stream);
+    on_chunk(piece, out);
+  });
 }
-
-}  // namespace detail
 
 /// Classifies every row of `input` into the caller's columns `out`; invalid rows get a
 /// `status` and `invalid_field` and NaN scores, never an exception. Throws `input_error`
@@ -413,16 +419,17 @@ inline void classify_into(const portfolio& input, const policy& pol, const batch
   if (out.status == nullptr && input.rows() > 0) {
     throw error("batch_output::status is null; accepted: a buffer of rows() row_status values");
   }
-  const std::vector<const double*> columns = detail::resolve_columns(input, pol);
-  const std::size_t rows = input.rows();
-  if (rows == 0) return;
-  const detail::chunk_plan plan = detail::plan_chunks(rows, options);
-  detail::run_chunks(plan, rows, [&](unsigned, std::size_t begin, std::size_t end) {
-    // Results larger than the caches go straight to memory: no read of each output line before it
-    // is written, and no eviction of the inputs still to come.
-    detail::classify_range(pol, columns.data(), columns.size(), begin, end, out, detail::best_isa(),
-                           end - begin >= detail::streaming_rows);
-  });
+  const std::size_t width = pol.recommendation_width();
+  classify_chunks(
+      input, pol, options, [&](const chunk& piece) { return out.at_row(piece.begin, width); },
+      [](const chunk&, const batch_output&) {});
+}
+
+/// SPEC §5: ranks the catalogue for one account's memberships (SPEC §1 order) into `indices` and
+/// `scores` (room for `pol.recommendation_width()` each); returns how many formats were recommended.
+inline std::size_t rank_formats(const policy& pol, const std::array<double, archetype_count>& membership,
+                                std::int16_t* indices, double* scores) {
+  return detail::rank_formats(pol, membership, indices, scores);
 }
 
 /// Classifies every row of `input` into newly allocated columns.
@@ -433,17 +440,16 @@ inline void classify_into(const portfolio& input, const policy& pol, const batch
   return result;
 }
 
-/// The `input_error` describing invalid row `row` of a batch (for front ends that raise on the first one).
+/// The `input_error` describing invalid row `row` of a batch, with its `refusal` as data (for front
+/// ends that raise on the first one).
 [[nodiscard]] inline input_error row_error(const portfolio& input, const policy& pol, std::size_t row,
                                            row_status status, std::int16_t invalid_field,
                                            std::string account_id = "") {
-  const std::vector<std::string> fields = pol.input_fields();
-  const auto index = static_cast<std::size_t>(invalid_field);
-  const std::string& name = fields.at(index);
-  const double* column = input.find(name);
+  const std::vector<input_descriptor> schema = input_schema(pol);
+  const input_descriptor& field = schema.at(static_cast<std::size_t>(invalid_field));
+  const double* column = input.find(field.name);
   const double value = column != nullptr ? column[row] : std::numeric_limits<double>::quiet_NaN();
-  return input_error(name, row, std::move(account_id),
-                     describe_invalid(name, value, detail::input_field_range(pol, index), status));
+  return refused_row(field, row, std::move(account_id), value, status);
 }
 
 }  // namespace riskscale

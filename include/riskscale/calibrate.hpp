@@ -20,7 +20,7 @@
 #include "riskscale/archetype.hpp"
 #include "riskscale/batch.hpp"
 #include "riskscale/detail/calibration_likelihood.hpp"
-#include "riskscale/detail/format_number.hpp"
+#include "riskscale/format_number.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/policy.hpp"
 

@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "riskscale/assess.hpp"
-#include "riskscale/detail/format_number.hpp"
+#include "riskscale/format_number.hpp"
 #include "riskscale/detail/json_parse.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/plan_settings.hpp"

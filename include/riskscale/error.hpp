@@ -33,7 +33,17 @@ class policy_error : public error {
   std::string message_;
 };
 
-/// An account's input was refused (SPEC §2): names the field, and the row and account when known.
+/// What a refused row holds as data: why (a `row_status` code such as "below_range"), the
+/// value as it was given, and the accepted range (SPEC §2), beside the sentence of `what()`.
+struct refusal {
+  std::string reason;      ///< the row status code, e.g. "not_a_number", "below_range"
+  std::string value;       ///< the value as given (a cell's text, or the number formatted); empty when the cell was empty
+  double lower = 0.0;      ///< lowest accepted value
+  double upper = 0.0;      ///< highest accepted value
+};
+
+/// An account's input was refused (SPEC §2): names the field, and the row and account when known;
+/// a refused row of a batch also carries its `refusal` as data, so no front end parses `what()`.
 class input_error : public error {
  public:
   input_error(std::string field, std::optional<std::size_t> row, std::string account_id,
@@ -41,7 +51,14 @@ class input_error : public error {
       : error(compose(field, row, account_id, message)),
         field_(std::move(field)),
         row_(row),
-        account_id_(std::move(account_id)) {}
+        account_id_(std::move(account_id)),
+        message_(message) {}
+  /// A refused row: `message` is the sentence saying what was wrong and what is accepted.
+  input_error(std::string field, std::optional<std::size_t> row, std::string account_id, refusal why,
+              const std::string& message)
+      : input_error(std::move(field), row, std::move(account_id), message) {
+    refusal_ = std::move(why);
+  }
 
   /// The input field (column) that was refused.
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
@@ -49,6 +66,10 @@ class input_error : public error {
   [[nodiscard]] std::optional<std::size_t> row() const noexcept { return row_; }
   /// The account identifier, empty when unknown.
   [[nodiscard]] const std::string& account_id() const noexcept { return account_id_; }
+  /// What was wrong and what is accepted, without the account, row and field.
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }
+  /// The reason code, value and accepted range of a refused row; nothing for other input errors.
+  [[nodiscard]] const std::optional<refusal>& why() const noexcept { return refusal_; }
 
  private:
   static std::string compose(const std::string& field, std::optional<std::size_t> row,
@@ -62,6 +83,8 @@ class input_error : public error {
   std::string field_;
   std::optional<std::size_t> row_;
   std::string account_id_;
+  std::string message_;
+  std::optional<refusal> refusal_;
 };
 
 }  // namespace riskscale

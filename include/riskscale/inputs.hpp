@@ -167,6 +167,22 @@ class input_plan {
 void classify_into(const source_table& table, const policy& pol, const batch_output& out,
                    const batch_options& options = {}, mapped_inputs* inputs = nullptr);
 
+/// Caller-owned columns that receive the inputs SPEC §9 derives from a table: one array of `rows`
+/// values per `policy::input_fields()` entry, and each row's mapping status and failing field.
+struct mapped_output {
+  std::vector<double*> values;            ///< per input field
+  row_status* status = nullptr;           ///< ok, or the reason of the first failing input
+  std::int16_t* invalid_field = nullptr;  ///< index of that input, -1 when valid
+};
+
+/// `classify_chunks` of a raw table (batch.hpp): each chunk is mapped through `pol`'s `inputs`
+/// into `inputs` (whole-table columns, written at the chunk's rows) and then classified into
+/// `outputs(chunk)`; `on_chunk(chunk, out)` follows on the same thread. A row whose mapping failed
+/// gets the mapping's status and field. Throws `input_error` when a source column is missing.
+template <class Outputs, class OnChunk>
+void classify_chunks(const source_table& table, const policy& pol, const batch_options& options,
+                     const mapped_output& inputs, Outputs&& outputs, OnChunk&& on_chunk);
+
 /// Maps and classifies `table` into newly allocated columns.
 [[nodiscard]] batch_result classify(const source_table& table, const policy& pol, const batch_options& options = {});
 

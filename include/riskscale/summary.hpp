@@ -6,9 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "riskscale/archetype.hpp"
+#include "riskscale/error.hpp"
 #include "riskscale/policy.hpp"
 
 namespace riskscale {
@@ -21,6 +23,20 @@ struct near_threshold_account {
   std::size_t order = 0;  ///< position in the input, so that ties and merges stay deterministic
 };
 
+/// Everything a `portfolio_summary` holds, as plain data: to ship a partial summary to another
+/// process (a Dask worker's result, a file) and make the same summary there.
+struct summary_state {
+  std::size_t accounts = 0;
+  std::size_t invalid = 0;
+  std::size_t borderline = 0;
+  std::array<std::size_t, archetype_count> per_archetype{};
+  double sum_risk = 0.0, sum_scale = 0.0, sum_frequency = 0.0, sum_reach = 0.0;
+  std::vector<std::size_t> format_count;        ///< catalogue order
+  std::vector<std::size_t> first_choice_count;  ///< catalogue order
+  std::size_t watch_size = 0;
+  std::vector<near_threshold_account> watch;    ///< smallest margin first
+};
+
 /// Counts, means and watch list of a classified portfolio; `add` rows, `merge` partial summaries.
 class portfolio_summary {
  public:
@@ -29,6 +45,28 @@ class portfolio_summary {
   explicit portfolio_summary(const policy& pol, std::size_t watch_size = 10)
       : format_count_(pol.catalog().size()), first_choice_count_(pol.catalog().size()),
         watch_size_(watch_size) {}
+
+  /// The summary `state` describes, for portfolios classified under `pol`; throws `error` when its
+  /// format counts are not one per catalogue format of `pol`.
+  portfolio_summary(const policy& pol, summary_state state)
+      : accounts_(state.accounts), invalid_(state.invalid), borderline_(state.borderline),
+        per_archetype_(state.per_archetype), sum_risk_(state.sum_risk), sum_scale_(state.sum_scale),
+        sum_frequency_(state.sum_frequency), sum_reach_(state.sum_reach), format_count_(std::move(state.format_count)),
+        first_choice_count_(std::move(state.first_choice_count)), watch_size_(state.watch_size),
+        watch_(std::move(state.watch)) {
+    if (format_count_.size() != pol.catalog().size() || first_choice_count_.size() != pol.catalog().size()) {
+      throw error("summary state has " + std::to_string(format_count_.size()) +
+                  " format counts; accepted: one per catalogue format of the policy (" +
+                  std::to_string(pol.catalog().size()) + ")");
+    }
+    if (watch_.size() > watch_size_) watch_.resize(watch_size_);
+  }
+
+  /// Everything this summary holds, as plain data (`portfolio_summary(pol, state)` makes it again).
+  [[nodiscard]] summary_state state() const {
+    return {accounts_, invalid_, borderline_, per_archetype_, sum_risk_, sum_scale_, sum_frequency_, sum_reach_,
+            format_count_, first_choice_count_, watch_size_, watch_};
+  }
 
   /// Adds one classified account; `recommendations` are `count` ranked catalogue indices.
   void add(const std::string& account_id, riskscale::archetype type, double margin, bool borderline,
@@ -110,6 +148,12 @@ class portfolio_summary {
   /// Accounts whose first recommendation is each catalogue format, catalogue order.
   [[nodiscard]] const std::vector<std::size_t>& first_choice_counts() const noexcept {
     return first_choice_count_;
+  }
+  /// Share of the classified accounts that got catalogue format `k`, 0 for an empty portfolio.
+  [[nodiscard]] double format_share(std::size_t k) const noexcept {
+    return accounts_ == 0 || k >= format_count_.size()
+               ? 0.0
+               : static_cast<double>(format_count_[k]) / static_cast<double>(accounts_);
   }
   /// Catalogue indices by how many accounts got them, most first (ties: catalogue order), zeros left out.
   [[nodiscard]] std::vector<std::size_t> top_formats() const {

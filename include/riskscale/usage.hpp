@@ -17,7 +17,7 @@
 #include "riskscale/detail/event_time.hpp"
 #include "riskscale/detail/usage_table.hpp"
 #include "riskscale/error.hpp"
-#include "riskscale/plan.hpp"
+#include "riskscale/date.hpp"
 
 namespace riskscale {
 
@@ -446,7 +446,7 @@ class usage_aggregator {
       const std::string_view id = bytes.substr(at, size);
       at += size;
       if (id.empty() || trim_id(id).size() != id.size()) throw fail("an account id is empty or not trimmed");
-      const std::uint64_t hash = detail::hash_bytes(id, result.seed_);
+      const std::uint64_t hash = hash_bytes(id, result.seed_);
       if (result.find_account(id, hash) != no_entry) throw fail("an account id appears twice");
       const std::uint32_t index = result.insert_account(id, hash);
       std::int32_t account_latest = 0;
@@ -593,7 +593,7 @@ class usage_aggregator {
     return !options_.as_of && latest_ != no_day && day <= latest_ - window_;
   }
   [[nodiscard]] std::uint64_t pair_hash(std::uint32_t account, std::string_view user) const noexcept {
-    return detail::hash_bytes(user, seed_ ^ (static_cast<std::uint64_t>(account) * 0xD6E8FEB86659FD93ULL));
+    return hash_bytes(user, seed_ ^ (static_cast<std::uint64_t>(account) * 0xD6E8FEB86659FD93ULL));
   }
 
   /// The body of both `add_batch`: `check(i, account, user, day)` trims, checks and dates event
@@ -617,7 +617,7 @@ class usage_aggregator {
         pending& p = work[stored];
         statuses[first + k] = check(first + k, p.account, p.user, p.day);
         if (statuses[first + k] != event_status::valid || !count_valid(p.day)) continue;
-        p.hash = detail::hash_bytes(p.account, seed_);
+        p.hash = hash_bytes(p.account, seed_);
         __builtin_prefetch(account_index_.slot_address(p.hash));
         ++stored;
       }
@@ -691,7 +691,7 @@ class usage_aggregator {
   }
   void add_valid(std::string_view account, std::string_view user, std::int32_t day) {
     if (!count_valid(day)) return;
-    const std::uint32_t a = cached_account_for(account, detail::hash_bytes(account, seed_));
+    const std::uint32_t a = cached_account_for(account, hash_bytes(account, seed_));
     add_account_day(a, day);
     add_pair_day(a, user, pair_hash(a, user), day);
   }
@@ -722,7 +722,7 @@ class usage_aggregator {
     return last_account_;
   }
   std::uint32_t account_for(std::string_view id) {
-    const std::uint64_t hash = detail::hash_bytes(id, seed_);
+    const std::uint64_t hash = hash_bytes(id, seed_);
     const std::uint32_t found = find_account(id, hash);
     return found != no_entry ? found : insert_account(id, hash);
   }
@@ -924,7 +924,7 @@ class usage_aggregator {
         }
         std::optional<account_usage> found;
         for (std::size_t k = 0; k < parts.size(); ++k) {
-          const std::uint32_t a = parts[k]->find_account(id, detail::hash_bytes(id, parts[k]->seed_));
+          const std::uint32_t a = parts[k]->find_account(id, hash_bytes(id, parts[k]->seed_));
           if (a == no_entry || totals[k].events[a] == 0) continue;
           if (found) throw twice(id);
           found = parts[k]->usage_of(a, totals[k], result.as_of);

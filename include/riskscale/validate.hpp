@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "riskscale/archetype.hpp"
-#include "riskscale/detail/format_number.hpp"
+#include "riskscale/format_number.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/metrics.hpp"
 

@@ -65,3 +65,8 @@ __all__ = [
     "validate",
     "__version__",
 ]
+
+
+def __dir__() -> list:
+    """The public names only (PEP 562): ``dir()`` shows the API, not the imports."""
+    return sorted(__all__)

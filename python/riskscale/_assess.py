@@ -8,6 +8,8 @@ from typing import Any, Mapping, NamedTuple, Optional
 from . import _core
 from ._policy import Policy, _core_policy
 
+__all__ = ["Recommendation", "Assessment", "assess"]
+
 
 class Recommendation(NamedTuple):
     """A recommended training format (SPEC §5), in rank order."""

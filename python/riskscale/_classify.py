@@ -7,58 +7,29 @@ from typing import Any, Dict, Mapping, Optional, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _columns, _core
 from ._inputs import _sources
 from ._policy import Policy, _core_policy, _policy_of
+
+__all__ = ["ARCHETYPES", "SPEC_COLUMNS", "classify", "recommendations"]
 
 #: Archetype ids in SPEC §1 order (the categories of the ``archetype`` column).
 ARCHETYPES = tuple(item[0] for item in _core.ARCHETYPES)
 
-#: SPEC §8 column order.
-SPEC_COLUMNS = (
-    "account_id", "risk_score", "scale_score", "frequency_score", "reach_score", "archetype", "margin",
-    "borderline", "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk",
-    "p_low_scale_low_risk", "recommendations", "users_for_high_scale", "active_days_for_high_scale",
-)
+#: SPEC §8 column order (the core's output schema).
+SPEC_COLUMNS = tuple(_core.output_columns())
 
 
 def _as_float64(values: Any, name: str, labels: pd.Index, not_numbers: Dict[str, Dict[int, Any]]) -> np.ndarray:
-    """The column as a contiguous float64 array: no copy when it already is one.
-
-    Cells that are neither numbers nor missing (text such as ``'high'``) become NaN, so
-    the core rejects their rows like any invalid value; they are recorded in
-    ``not_numbers[name]`` (row position -> original value) for the message.
-    """
-    if isinstance(values, pd.Series):
-        if isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
-            values = values.to_numpy(dtype=np.float64, na_value=np.nan)  # nullable Int64/Float64: NA -> NaN
-        else:
-            values = values.to_numpy()
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"column {name!r}: expected one value per row, got an array of shape {array.shape}")
-    if array.dtype == np.float64 and array.flags.c_contiguous:
-        return array
-    if array.dtype.kind in "biuf":
-        return np.ascontiguousarray(array, dtype=np.float64)  # one conversion, documented
-    # Text read by the core's number reader, as the CLI reads CSV cells ("1e309" is infinite in both).
-    converted, bad = _core.parse_numbers(np.asarray(array, dtype=object))
-    if bad:
-        not_numbers[name] = {int(row): array[row] for row in bad}
-    return converted
+    """The column as a contiguous float64 array (the shared converter; ``labels`` kept for callers)."""
+    del labels
+    return _columns.as_float64(values, name, not_numbers)
 
 
-def _describe_row(core_policy: "_core.Policy", fields: list, inputs: Dict[str, np.ndarray],
-                  not_numbers: Dict[str, Dict[int, Any]], out: Dict[str, np.ndarray], row: int) -> Tuple[str, str]:
-    """The column that made a row invalid and why, in the core's words (text cells named as text)."""
-    field = int(out["invalid_field"][row])
-    name = fields[field]
-    message = _core.describe_invalid(core_policy, field, float(inputs[name][row]), int(out["status"][row]))
-    text = not_numbers.get(name, {})
-    if row in text:
-        accepted = message.partition("; ")[2]  # the core's "accepted: ..." clause, so the range is named once
-        message = f"{name} = {text[row]!r} is not a number; {accepted}"
-    return name, message
+def _refusal(core_policy: "_core.Policy", inputs: Dict[str, np.ndarray], not_numbers: Dict[str, Dict[int, Any]],
+             out: Dict[str, np.ndarray], row: int) -> Dict[str, Any]:
+    """The core's refusal of an invalid row, as data (field, reason, value, accepted range, message)."""
+    return _columns.refused_row(core_policy, inputs, not_numbers, out["status"], out["invalid_field"], row)
 
 
 def classify(
@@ -141,9 +112,8 @@ def classify(
     status = out["status"]
     invalid = np.flatnonzero(status)
     if invalid.size and on_invalid == "raise":
-        row = invalid[0]
-        name, message = _describe_row(core_policy, fields, inputs, not_numbers, out, row)
-        raise ValueError(f"row {index[row]!r}, column {name!r}: {message}")
+        row = int(invalid[0])
+        raise _columns.refusal_error(index[row], _refusal(core_policy, inputs, not_numbers, out, row))
 
     # The float columns arrive as rows of one (columns, rows) block; with copy=False pandas keeps
     # every column as given (no consolidation), so nothing of the result is copied.
@@ -158,8 +128,8 @@ def classify(
     if on_invalid == "flag":
         reasons = np.full(len(index), None, dtype=object)
         for row in invalid:
-            name, message = _describe_row(core_policy, fields, inputs, not_numbers, out, row)
-            reasons[row] = f"{name}: {message}"
+            refusal = _refusal(core_policy, inputs, not_numbers, out, int(row))
+            reasons[row] = f"{refusal['field']}: {refusal['message']}"
         ordered["invalid_reason"] = reasons
     frame = pd.DataFrame(ordered, index=index, copy=False)
     frame.attrs["riskscale_policy"] = policy.to_json(0) if policy is not None else None

@@ -12,10 +12,12 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _columns, _core
 from ._plot import _draw_quadrants
 from ._classify import ARCHETYPES, _as_float64
 from ._policy import Policy, _core_policy
+
+__all__ = ["DRIFT_STATUSES", "MATRIX_ROWS", "MATRIX_COLUMNS", "ALERT_KINDS", "Drift", "drift"]
 
 #: Drift statuses in core order (the categories of ``Drift.accounts["status"]``).
 DRIFT_STATUSES = tuple(_core.DRIFT_STATUSES)
@@ -74,12 +76,8 @@ def _mapped(frame: pd.DataFrame, policy: Optional[Policy]) -> Tuple[pd.DataFrame
 
 def _invalid_reason(snapshot: str, frame: pd.DataFrame, core_policy: "_core.Policy", inputs: Dict[str, np.ndarray],
                     not_numbers: Dict[str, Dict[int, Any]], status: np.ndarray, field: np.ndarray, row: int) -> str:
-    fields = core_policy.input_fields
-    name = fields[int(field[row])]
-    message = _core.describe_invalid(core_policy, int(field[row]), float(inputs[name][row]), int(status[row]))
-    if row in not_numbers.get(name, {}):
-        message = f"{name} = {not_numbers[name][row]!r} is not a number; {message.partition('; ')[2]}"
-    return f"{snapshot} snapshot, row {frame.index[row]!r}, column {name!r}: {message}"
+    refusal = _columns.refused_row(core_policy, inputs, not_numbers, status, field, row)
+    return f"{snapshot} snapshot, row {frame.index[row]!r}, column {refusal['field']!r}: {refusal['message']}"
 
 
 class Drift:

@@ -11,6 +11,9 @@ from . import _core
 from ._assess import Assessment, assess
 from ._policy import Policy, _core_policy
 
+__all__ = ["TRAITS", "ContentRecommendation", "EducationPriority", "education_priority", "recommend_content", "Plan",
+           "plan", "plans_to_csv", "plans_to_ics", "plans"]
+
 TRAITS = tuple(_core.TRAITS)
 """The product traits, each scored in [0, 1]; a trait not given counts as 0.5."""
 
@@ -174,7 +177,7 @@ class Plan:
         """The most touchpoints any audience gets in a 7-day window (the welcome day excepted)."""
         return self._impl.busiest_week
 
-    def to_frame(self):
+    def to_frame(self) -> "pd.DataFrame":
         """The touchpoints as a pandas DataFrame, one a row, with ``date`` as datetime64."""
         import pandas as pd
 

@@ -9,6 +9,8 @@ import pandas as pd
 from ._classify import ARCHETYPES
 from ._policy import Policy, _policy_of
 
+__all__ = ["plot_matrix"]
+
 _COLOURS = {
     "high_scale_high_risk": "#c0392b",
     "high_scale_low_risk": "#2980b9",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
 from typing import Any, Dict, Mapping, Union
 
 from . import _core
+
+__all__ = ["Policy"]
 
 
 class Policy:
@@ -156,3 +159,12 @@ def _policy_of(result: Any, policy: "Policy | None") -> "Policy | None":
         return policy
     recorded = getattr(result, "attrs", {}).get("riskscale_policy")
     return Policy.from_json(recorded) if recorded else None
+
+
+# The keyword arguments of Policy() are the SPEC §7 keys (and `inputs`, SPEC §9): shown by help(),
+# inspect and IDEs from the core's own document, so the list exists once.
+Policy.__init__.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    + [inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=None, annotation="Any")
+       for key in (*json.loads(_core.Policy().to_json(0)), "inputs")],
+    return_annotation="None")

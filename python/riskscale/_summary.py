@@ -11,11 +11,13 @@ from . import _core
 from ._classify import ARCHETYPES
 from ._policy import Policy, _core_policy, _policy_of
 
+__all__ = ["summary"]
+
 _SCORES = ("risk_score", "scale_score", "frequency_score", "reach_score")
 
 
-def _partial(result: pd.DataFrame, core_policy: "_core.Policy", watch: int, part: int = 0) -> Dict[str, Any]:
-    """Counts and sums of one table (or one partition), computed by the core."""
+def _partial(result: pd.DataFrame, core_policy: "_core.Policy", watch: int, part: int = 0) -> "_core.Summary":
+    """The core's summary of one table (or one partition; `part` orders its rows after earlier parts)."""
     archetype = result["archetype"]
     codes = (archetype.cat.codes if hasattr(archetype, "cat") else
              pd.Series(pd.Categorical(archetype, categories=list(ARCHETYPES)).codes)).to_numpy(dtype=np.int8)
@@ -35,7 +37,8 @@ def _partial(result: pd.DataFrame, core_policy: "_core.Policy", watch: int, part
     factorized = np.where(factorized < 0, len(uniques), factorized)
     account_ids = (result["account_id"].astype(str).tolist() if "account_id" in result
                    else [str(label) for label in result.index])
-    raw = _core.summarize(
+    summary = _core.Summary(core_policy, watch)
+    summary.add_rows(
         account_ids,
         np.ascontiguousarray(codes),
         np.ascontiguousarray(result["margin"].to_numpy(dtype=np.float64)),
@@ -43,60 +46,28 @@ def _partial(result: pd.DataFrame, core_policy: "_core.Policy", watch: int, part
         *(np.ascontiguousarray(result[c].to_numpy(dtype=np.float64)) for c in _SCORES),
         np.ascontiguousarray(table[factorized]),
         np.ascontiguousarray(lengths[factorized]),
-        core_policy,
-        watch,
+        part,
     )
-    for entry in raw["closest"]:
-        entry["order"] = (part, entry["order"])  # input order across partitions
-    return raw
+    return summary
 
 
-def _combine(partials: List[Dict[str, Any]], watch: int) -> Dict[str, Any]:
-    """Adds partial summaries: counts and sums add; the watch list keeps the smallest margins."""
-    def add(a: Dict[str, Any], b: Dict[str, Any]) -> Dict[str, Any]:
-        return {key: a[key] + b[key] for key in a}
+def _combine(partials: List["_core.Summary"], watch: int) -> "_core.Summary":
+    """Partial summaries merged by the core: counts and sums add, the watch list keeps the smallest margins."""
+    del watch  # each partial keeps its own watch list of that size
     combined = partials[0]
     for other in partials[1:]:
-        formats: Dict[int, Dict[str, Any]] = {f["index"]: dict(f) for f in combined["formats"]}
-        for f in other["formats"]:
-            if f["index"] in formats:
-                formats[f["index"]]["accounts"] += f["accounts"]
-                formats[f["index"]]["first_choice"] += f["first_choice"]
-            else:
-                formats[f["index"]] = dict(f)
-        combined = {
-            "total": add(combined["total"], other["total"]),
-            "rejected": combined["rejected"] + other["rejected"],
-            "archetypes": {a: add(combined["archetypes"][a], other["archetypes"][a]) for a in ARCHETYPES},
-            "formats": list(formats.values()),
-            "closest": sorted(combined["closest"] + other["closest"],
-                              key=lambda e: (e["margin"], e["order"]))[:watch],
-        }
-    combined["formats"] = sorted(combined["formats"], key=lambda f: (-f["accounts"], f["index"]))
+        combined.merge(other)
     return combined
 
 
-def _frame(raw: Dict[str, Any]) -> pd.DataFrame:
-    """The summary table from combined counts and sums."""
-    total = raw["total"]["accounts"]
-    rows = {name: raw["archetypes"][name] for name in ARCHETYPES}
-    rows["all"] = raw["total"]
-    records = {}
-    for name, counts in rows.items():
-        n = counts["accounts"]
-        records[name] = {
-            "accounts": n,
-            "share": n / total if total else 0.0,
-            "borderline": counts["borderline"],
-            **{f"mean_{c}": (counts[f"sum_{c}"] / n if n else np.nan) for c in _SCORES},
-        }
-    frame = pd.DataFrame.from_dict(records, orient="index")
+def _frame(summary: "_core.Summary") -> pd.DataFrame:
+    """The summary table; every count, share and mean is the core's."""
+    tables = summary.tables()
+    frame = pd.DataFrame.from_dict({name: tables["rows"][name] for name in (*ARCHETYPES, "all")}, orient="index")
     frame.index.name = "archetype"
-    formats = pd.DataFrame(raw["formats"], columns=["format", "accounts", "first_choice"])
-    formats.insert(2, "share", formats["accounts"] / total if total else 0.0)
-    frame.attrs["formats"] = formats
-    frame.attrs["closest"] = pd.DataFrame(raw["closest"], columns=["account_id", "archetype", "margin"])
-    frame.attrs["rejected"] = raw["rejected"]
+    frame.attrs["formats"] = pd.DataFrame(tables["formats"], columns=["format", "accounts", "share", "first_choice"])
+    frame.attrs["closest"] = pd.DataFrame(tables["closest"], columns=["account_id", "archetype", "margin"])
+    frame.attrs["rejected"] = tables["rejected"]
     return frame
 
 

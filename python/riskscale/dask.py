@@ -189,3 +189,8 @@ def drift(old: dd.DataFrame, new: dd.DataFrame, policy: Optional[Policy] = None,
     pieces = [dask.delayed(_drift_partition)(o, n, policy, old_policy, threads)
               for o, n in zip(aligned[0].to_delayed(), aligned[1].to_delayed())]
     return Drift._concat(list(dask.compute(*pieces)), policy, old_policy)
+
+
+def __dir__() -> list:
+    """The public names only (PEP 562): ``dir()`` shows the API, not the imports."""
+    return sorted(__all__)

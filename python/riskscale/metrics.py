@@ -1,4 +1,4 @@
-"""Education and onboarding metrics (issue 7): adoption gap, funnels, programme, impact, interaction, cost.
+"""Education and onboarding metrics: adoption gap, funnels, programme, impact, interaction, cost.
 
 DataFrames in, DataFrames out; every number comes from the C++ core (``include/riskscale/metrics.hpp``).
 Each function groups by an ``archetype`` column when the data has one (for example the output of
@@ -27,7 +27,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _columns, _core
 from ._classify import ARCHETYPES
 
 #: Name of the group (and of the course) that holds every row.
@@ -37,7 +37,7 @@ REASONS: Tuple[str, ...] = tuple(_core.METRIC_REASONS)
 #: Delivery modes of the training cost model.
 DELIVERY_MODES: Tuple[str, ...] = tuple(_core.DELIVERY_MODES)
 #: Outcome columns :func:`impact` reads by default, those present.
-IMPACT_OUTCOMES = ("renewed", "retained", "expanded")
+IMPACT_OUTCOMES = tuple(_core.IMPACT_DEFAULTS["outcomes"])
 
 _GROUPS = tuple(ARCHETYPES) + (OVERALL,)
 _SettingsSource = Union[str, "os.PathLike[str]", Mapping[str, Any], None]
@@ -54,43 +54,18 @@ def _labelled(index: Optional[pd.Index], names: Optional[Mapping[str, str]] = No
         yield
     except _core.InputError as error:
         column = getattr(error, "column", None)
-        if column is None:
-            raise
+        if column is None or not hasattr(error, "detail"):
+            raise  # no core column error: already says where
         column = (names or {}).get(column, column)
         row = getattr(error, "row", None)
         where = f"row {index[row]!r}, " if row is not None and index is not None and row < len(index) else ""
         raise _core.InputError(f"{where}column {column!r}: {error.detail}") from None
 
 
-def _numbers(frame: pd.DataFrame, name: str, accepted: str, required: bool = True) -> Optional[np.ndarray]:
-    """A column as contiguous float64 (no copy when it already is); booleans become 1/0.
-
-    Text that is not a number raises, naming the first such row; missing cells become NaN, which
-    each metric treats as documented (a reason, or a refusal by the core).
-    """
-    if name not in frame.columns:
-        if required:
-            raise _core.InputError(f"missing column {name!r}; accepted: {accepted}")
-        return None
-    values = frame[name]
-    if isinstance(values.dtype, pd.api.extensions.ExtensionDtype) and (
-            pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype)):
-        return values.to_numpy(dtype=np.float64, na_value=np.nan)
-    array = values.to_numpy()
-    if array.dtype == np.float64 and array.flags.c_contiguous:
-        return array
-    if array.dtype.kind in "biuf":
-        return np.ascontiguousarray(array, dtype=np.float64)
-    cells = pd.Series(array, dtype=object).map(
-        lambda v: float(v) if isinstance(v, (bool, np.bool_)) else
-        ({"true": 1.0, "false": 0.0}.get(v.strip().lower(), v) if isinstance(v, str) else v))
-    converted = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64)
-    bad = np.flatnonzero(np.isnan(converted) & ~pd.isna(array) & (cells.astype(str).str.strip() != "").to_numpy())
-    if bad.size:
-        row = int(bad[0])
-        raise _core.InputError(f"row {frame.index[row]!r}, column {name!r}: {array[row]!r} is not a number; "
-                               f"accepted: {accepted}")
-    return converted
+def _numbers(frame: pd.DataFrame, name: str, accepted: str, required: bool = True,
+             flag: bool = False) -> Optional[np.ndarray]:
+    """A column as contiguous float64 through the shared converter (text read by the core's rules)."""
+    return _columns.numbers(frame, name, accepted, required, flag)
 
 
 def _archetypes(frame: pd.DataFrame) -> Optional[np.ndarray]:
@@ -193,11 +168,11 @@ def adoption(data: pd.DataFrame, users: Optional[pd.DataFrame] = None, *, level:
         if "account_id" not in users.columns:
             raise _core.InputError("missing column 'account_id' in users; accepted: the account of each user")
         account = np.ascontiguousarray(pd.Index(ids).get_indexer(users["account_id"]), dtype=np.int64)
-        flags = "a flag per user: True/False or 1/0"
+        flags = f"a flag per user: {_columns.FLAG_TEXTS}"
         try:
             with _labelled(users.index):
-                counts = _core.metrics_count_users(account, _numbers(users, "trained", flags),
-                                                   _numbers(users, "active", flags), len(data))
+                counts = _core.metrics_count_users(account, _numbers(users, "trained", flags, flag=True),
+                                                   _numbers(users, "active", flags, flag=True), len(data))
         except _core.InputError as error:
             unknown = np.flatnonzero(account < 0)
             if "'account_id'" not in str(error) or not unknown.size:
@@ -384,7 +359,7 @@ def program(data: pd.DataFrame, *, by: Optional[str] = None) -> pd.DataFrame:
     key = by if by is not None else ("course" if "course" in data.columns else None)
     if by is not None and by not in data.columns:
         raise _core.InputError(f"missing column {by!r}; accepted: the course or format of each enrolment")
-    completed = _numbers(data, "completed", "a completed flag per enrolment: True/False or 1/0")
+    completed = _numbers(data, "completed", f"a completed flag per enrolment: {_columns.FLAG_TEXTS}", flag=True)
     course = None
     courses: List[Any] = []
     if key is not None:
@@ -395,7 +370,7 @@ def program(data: pd.DataFrame, *, by: Optional[str] = None) -> pd.DataFrame:
     with _labelled(data.index, {"course": key or "course"}):
         cells = _core.metrics_program(
             completed, course, len(courses),
-            _numbers(data, "assessment_passed", "1 passed, 0 failed, empty when not assessed", required=False),
+            _numbers(data, "assessment_passed", "1 passed, 0 failed, empty when not assessed", required=False, flag=True),
             _numbers(data, "days_to_completion", "days >= 0 for completed enrolments, else empty", required=False),
             archetype)
     groups = range(len(_GROUPS)) if archetype is not None else [len(_GROUPS) - 1]
@@ -415,7 +390,8 @@ def program(data: pd.DataFrame, *, by: Optional[str] = None) -> pd.DataFrame:
 
 
 def impact(data: pd.DataFrame, *, completed: str = "onboarding_completed", outcomes: Optional[Sequence[str]] = None,
-           min_group_size: int = 10, confidence: float = 0.95) -> pd.DataFrame:
+           min_group_size: int = _core.IMPACT_DEFAULTS["min_group_size"],
+           confidence: float = _core.IMPACT_DEFAULTS["confidence"]) -> pd.DataFrame:
     """Business impact: outcome rates of accounts that completed onboarding versus the others.
 
     The difference of the two rates gets Newcombe's hybrid score interval (Newcombe 1998,
@@ -460,8 +436,8 @@ def impact(data: pd.DataFrame, *, completed: str = "onboarding_completed", outco
     names = list(outcomes) if outcomes is not None else [c for c in IMPACT_OUTCOMES if c in data.columns]
     if not names:
         raise _core.InputError(f"no outcome column; accepted: outcomes=[...] or columns named {', '.join(IMPACT_OUTCOMES)}")
-    flags = "a flag per account: True/False or 1/0"
-    completed_flags = _numbers(data, completed, flags)
+    flags = f"a flag per account: {_columns.FLAG_TEXTS}"
+    completed_flags = _numbers(data, completed, flags, flag=True)
     archetype = _archetypes(data)
     columns = ["accounts_completed", "outcome_completed", "rate_completed", "completed_ci_lower", "completed_ci_upper",
                "accounts_not_completed", "outcome_not_completed", "rate_not_completed", "not_completed_ci_lower",
@@ -469,7 +445,7 @@ def impact(data: pd.DataFrame, *, completed: str = "onboarding_completed", outco
     frames = []
     for outcome in names:
         with _labelled(data.index, {"completed": completed, "outcome": outcome}):
-            groups = _core.metrics_impact(completed_flags, _numbers(data, outcome, flags), archetype,
+            groups = _core.metrics_impact(completed_flags, _numbers(data, outcome, flags, flag=True), archetype,
                                           int(min_group_size), float(confidence))
         frames.append(_group_frame(groups, columns, archetype is not None))
     return pd.concat(frames, keys=names, names=["outcome", "archetype"])
@@ -707,3 +683,8 @@ __all__ = [
     "interaction_rate",
     "program",
 ]
+
+
+def __dir__() -> list:
+    """The public names only (PEP 562): ``dir()`` shows the API, not the imports."""
+    return sorted(__all__)

@@ -39,10 +39,8 @@ constexpr std::size_t rows_per_chunk = 4096;
 
 /// SPEC §8 float columns in block order (the DataFrame puts them back in SPEC order).
 const std::vector<std::string>& float_column_names() {
-  static const std::vector<std::string> names = {
-      "risk_score", "scale_score", "frequency_score", "reach_score", "margin",
-      "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk", "p_low_scale_low_risk",
-      "users_for_high_scale", "active_days_for_high_scale"};
+  static const std::vector<std::string> names(riskscale::classify_number_columns.begin(),
+                                              riskscale::classify_number_columns.end());
   return names;
 }
 
@@ -119,74 +117,59 @@ class code_table {
 
 /// The distinct ranked lists of a classified portfolio, and how each worker's row codes map onto them.
 struct row_codes {
-  riskscale::detail::chunk_plan plan;
+  riskscale::chunk_plan plan;
   std::vector<std::string> lists;                   ///< ';'-joined ids, in code order
   std::vector<std::vector<std::int64_t>> renumber;  ///< per worker: its own code -> index into `lists`
 };
 
-/// Classifies `input` into `out` (whose recommendation pointers are unused) and writes each valid
-/// row's recommendation code, as numbered by the worker that classified it, into `codes` (-1 for
-/// an invalid row); `renumber` maps those codes onto `lists`.
-/// SPEC §9: a raw table mapped range by range before it is classified, into whole-table arrays.
+/// SPEC §9: where a raw table's derived inputs go (whole-table arrays), or null for SPEC §2 columns.
 struct mapping_step {
-  const riskscale::input_plan* plan = nullptr;
-  std::vector<double*> values;  ///< per input field, one entry per row
-  riskscale::row_status* status = nullptr;
-  std::int16_t* field = nullptr;
+  riskscale::mapped_output columns;
+  const riskscale::source_table* table = nullptr;
 };
 
+/// Classifies `input` (or, with `mapping`, its raw table) into `out` (whose recommendation pointers
+/// are unused) with the core's chunked classify, and writes each valid row's recommendation code, as
+/// numbered by the worker that classified it, into `codes` (-1 for an invalid row); `renumber` maps
+/// those codes onto `lists`.
 template <class Key>
 row_codes classify_with_codes(const riskscale::portfolio& input, const policy& pol, riskscale::batch_output out,
                               unsigned threads, std::int64_t* codes, const mapping_step* mapping = nullptr) {
-  const std::vector<const double*> columns =
-      mapping != nullptr ? std::vector<const double*>() : riskscale::detail::resolve_columns(input, pol);
-  const std::size_t rows = input.rows();
+  const std::size_t rows = mapping != nullptr ? mapping->table->rows() : input.rows();
   row_codes result;
-  if (rows == 0) return result;
   const std::size_t width = std::max<std::size_t>(pol.recommendation_width(), 1);
-  result.plan = riskscale::detail::plan_chunks(rows, {threads, rows_per_chunk});
+  const riskscale::batch_options options{threads, rows_per_chunk};
+  if (rows > 0) result.plan = riskscale::plan_chunks(rows, options);
   struct worker_state {
     code_table<Key> table;
     std::vector<std::int16_t> ranked, count;
   };
   std::vector<worker_state> workers(result.plan.threads);
-  const bool stream = rows >= riskscale::detail::streaming_rows;  // results larger than the caches
-  riskscale::detail::run_chunks(result.plan, rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
-    worker_state& state = workers[worker];
+  // The chunk's outputs: the whole-table columns at its first row, the ranked lists into the worker's buffer.
+  const auto outputs = [&](const riskscale::chunk& piece) {
+    worker_state& state = workers[piece.worker];
     state.ranked.resize(rows_per_chunk * width);
     state.count.resize(rows_per_chunk);
-    // The chunk's own view: every pointer moved to its first row, the ranked lists into the worker's buffer.
-    std::vector<const double*> shifted(columns.size());
-    for (std::size_t i = 0; i < columns.size(); ++i) shifted[i] = columns[i] != nullptr ? columns[i] + begin : nullptr;
-    riskscale::batch_output view = out;
-    for (double** column : {&view.risk_score, &view.scale_score, &view.frequency_score, &view.reach_score, &view.margin,
-                            &view.membership[0], &view.membership[1], &view.membership[2], &view.membership[3],
-                            &view.users_for_high_scale, &view.active_days_for_high_scale}) {
-      *column += begin;
-    }
-    view.archetype += begin;
-    view.borderline += begin;
-    view.status += begin;
-    view.invalid_field += begin;
+    riskscale::batch_output view = out.at_row(piece.begin, 0);
     view.recommendations = state.ranked.data();
     view.recommendation_count = state.count.data();
     view.recommendation_scores = nullptr;
-    if (mapping != nullptr) {
-      std::vector<double*> values;
-      for (double* column : mapping->values) values.push_back(column + begin);
-      riskscale::detail::map_and_classify_range(*mapping->plan, pol, begin, end, values.data(), mapping->status + begin,
-                                                mapping->field + begin, view, stream);
-    } else {
-      riskscale::detail::classify_range(pol, shifted.data(), shifted.size(), 0, end - begin, view,
-                                        riskscale::detail::best_isa(), stream);
-    }
-    for (std::size_t row = 0; row < end - begin; ++row) {
-      codes[begin + row] =
+    return view;
+  };
+  const auto encode = [&](const riskscale::chunk& piece, const riskscale::batch_output& view) {
+    worker_state& state = workers[piece.worker];
+    for (std::size_t row = 0; row < piece.rows(); ++row) {
+      codes[piece.begin + row] =
           view.status[row] == riskscale::row_status::ok
               ? state.table.code_of(Key::make(state.ranked.data() + row * width, static_cast<std::size_t>(state.count[row])))
               : -1;
     }
-  });
+  };
+  if (mapping != nullptr) {
+    riskscale::classify_chunks(*mapping->table, pol, options, mapping->columns, outputs, encode);
+  } else {
+    riskscale::classify_chunks(input, pol, options, outputs, encode);
+  }
   // One list of distinct keys for the whole portfolio.
   code_table<Key> merged;
   result.renumber.resize(workers.size());
@@ -255,7 +238,7 @@ py::dict classify_into_arrays(const riskscale::portfolio& input, const policy& p
     std::vector<std::vector<std::size_t>> uses(coded.plan.threads, std::vector<std::size_t>(objects.size()));
     {
       py::gil_scoped_release release;
-      riskscale::detail::run_chunks(coded.plan, rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
+      riskscale::run_chunks(coded.plan, rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
         const std::vector<std::int64_t>& to_list = coded.renumber[worker];
         std::vector<std::size_t>& counted = uses[worker];
         for (std::size_t row = begin; row < end; ++row) {
@@ -388,10 +371,10 @@ py::dict classify_sources(const py::dict& columns, const policy& pol, std::size_
   py::array_t<std::uint8_t> map_status(static_cast<py::ssize_t>(rows));
   py::array_t<std::int16_t> map_field(static_cast<py::ssize_t>(rows));
   mapping_step mapping;
-  mapping.plan = plan.get();
-  for (std::size_t f = 0; f < fields.size(); ++f) mapping.values.push_back(inputs.mutable_data() + f * rows);
-  mapping.status = reinterpret_cast<riskscale::row_status*>(map_status.mutable_data());
-  mapping.field = map_field.mutable_data();
+  mapping.table = &sources.table();
+  for (std::size_t f = 0; f < fields.size(); ++f) mapping.columns.values.push_back(inputs.mutable_data() + f * rows);
+  mapping.columns.status = reinterpret_cast<riskscale::row_status*>(map_status.mutable_data());
+  mapping.columns.invalid_field = map_field.mutable_data();
   const riskscale::portfolio rows_only(rows);
   py::dict out = classify_into_arrays(rows_only, pol, threads, &mapping);
   out["inputs_block"] = inputs;
@@ -424,6 +407,11 @@ void bind_classify(py::module_& m) {
         "SPEC §9 then §8: raw source columns through the policy's inputs; derived inputs as a block.");
   m.def("source_failures", &source_failures, "columns"_a, "policy"_a, "rows"_a, "failed_rows"_a, "fields"_a,
         "(source column, reason, message) of each listed row's failed input.");
+  m.def("output_columns", [] {
+    py::list out;
+    for (const auto& column : riskscale::classify_output_columns) out.append(std::string(column.name));
+    return out;
+  }, "The SPEC §8 output columns, in order.");
   m.def("source_columns", [](const policy& pol) {
     py::list out;
     for (const auto& request : riskscale::source_columns(pol)) {

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "csv/csv.hpp"
 #include "numpy_columns.hpp"
 #include "riskscale/riskscale.hpp"
 
@@ -120,7 +119,7 @@ py::tuple rank_memberships(const py::array_t<double, py::array::c_style | py::ar
                                                                        p3.data()[row]};
     std::size_t count = 0;
     if (!std::isnan(membership[0] + membership[1] + membership[2] + membership[3])) {
-      count = riskscale::detail::rank_formats(pol, membership, index + row * width, score + row * width);
+      count = riskscale::rank_formats(pol, membership, index + row * width, score + row * width);
     }
     for (std::size_t j = count; j < width; ++j) {
       index[row * width + j] = -1;
@@ -131,57 +130,140 @@ py::tuple rank_memberships(const py::array_t<double, py::array::c_style | py::ar
   return py::make_tuple(indices, scores, counts);
 }
 
-py::dict summarize(const py::list& account_ids, const py::array_t<std::int8_t, py::array::c_style>& archetype,
-                   const py::array_t<double, py::array::c_style>& margin,
-                   const py::array_t<bool, py::array::c_style>& borderline,
-                   const py::array_t<double, py::array::c_style>& risk, const py::array_t<double, py::array::c_style>& scale,
-                   const py::array_t<double, py::array::c_style>& frequency,
-                   const py::array_t<double, py::array::c_style>& reach,
-                   const py::array_t<std::int16_t, py::array::c_style>& ranked,
-                   const py::array_t<std::int16_t, py::array::c_style>& counts, const policy& pol, std::size_t watch) {
-  riskscale::portfolio_summary total(pol, watch);
-  std::vector<riskscale::portfolio_summary> per_type(riskscale::archetype_count, riskscale::portfolio_summary(pol, 0));
+// The summary of a classified table, in total and per archetype, accumulated and merged by the core
+// (riskscale.summary, and riskscale.dask.summary across partitions).
+struct python_summary {
+  policy pol;
+  riskscale::portfolio_summary total;
+  std::vector<riskscale::portfolio_summary> per_type;
+  python_summary(const policy& p, std::size_t watch)
+      : pol(p), total(p, watch), per_type(riskscale::archetype_count, riskscale::portfolio_summary(p, 0)) {}
+};
+
+// Rows of one table (or one partition, `part`: its rows order after those of earlier parts).
+void summary_add_rows(python_summary& s, const py::list& account_ids,
+                      const py::array_t<std::int8_t, py::array::c_style>& archetype,
+                      const py::array_t<double, py::array::c_style>& margin,
+                      const py::array_t<bool, py::array::c_style>& borderline,
+                      const py::array_t<double, py::array::c_style>& risk,
+                      const py::array_t<double, py::array::c_style>& scale,
+                      const py::array_t<double, py::array::c_style>& frequency,
+                      const py::array_t<double, py::array::c_style>& reach,
+                      const py::array_t<std::int16_t, py::array::c_style>& ranked,
+                      const py::array_t<std::int16_t, py::array::c_style>& counts, std::size_t part) {
   const auto rows = static_cast<std::size_t>(archetype.shape(0));
   const auto width = static_cast<std::size_t>(ranked.ndim() == 2 ? ranked.shape(1) : 0);
+  constexpr std::size_t rows_per_part = std::size_t{1} << 40;  // input order across partitions
   for (std::size_t row = 0; row < rows; ++row) {
     const std::int8_t code = archetype.data()[row];
     if (code < 0) {
-      total.add_invalid();
+      s.total.add_invalid();
       continue;
     }
     const auto type = static_cast<riskscale::archetype>(code);
     const std::int16_t* recs = ranked.data() + row * width;
     const auto n = static_cast<std::size_t>(counts.data()[row]);
     const std::string id = py::str(account_ids[row]);
-    total.add(id, type, margin.data()[row], borderline.data()[row], risk.data()[row], scale.data()[row],
-              frequency.data()[row], reach.data()[row], recs, n, row);
-    per_type[static_cast<std::size_t>(code)].add(id, type, margin.data()[row], borderline.data()[row],
-                                                 risk.data()[row], scale.data()[row], frequency.data()[row],
-                                                 reach.data()[row], recs, n, row);
+    const std::size_t order = part * rows_per_part + row;
+    for (riskscale::portfolio_summary* target : {&s.total, &s.per_type[static_cast<std::size_t>(code)]}) {
+      target->add(id, type, margin.data()[row], borderline.data()[row], risk.data()[row], scale.data()[row],
+                  frequency.data()[row], reach.data()[row], recs, n, order);
+    }
   }
-  // Counts and sums, not means: partial summaries (Dask partitions) add up exactly.
-  const auto totals = [](const riskscale::portfolio_summary& s) {
-    return py::dict("accounts"_a = s.accounts(), "borderline"_a = s.borderline(),
-                    "sum_risk_score"_a = s.sum_risk_score(), "sum_scale_score"_a = s.sum_scale_score(),
-                    "sum_frequency_score"_a = s.sum_frequency_score(), "sum_reach_score"_a = s.sum_reach_score());
+}
+
+// The summary as the tables riskscale.summary shows: counts, shares and means are the core's.
+py::dict summary_tables(const python_summary& s) {
+  const auto row = [](const riskscale::portfolio_summary& one, double share) {
+    const bool empty = one.accounts() == 0;  // no mean of no accounts: NaN in pandas
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    return py::dict("accounts"_a = one.accounts(), "share"_a = share, "borderline"_a = one.borderline(),
+                    "mean_risk_score"_a = empty ? nan : one.mean_risk_score(),
+                    "mean_scale_score"_a = empty ? nan : one.mean_scale_score(),
+                    "mean_frequency_score"_a = empty ? nan : one.mean_frequency_score(),
+                    "mean_reach_score"_a = empty ? nan : one.mean_reach_score());
   };
   py::dict archetypes;
   for (auto type : riskscale::all_archetypes) {
-    archetypes[py::str(std::string(riskscale::to_string(type)))] = totals(per_type[static_cast<std::size_t>(type)]);
+    archetypes[py::str(std::string(riskscale::to_string(type)))] =
+        row(s.per_type[static_cast<std::size_t>(type)], s.total.share(type));
   }
+  archetypes["all"] = row(s.total, s.total.accounts() == 0 ? 0.0 : 1.0);
   py::list formats;
-  for (std::size_t k : total.top_formats()) {
-    formats.append(py::dict("index"_a = k, "format"_a = pol.catalog()[k].id, "accounts"_a = total.format_counts()[k],
-                            "first_choice"_a = total.first_choice_counts()[k]));
+  for (std::size_t k : s.total.top_formats()) {
+    formats.append(py::make_tuple(s.pol.catalog()[k].id, s.total.format_counts()[k], s.total.format_share(k),
+                                  s.total.first_choice_counts()[k]));
   }
   py::list closest;
-  for (const auto& entry : total.closest_to_threshold()) {
-    closest.append(py::dict("account_id"_a = entry.account_id,
-                            "archetype"_a = std::string(riskscale::to_string(entry.archetype)),
-                            "margin"_a = entry.margin, "order"_a = entry.order));
+  for (const auto& entry : s.total.closest_to_threshold()) {
+    closest.append(py::make_tuple(entry.account_id, std::string(riskscale::to_string(entry.archetype)), entry.margin));
   }
-  return py::dict("total"_a = totals(total), "rejected"_a = total.invalid(), "archetypes"_a = archetypes,
-                  "formats"_a = formats, "closest"_a = closest);
+  return py::dict("rows"_a = archetypes, "formats"_a = formats, "closest"_a = closest,
+                  "rejected"_a = s.total.invalid());
+}
+
+py::tuple summary_state_tuple(const riskscale::portfolio_summary& one) {
+  const riskscale::summary_state st = one.state();
+  py::list watch;
+  for (const auto& e : st.watch) {
+    watch.append(py::make_tuple(e.account_id, static_cast<int>(e.archetype), e.margin, e.order));
+  }
+  return py::make_tuple(st.accounts, st.invalid, st.borderline,
+                        std::vector<std::size_t>(st.per_archetype.begin(), st.per_archetype.end()), st.sum_risk,
+                        st.sum_scale, st.sum_frequency, st.sum_reach, st.format_count, st.first_choice_count,
+                        st.watch_size, watch);
+}
+
+riskscale::portfolio_summary summary_from_tuple(const policy& pol, const py::tuple& t) {
+  riskscale::summary_state st;
+  st.accounts = t[0].cast<std::size_t>();
+  st.invalid = t[1].cast<std::size_t>();
+  st.borderline = t[2].cast<std::size_t>();
+  const auto per = t[3].cast<std::vector<std::size_t>>();
+  if (per.size() != riskscale::archetype_count) throw py::value_error("summary state: four archetype counts expected");
+  std::copy(per.begin(), per.end(), st.per_archetype.begin());
+  st.sum_risk = t[4].cast<double>();
+  st.sum_scale = t[5].cast<double>();
+  st.sum_frequency = t[6].cast<double>();
+  st.sum_reach = t[7].cast<double>();
+  st.format_count = t[8].cast<std::vector<std::size_t>>();
+  st.first_choice_count = t[9].cast<std::vector<std::size_t>>();
+  st.watch_size = t[10].cast<std::size_t>();
+  for (const auto& item : t[11].cast<py::list>()) {
+    const auto e = item.cast<py::tuple>();
+    st.watch.push_back({e[0].cast<std::string>(), static_cast<riskscale::archetype>(e[1].cast<int>()),
+                        e[2].cast<double>(), e[3].cast<std::size_t>()});
+  }
+  return riskscale::portfolio_summary(pol, std::move(st));
+}
+
+void bind_summary(py::module_& m) {
+  py::class_<python_summary>(m, "Summary")
+      .def(py::init<const policy&, std::size_t>(), "policy"_a, "watch"_a)
+      .def("add_rows", &summary_add_rows, "account_ids"_a, "archetype"_a, "margin"_a, "borderline"_a, "risk"_a,
+           "scale"_a, "frequency"_a, "reach"_a, "ranked"_a, "counts"_a, "part"_a = 0)
+      .def("merge", [](python_summary& s, const python_summary& other) {
+        s.total.merge(other.total);
+        for (std::size_t a = 0; a < riskscale::archetype_count; ++a) s.per_type[a].merge(other.per_type[a]);
+      }, "other"_a)
+      .def("tables", &summary_tables)
+      .def(py::pickle(
+          [](const python_summary& s) {
+            py::list parts;
+            parts.append(summary_state_tuple(s.total));
+            for (const auto& one : s.per_type) parts.append(summary_state_tuple(one));
+            return py::make_tuple(s.pol.to_json(0), parts);
+          },
+          [](const py::tuple& state) {
+            const policy pol = policy::from_json(state[0].cast<std::string>());
+            const auto parts = state[1].cast<py::list>();
+            python_summary s(pol, 0);
+            s.total = summary_from_tuple(pol, parts[0].cast<py::tuple>());
+            for (std::size_t a = 0; a < riskscale::archetype_count; ++a) {
+              s.per_type[a] = summary_from_tuple(pol, parts[a + 1].cast<py::tuple>());
+            }
+            return s;
+          }));
 }
 
 }  // namespace
@@ -281,14 +363,64 @@ PYBIND11_MODULE(_core, m) {
   m.def("assess", [](const py::dict& fields, const policy& pol) { return riskscale::assess(account_from(fields, pol), pol); },
         "fields"_a, "policy"_a);
   bind_classify(m);
-  m.def("summarize", &summarize);
+  bind_summary(m);
   m.def("rank_memberships", &rank_memberships);
-  m.def("describe_invalid", [](const policy& pol, std::size_t field, double value, std::uint8_t status) {
-    const auto fields = pol.input_fields();
-    return riskscale::describe_invalid(fields.at(field), value, riskscale::detail::input_field_range(pol, field),
-                                       static_cast<riskscale::row_status>(status));
-  });
-  // Text cells read as the CLI reads CSV cells (csv::parse_double): "1e309" is infinite in both.
+  // A refused row as data (the core's refusal and sentence), for InputError's attributes and message.
+  m.def("row_refusal", [](const policy& pol, std::size_t field, double value, std::uint8_t status,
+                          std::optional<std::string> text) {
+    const std::vector<riskscale::input_descriptor> schema = riskscale::input_schema(pol);
+    const riskscale::input_descriptor& input = schema.at(field);
+    const auto reason = static_cast<riskscale::row_status>(status);
+    std::optional<std::string_view> cell;
+    if (text) cell = *text;
+    const riskscale::refusal why = riskscale::refusal_of(input, value, reason, cell);
+    return py::dict("field"_a = input.name, "reason"_a = why.reason, "value"_a = why.value, "lower"_a = why.lower,
+                    "upper"_a = why.upper, "message"_a = riskscale::describe_refusal(input, value, reason, cell));
+  }, "policy"_a, "field"_a, "value"_a, "status"_a, "text"_a = py::none());
+  // The inputs the policy reads (SPEC §2), one dict each, in policy.input_fields() order.
+  m.def("input_schema", [](const policy& pol) {
+    py::list out;
+    for (const auto& input : riskscale::input_schema(pol)) {
+      out.append(py::dict("name"_a = input.name, "lower"_a = input.range.lower, "upper"_a = input.range.upper,
+                          "optional"_a = input.optional,
+                          "empty_is_absent"_a = input.empty == riskscale::empty_cell::absent));
+    }
+    return out;
+  }, "policy"_a);
+  // Flag cells read by the core's rule: 1.0/0.0, NaN for an empty cell, and the rows that are no flag.
+  m.def("parse_flags", [](const py::array& values) {
+    const py::array objects = py::array::ensure(values);
+    const auto rows = static_cast<std::size_t>(objects.size());
+    auto out = new_column<double>(rows);
+    double* flags = out.mutable_data();
+    std::vector<std::size_t> not_flags;
+    py::object flat = objects.attr("ravel")();
+    for (std::size_t row = 0; row < rows; ++row) {
+      const py::object cell = flat[py::int_(row)];
+      flags[row] = std::numeric_limits<double>::quiet_NaN();
+      if (cell.is_none()) continue;
+      if (PyFloat_Check(cell.ptr()) && std::isnan(PyFloat_AS_DOUBLE(cell.ptr()))) continue;
+      const std::string text = py::isinstance<py::str>(cell) ? cell.cast<std::string>() : std::string(py::str(cell));
+      if (riskscale::is_blank(text)) continue;
+      if (const std::optional<bool> flag = riskscale::parse_flag(text)) {
+        flags[row] = *flag ? 1.0 : 0.0;
+      } else if (PyFloat_Check(cell.ptr()) || PyLong_Check(cell.ptr())) {
+        flags[row] = PyFloat_AsDouble(cell.ptr());  // a number other than 0 or 1: the metric refuses it by value
+      } else {
+        not_flags.push_back(row);
+      }
+    }
+    return py::make_tuple(out, not_flags);
+  }, "values"_a);
+  m.attr("FLAG_TEXTS") = std::string(riskscale::flag_texts);
+  {
+    const riskscale::metrics::impact_settings defaults;
+    py::list outcomes;
+    for (const std::string_view name : riskscale::metrics::default_impact_outcomes) outcomes.append(std::string(name));
+    m.attr("IMPACT_DEFAULTS") = py::dict("min_group_size"_a = defaults.min_group_size,
+                                         "confidence"_a = defaults.confidence, "outcomes"_a = py::tuple(outcomes));
+  }
+  // Text cells read by the core's number rule, as the CLI reads CSV cells: "1e309" is infinite in both.
   m.def("parse_numbers", [](const py::array& values) {
     const py::array objects = py::array::ensure(values);
     const auto rows = static_cast<std::size_t>(objects.size());
@@ -303,9 +435,9 @@ PYBIND11_MODULE(_core, m) {
       if (cell.is_none()) continue;
       if (py::isinstance<py::str>(cell)) {
         const std::string text = cell.cast<std::string>();
-        if (text.find_first_not_of(" \t") == std::string::npos) continue;  // blank: missing, as an empty CSV cell
+        if (riskscale::is_blank(text)) continue;  // blank: missing, as an empty CSV cell
         double number = 0.0;
-        if (riskscale::csv::parse_double(text, number)) numbers[row] = number;
+        if (riskscale::parse_number(text, number)) numbers[row] = number;
         else not_numbers.push_back(row);
         continue;
       }

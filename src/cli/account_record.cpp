@@ -6,8 +6,8 @@
 #include "cli/cli_error.hpp"
 #include "cli/mapped_input.hpp"
 #include "csv/csv.hpp"
-#include "riskscale/detail/format_number.hpp"
-#include "riskscale/detail/kernel.hpp"
+#include "riskscale/format_number.hpp"
+#include "riskscale/input_schema.hpp"
 
 namespace riskscale::cli {
 
@@ -43,24 +43,20 @@ std::optional<riskscale::account> account_from_record(const chunk& c, std::size_
   }
   riskscale::account account;
   account.account_id = std::string(c.field(r, layout.account_id));
-  const std::vector<std::string> fields = pol.input_fields();
-  for (std::size_t f = 0; f < fields.size(); ++f) {
+  const std::vector<riskscale::input_descriptor> schema = riskscale::input_schema(pol);
+  for (std::size_t f = 0; f < schema.size(); ++f) {
     if (layout.fields[f] == no_column) continue;  // seats absent from the file: it is optional
     const std::string_view text = c.field(r, layout.fields[f]);
-    double value = std::numeric_limits<double>::quiet_NaN();
-    if (csv::parse_double(text, value)) {
-      account.set_field(fields[f], value);
-      continue;
+    const riskscale::cell_reading reading = riskscale::read_input_cell(schema[f], text);
+    if (reading.status == riskscale::row_status::missing_value || reading.text_not_a_number) {
+      problem = {schema[f].name, std::string(riskscale::to_string(reading.status)),
+                 riskscale::describe_refusal(schema[f], reading.value, reading.status, text)};
+      return std::nullopt;
     }
-    const bool blank = text.find_first_not_of(" \t") == std::string_view::npos;
-    if (blank && fields[f] == "seats") continue;  // an empty seats cell means unknown
-    const field_range range = detail::input_field_range(pol, f);
-    const std::string accepted =
-        "accepted: a number in [" + format_number(range.lower) + ", " + format_number(range.upper) + "]";
-    problem = blank ? record_problem{fields[f], "missing_value", fields[f] + " is empty; " + accepted}
-                    : record_problem{fields[f], "not_a_number",
-                                     fields[f] + " = '" + std::string(text) + "' is not a number; " + accepted};
-    return std::nullopt;
+    // An empty seats cell leaves seats absent; any other number (valid or not) is the model's to check.
+    if (!(reading.status == riskscale::row_status::ok && std::isnan(reading.value))) {
+      account.set_field(schema[f].name, reading.value);
+    }
   }
   return account;
 }

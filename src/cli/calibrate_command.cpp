@@ -13,7 +13,7 @@
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
 #include "riskscale/calibrate.hpp"
-#include "riskscale/detail/format_number.hpp"
+#include "riskscale/format_number.hpp"
 #include "riskscale/validate.hpp"
 
 namespace riskscale::cli {

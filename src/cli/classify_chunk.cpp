@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <string_view>
 #include <optional>
 #include <vector>
@@ -10,7 +11,9 @@
 #include "cli/mapped_input.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/batch.hpp"
+#include "riskscale/input_schema.hpp"
 #include "riskscale/inputs.hpp"
+#include "riskscale/output_schema.hpp"
 
 namespace riskscale::cli {
 
@@ -40,12 +43,6 @@ void append_reject(chunk& c, std::size_t record, std::string_view account_id, st
 
 namespace {
 
-// SPEC §8 column order.
-constexpr const char* spec_columns[] = {
-    "account_id", "risk_score", "scale_score", "frequency_score", "reach_score", "archetype", "margin",
-    "borderline", "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk",
-    "p_low_scale_low_risk", "recommendations", "users_for_high_scale", "active_days_for_high_scale"};
-
 char* write_number(char* out, double value) {
   return std::isnan(value) ? out : csv::write_double(out, value);  // SPEC §8: absent is an empty cell
 }
@@ -69,6 +66,30 @@ struct catalog_ids {
   }
 };
 
+// SPEC §2 columns of record `r` read through the core's input schema into `values` (NaN for an absent
+// seats cell); false, with why, when a cell is refused before the model (an empty required cell, text
+// that is no number). Range checks are the model's.
+bool read_record_inputs(const chunk& c, std::size_t r, const input_layout& layout,
+                        const std::vector<input_descriptor>& schema, std::vector<double>& values,
+                        std::string& column, std::string& reason, std::string& message) {
+  for (std::size_t f = 0; f < schema.size(); ++f) {
+    const std::size_t source = layout.fields[f];
+    if (source == no_column) {
+      values[f] = std::numeric_limits<double>::quiet_NaN();  // seats absent from the file: it is optional
+      continue;
+    }
+    const std::string_view text = c.field(r, source);
+    const cell_reading reading = read_input_cell(schema[f], text);
+    values[f] = reading.value;
+    if (reading.status != row_status::missing_value && !reading.text_not_a_number) continue;
+    column = schema[f].name;
+    reason = std::string(to_string(reading.status));
+    message = describe_refusal(schema[f], reading.value, reading.status, text);
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string output_header(const input_layout& layout, const policy& pol) {
@@ -87,9 +108,9 @@ std::string output_header(const input_layout& layout, const policy& pol) {
     }
   }
   bool first = true;
-  for (const char* name : spec_columns) {
+  for (const output_column& column : classify_output_columns) {  // SPEC §8 order
     if (!first) out += ',';
-    out += name;
+    out += column.name;
     first = false;
   }
   out += '\n';
@@ -129,8 +150,6 @@ void read_chunk_inputs(const chunk& c, const policy& pol, const input_layout& la
     }
     return true;
   };
-  const std::size_t seats = static_cast<std::size_t>(
-      std::find(fields.begin(), fields.end(), "seats") - fields.begin());  // fields.size() when the policy has none
 
   if (const mapped_layout* mapped = layout.mapped.get()) {
     // SPEC §9: the policy's inputs derive the model inputs; a row the mapping refuses is unreadable
@@ -152,9 +171,7 @@ void read_chunk_inputs(const chunk& c, const policy& pol, const input_layout& la
         continue;
       }
       for (std::size_t f = 0; f < fields.size(); ++f) {
-        // An absent seats value (NaN) is read as 0: seats feeds no score, and the column stays whole.
-        const double value = derived.values[f][i];
-        columns[f].push_back(f == seats && std::isnan(value) ? 0.0 : value);
+        columns[f].push_back(derived.values[f][i]);  // an absent seats value stays NaN (SPEC §2)
       }
       ++rows;
     }
@@ -162,30 +179,15 @@ void read_chunk_inputs(const chunk& c, const policy& pol, const input_layout& la
   }
 
   for (auto& column : columns) column.reserve(records);
+  const std::vector<input_descriptor> schema = input_schema(pol);
   std::vector<double> values(fields.size());
+  std::string column, reason, message;
   for (std::size_t r = 0; r < records; ++r) {
     if (!well_formed(r)) continue;
-    bool readable = true;
-    for (std::size_t f = 0; f < fields.size() && readable; ++f) {
-      const std::size_t column = layout.fields[f];
-      if (column == no_column) continue;  // seats absent from the file: it is optional
-      const std::string_view text = c.field(r, column);
-      if (csv::parse_double(text, values[f])) continue;
-      if (f == seats && text.find_first_not_of(" \t") == std::string_view::npos) {
-        values[f] = 0.0;  // an empty seats cell: absent; seats feeds no score, and the column stays whole
-        continue;
-      }
-      const field_range range = detail::input_field_range(pol, f);
-      const std::string accepted =
-          "accepted: a number in [" + format_number(range.lower) + ", " + format_number(range.upper) + "]";
-      if (text.find_first_not_of(" \t") == std::string_view::npos) {
-        reject_later(r, fields[f], "missing_value", fields[f] + " is empty; " + accepted);
-      } else {
-        reject_later(r, fields[f], "not_a_number", fields[f] + " = '" + std::string(text) + "' is not a number; " + accepted);
-      }
-      readable = false;
+    if (!read_record_inputs(c, r, layout, schema, values, column, reason, message)) {
+      reject_later(r, column, reason, message);
+      continue;
     }
-    if (!readable) continue;
     for (std::size_t f = 0; f < fields.size(); ++f) {
       if (layout.fields[f] != no_column) columns[f].push_back(values[f]);
     }
@@ -208,6 +210,7 @@ void classify_chunk(chunk& c, const chunk_job& job) {
   std::size_t rows = 0;  // readable records, the model's rows
   std::vector<std::size_t> readable;  // with a mapping: the records that reach it
   std::vector<double> values(fields.size());
+  const std::vector<input_descriptor> schema = input_schema(pol);
   struct unreadable {
     std::string column;
     std::string reason;
@@ -238,26 +241,9 @@ void classify_chunk(chunk& c, const chunk_job& job) {
       ++rows;
       continue;
     }
-    bool readable_record = true;
-    for (std::size_t f = 0; f < fields.size() && readable_record; ++f) {
-      const std::size_t column = layout.fields[f];
-      if (column == no_column) continue;  // seats absent from the file: it is optional
-      const std::string_view text = c.field(r, column);
-      if (csv::parse_double(text, values[f])) continue;
-      const field_range range = detail::input_field_range(pol, f);
-      const std::string accepted =
-          "accepted: a number in [" + format_number(range.lower) + ", " + format_number(range.upper) + "]";
-      if (text.find_first_not_of(" \t") == std::string_view::npos) {
-        if (fields[f] == "seats") {
-          values[f] = 0.0;  // an empty seats cell means unknown; seats is optional and feeds no score
-          continue;
-        }
-        reject_later(r, fields[f], "missing_value", fields[f] + " is empty; " + accepted);
-      } else {
-        reject_later(r, fields[f], "not_a_number", fields[f] + " = '" + std::string(text) + "' is not a number; " + accepted);
-      }
-      readable_record = false;
-    }
+    std::string column, reason, message;
+    const bool readable_record = read_record_inputs(c, r, layout, schema, values, column, reason, message);
+    if (!readable_record) reject_later(r, std::move(column), std::move(reason), std::move(message));
     if (!readable_record) continue;
     for (std::size_t f = 0; f < fields.size(); ++f) {
       if (layout.fields[f] != no_column) columns[f].push_back(values[f]);
@@ -313,9 +299,9 @@ void classify_chunk(chunk& c, const chunk_job& job) {
       const auto field = static_cast<std::size_t>(result.invalid_field[this_row]);
       const std::size_t column = layout.fields[field];
       double value = 0.0;
-      (void)csv::parse_double(c.field(r, column), value);
+      (void)parse_number(c.field(r, column), value);
       append_reject(c, r, account_id, fields[field], to_string(result.status[this_row]),
-                    describe_invalid(fields[field], value, detail::input_field_range(pol, field), result.status[this_row]));
+                    describe_refusal(schema[field], value, result.status[this_row]));
       if (c.summary) c.summary->add_invalid();
       continue;
     }

@@ -22,7 +22,7 @@
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/progress.hpp"
-#include "cli/report.hpp"
+#include "cli/summary_text.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/assess.hpp"
 #include "riskscale/batch.hpp"
@@ -109,13 +109,13 @@ struct classified_chunk {
     }
     const std::size_t row = row_of_record[r];
     if (result->status[row] == row_status::ok) return;
-    const std::vector<std::string> fields = pol.input_fields();
+    const std::vector<input_descriptor> schema = input_schema(pol);
     const auto field = static_cast<std::size_t>(result->invalid_field[row]);
     const double value = inputs.columns[field][row];  // the number the model refused, as read
     c.rejects += snapshot;
     c.rejects += ',';
-    append_reject(c, r, id, fields[field], to_string(result->status[row]),
-                  describe_invalid(fields[field], value, detail::input_field_range(pol, field), result->status[row]));
+    append_reject(c, r, id, schema[field].name, to_string(result->status[row]),
+                  describe_refusal(schema[field], value, result->status[row]));
   }
 };
 

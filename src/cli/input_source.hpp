@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cli/cli_error.hpp"
-#include "riskscale/detail/text_file.hpp"
+#include "riskscale/text_file.hpp"
 #include "riskscale/policy.hpp"
 
 namespace riskscale::cli {
@@ -29,7 +29,7 @@ inline riskscale::policy load_policy(const std::string& path) {
 /// ends the command with a message naming it and `accepted`.
 inline std::string read_option_file(const std::string& path, const std::string& what, const std::string& accepted) {
   try {
-    return riskscale::detail::read_text_file(path, what, accepted);  // names a directory, a missing file, a cause
+    return riskscale::read_text_file(path, what, accepted);  // names a directory, a missing file, a cause
   } catch (const riskscale::error& e) {
     throw cli_error(e.what());
   }

@@ -21,6 +21,7 @@
 #include "cli/output_file.hpp"
 #include "cli/utf8_warning.hpp"
 #include "csv/csv.hpp"
+#include "riskscale/cell_text.hpp"
 #include "riskscale/metrics.hpp"
 
 namespace riskscale::cli {
@@ -75,10 +76,6 @@ table read_table(const metrics_command_options& o, const std::string& path, cons
   return t;
 }
 
-std::string lowered(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // A column as numbers: empty cells are NaN (each metric says what NaN means); flags also read
 // true/false and yes/no. Text that is not a number ends the command naming its line.
@@ -90,11 +87,12 @@ std::vector<double> numbers(const table& t, const std::string& name, const std::
   for (std::size_t row = 0; row < found->second.size(); ++row) {
     const std::string& text = found->second[row];
     double value = nan;
-    if (!text.empty() && !csv::parse_double(text, value)) {
-      const std::string word = lowered(text);
-      if (flag && (word == "true" || word == "yes")) value = 1.0;
-      else if (flag && (word == "false" || word == "no")) value = 0.0;
-      else throw cli_error(t.where(row) + ", column '" + name + "': '" + text + "' is not a number; accepted: " + accepted);
+    if (!text.empty() && !parse_number(text, value)) {
+      const std::optional<bool> word = flag ? parse_flag(text) : std::nullopt;  // the core's flag rule
+      if (!word) {
+        throw cli_error(t.where(row) + ", column '" + name + "': '" + text + "' is not a number; accepted: " + accepted);
+      }
+      value = *word ? 1.0 : 0.0;
     }
     values.push_back(value);
   }
@@ -563,13 +561,14 @@ result run_program(const metrics_command_options& o) {
 // impact
 
 result run_impact(const metrics_command_options& o) {
-  std::vector<std::string> wanted{o.completed, "archetype", "renewed", "retained", "expanded"};
+  std::vector<std::string> wanted{o.completed, "archetype"};
+  wanted.insert(wanted.end(), m::default_impact_outcomes.begin(), m::default_impact_outcomes.end());
   wanted.insert(wanted.end(), o.outcomes.begin(), o.outcomes.end());
   table t = read_table(o, o.input, wanted);
   std::vector<std::string> outcomes = o.outcomes;
   if (outcomes.empty()) {
-    for (const char* name : {"renewed", "retained", "expanded"}) {
-      if (t.has(name)) outcomes.emplace_back(name);
+    for (const std::string_view name : m::default_impact_outcomes) {
+      if (t.has(std::string(name))) outcomes.emplace_back(name);
     }
   }
   if (outcomes.empty()) {

@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "riskscale/metrics/impact.hpp"
+
 namespace riskscale::cli {
 
 /// The options of `riskscale metrics` and its sub-subcommands (each reads the ones it documents).
@@ -25,8 +27,8 @@ struct metrics_command_options {
   std::string by;                   ///< funnel cohort / program course column
   std::string completed = "onboarding_completed";  ///< impact --completed
   std::vector<std::string> outcomes;               ///< impact --outcomes
-  std::size_t min_group_size = 10;                 ///< impact --min-group-size
-  double confidence = 0.95;                        ///< impact --confidence
+  std::size_t min_group_size = metrics::impact_settings{}.min_group_size;  ///< impact --min-group-size
+  double confidence = metrics::impact_settings{}.confidence;              ///< impact --confidence
   std::string settings_path;      ///< cost --settings: cost settings JSON
   std::vector<double> learners;   ///< cost --learners
   bool print_settings = false;    ///< cost --print-settings

@@ -16,7 +16,7 @@
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/progress.hpp"
-#include "cli/report.hpp"
+#include "cli/summary_text.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/usage.hpp"
 
@@ -93,7 +93,7 @@ class usage_shards {
   [[nodiscard]] std::size_t size() const noexcept { return parts_.size(); }
   /// The shard of an event's account id.
   [[nodiscard]] std::size_t of(std::string_view account) const noexcept {
-    return parts_.size() == 1 ? 0 : detail::hash_bytes(trim_id(account), seed_) % parts_.size();
+    return parts_.size() == 1 ? 0 : hash_bytes(trim_id(account), seed_) % parts_.size();
   }
   /// Adds each shard's batch, taking whichever shard is free first (a thread waits only when
   /// every shard it still needs is busy).

@@ -1,5 +1,8 @@
 #include "csv/csv.hpp"
 
+#include "riskscale/cell_text.hpp"
+#include "riskscale/csv_field.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <charconv>
@@ -141,57 +144,6 @@ void drop_trailing_line_terminator(std::string& text) {
     }
 }
 
-// Tells whether an out-of-range decimal number (already validated by
-// std::from_chars, without sign) overflows rather than underflows, from the
-// decimal exponent of its first non-zero digit.
-bool decimal_text_overflows(std::string_view unsigned_text) {
-    long long digits_before_point = 0;
-    long long first_nonzero_index = -1;  // index among all mantissa digits
-    long long digit_index = 0;
-    bool after_point = false;
-    std::size_t position = 0;
-    for (; position < unsigned_text.size(); ++position) {
-        const char c = unsigned_text[position];
-        if (c == '.') {
-            after_point = true;
-            continue;
-        }
-        if (c == 'e' || c == 'E') {
-            break;
-        }
-        if (first_nonzero_index < 0 && c != '0') {
-            first_nonzero_index = digit_index;
-        }
-        ++digit_index;
-        if (!after_point) {
-            ++digits_before_point;
-        }
-    }
-    long long exponent = 0;
-    if (position < unsigned_text.size()) {
-        ++position;  // skip 'e'
-        bool negative_exponent = false;
-        if (position < unsigned_text.size() &&
-            (unsigned_text[position] == '+' || unsigned_text[position] == '-')) {
-            negative_exponent = unsigned_text[position] == '-';
-            ++position;
-        }
-        // Saturate: only the sign of the final magnitude matters here.
-        constexpr long long exponent_cap = 1'000'000'000;
-        for (; position < unsigned_text.size() && exponent < exponent_cap; ++position) {
-            exponent = exponent * 10 + (unsigned_text[position] - '0');
-        }
-        if (negative_exponent) {
-            exponent = -exponent;
-        }
-    }
-    if (first_nonzero_index < 0) {
-        return false;  // all zeros cannot be out of range; treat as underflow
-    }
-    // The first non-zero digit has place value 10^(digits_before_point - 1 - index).
-    const long long magnitude = digits_before_point - 1 - first_nonzero_index + exponent;
-    return magnitude >= 0;
-}
 
 }  // namespace
 
@@ -592,45 +544,13 @@ void reader::parse_record(record& out) {
     next_line_ += embedded_newlines + (ended_with_line_feed ? 1 : 0);
 }
 
-bool needs_quotes(std::string_view value, char delimiter) noexcept {
-    if (value.empty()) {
-        return false;
-    }
-    if (value.front() == ' ' || value.front() == '\t' || value.back() == ' ' || value.back() == '\t') {
-        return true;
-    }
-    for (const char c : value) {
-        if (c == delimiter || c == quote_char || c == '\r' || c == '\n') {
-            return true;
-        }
-    }
-    return false;
-}
+bool needs_quotes(std::string_view value, char delimiter) noexcept { return csv_needs_quotes(value, delimiter); }
 
 char* write_field(char* out, std::string_view value, char delimiter) noexcept {
-    if (!needs_quotes(value, delimiter)) {
-        if (!value.empty()) {
-            std::memcpy(out, value.data(), value.size());
-        }
-        return out + value.size();
-    }
-    *out++ = quote_char;
-    for (const char c : value) {
-        *out++ = c;
-        if (c == quote_char) {
-            *out++ = quote_char;  // a quote inside is doubled
-        }
-    }
-    *out++ = quote_char;
-    return out;
+    return write_csv_field(out, value, delimiter);
 }
 
-void append_field(std::string& out, std::string_view value, char delimiter) {
-    const std::size_t old_size = out.size();
-    out.resize(old_size + field_bound(value.size()));
-    char* const end = write_field(out.data() + old_size, value, delimiter);
-    out.resize(static_cast<std::size_t>(end - out.data()));
-}
+void append_field(std::string& out, std::string_view value, char delimiter) { append_csv_field(out, value, delimiter); }
 
 char* write_double(char* out, double value) noexcept {
     // Why: -0 reads back as 0 anyway, and a "-0" in a score column only puzzles its reader.
@@ -647,92 +567,6 @@ void append_double(std::string& out, double value) {
     out.append(text, write_double(text, value));
 }
 
-bool parse_plain_decimal(std::string_view text, double& value) noexcept {
-    // Clinger's fast path: a decimal of at most 15 digits is an integer m < 2^53 scaled by 10^-f
-    // with f <= 15; both are exact doubles, so the one IEEE division rounds correctly, giving
-    // the same double as from_chars.
-    constexpr double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                        1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
-    std::size_t position = 0;
-    const bool negative = !text.empty() && text[0] == '-';
-    if (negative) {
-        ++position;
-    }
-    std::uint64_t mantissa = 0;
-    std::size_t digits = 0;
-    std::size_t fraction_digits = 0;
-    bool point = false;
-    bool integer_digit = false;
-    for (; position < text.size(); ++position) {
-        const char c = text[position];
-        if (c >= '0' && c <= '9') {
-            mantissa = mantissa * 10 + static_cast<std::uint64_t>(c - '0');
-            ++digits;
-            if (point) {
-                ++fraction_digits;
-            } else {
-                integer_digit = true;
-            }
-        } else if (c == '.' && !point) {
-            point = true;
-        } else {
-            return false;  // an exponent, a sign or anything else: the general parser decides
-        }
-    }
-    // digits+ or digits+ '.' digits+ only, so that every accepted text means what from_chars reads.
-    if (!integer_digit || (point && fraction_digits == 0) || digits > 15) {
-        return false;
-    }
-    const double magnitude = static_cast<double>(mantissa) / powers_of_ten[fraction_digits];
-    value = negative ? -magnitude : magnitude;
-    return true;
-}
-
-bool parse_double(std::string_view text, double& value) {
-    const auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
-    while (!text.empty() && is_blank(text.front())) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && is_blank(text.back())) {
-        text.remove_suffix(1);
-    }
-    if (!text.empty() && text.front() == '+') {
-        text.remove_prefix(1);
-        // Why: from_chars would accept "+-1" once the '+' is gone.
-        if (!text.empty() && text.front() == '-') {
-            return false;
-        }
-    }
-    if (text.empty()) {
-        return false;
-    }
-    if (parse_plain_decimal(text, value)) {
-        return true;
-    }
-    const char* const first = text.data();
-    const char* const last = first + text.size();
-    double parsed = 0.0;
-    const std::from_chars_result result = std::from_chars(first, last, parsed);
-    if (result.ptr != last) {
-        return false;  // not a number, or trailing garbage such as "1.5x"
-    }
-    if (result.ec == std::errc()) {
-        value = parsed;
-        return true;
-    }
-    if (result.ec == std::errc::result_out_of_range) {
-        // Why: from_chars leaves the value untouched here; give the correctly
-        // rounded result instead (as strtod does) so the caller can tell an
-        // overflow (infinite) from a legitimate tiny value (zero).
-        const bool negative = text.front() == '-';
-        const std::string_view magnitude_text = negative ? text.substr(1) : text;
-        const double magnitude = decimal_text_overflows(magnitude_text)
-                                     ? std::numeric_limits<double>::infinity()
-                                     : 0.0;
-        value = negative ? -magnitude : magnitude;
-        return true;
-    }
-    return false;
-}
+bool parse_double(std::string_view text, double& value) { return riskscale::parse_number(text, value); }
 
 }  // namespace riskscale::csv

@@ -158,7 +158,7 @@ private:
 void append_field(std::string& out, std::string_view value, char delimiter = ',');
 
 // The most bytes write_field can produce for a value of `size` bytes (each a doubled quote, plus two quotes).
-constexpr std::size_t field_bound(std::size_t size) noexcept { return 2 * size + 2; }
+constexpr std::size_t field_bound(std::size_t size) noexcept { return 2 * size + 2; }  // = riskscale::csv_field_bound
 
 // True when append_field would quote `value`.
 bool needs_quotes(std::string_view value, char delimiter = ',') noexcept;
@@ -181,11 +181,6 @@ inline constexpr std::size_t double_bound = 32;
 // Writes `value` at `out` as append_double appends it and returns the end; `out` must have
 // room for double_bound bytes.
 char* write_double(char* out, double value) noexcept;
-
-// The fast path of parse_double: reads `text` when it is a plain decimal of at most 15 digits
-// ("-12.50", "7", no sign other than a leading '-', no exponent, no blanks), with the same result
-// as std::from_chars; returns false, leaving `value` alone, for any other text.
-bool parse_plain_decimal(std::string_view text, double& value) noexcept;
 
 // Parses the whole of `text` as a double, independently of any locale, with
 // correct rounding: surrounding spaces and tabs are ignored, a leading '+' is

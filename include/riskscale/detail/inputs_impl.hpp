@@ -13,44 +13,14 @@
 #include <unordered_map>
 #include <vector>
 
-#include "riskscale/detail/format_number.hpp"
+#include "riskscale/cell_text.hpp"
+#include "riskscale/format_number.hpp"
 #include "riskscale/detail/input_rules_json.hpp"
 #include "riskscale/detail/json_read.hpp"
 #include "riskscale/inputs.hpp"
 
 namespace riskscale {
 namespace detail {
-
-inline bool is_blank_text(std::string_view text) noexcept {
-  return text.find_first_not_of(" \t") == std::string_view::npos;
-}
-
-// SPEC §2 reading of a cell: spaces and tabs trimmed, an optional '+', then a decimal or
-// scientific number (or nan/inf, which the range check refuses); false for anything else.
-inline bool parse_cell_number(std::string_view text, double& value) {
-  const auto blank = [](char c) { return c == ' ' || c == '\t'; };
-  while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-  if (!text.empty() && text.front() == '+') {
-    text.remove_prefix(1);
-    if (!text.empty() && text.front() == '-') return false;  // from_chars would take "+-1" once '+' is gone
-  }
-  if (text.empty()) return false;
-  double parsed = 0.0;
-  const std::from_chars_result result = std::from_chars(text.data(), text.data() + text.size(), parsed);
-  if (result.ptr != text.data() + text.size()) return false;
-  if (result.ec == std::errc()) {
-    value = parsed;
-    return true;
-  }
-  if (result.ec == std::errc::result_out_of_range) {
-    // Overflow reads as infinite (refused), underflow as 0, as strtod rounds them.
-    const std::string copy(text);
-    value = std::strtod(copy.c_str(), nullptr);
-    return true;
-  }
-  return false;
-}
 
 // The text a `map` rule compares for a number cell: whole numbers without a fraction ("5"), others shortest.
 inline std::string number_text(double value) {
@@ -173,8 +143,8 @@ inline void read_numbers(const compiled_rule& c, std::size_t begin, std::size_t 
       for (std::size_t i = 0; i < n; ++i) {
         const std::string_view text = source->cells[begin + i];
         double value = 0.0;
-        const bool parsed = parse_cell_number(text, value);
-        st[i] = read_status(parsed, !parsed && is_blank_text(text), value, c.empty_is_absent, x[i]);
+        const bool parsed = parse_number(text, value);
+        st[i] = read_status(parsed, !parsed && is_blank(text), value, c.empty_is_absent, x[i]);
       }
       break;
     case source_column::kind::numbers:
@@ -190,8 +160,8 @@ inline void read_numbers(const compiled_rule& c, std::size_t begin, std::size_t 
       std::vector<row_status> category_status(source->category_count + 1);
       for (std::size_t k = 0; k < source->category_count; ++k) {
         double value = 0.0;
-        const bool parsed = parse_cell_number(source->categories[k], value);
-        category_status[k] = read_status(parsed, !parsed && is_blank_text(source->categories[k]), value,
+        const bool parsed = parse_number(source->categories[k], value);
+        category_status[k] = read_status(parsed, !parsed && is_blank(source->categories[k]), value,
                                          c.empty_is_absent, category_value[k]);
       }
       const std::size_t empty = source->category_count;
@@ -600,30 +570,12 @@ inline mapped_inputs map_inputs(const source_table& table, const policy& pol, co
   mapped_inputs mapped;
   detail::allocate(mapped, pol, table.rows());
   if (table.rows() == 0) return mapped;
-  detail::run_chunks(detail::plan_chunks(table.rows(), options), table.rows(),
+  run_chunks(plan_chunks(table.rows(), options), table.rows(),
                      [&](unsigned, std::size_t begin, std::size_t end) { detail::map_into(plan, mapped, begin, end); });
   return mapped;
 }
 
 namespace detail {
-
-/// `out` moved to its row `begin` (recommendation arrays by `begin` rows of `width`), for a range's own view.
-[[nodiscard]] inline batch_output shifted(const batch_output& out, std::size_t begin, std::size_t width) noexcept {
-  batch_output view = out;
-  for (double** column : {&view.risk_score, &view.scale_score, &view.frequency_score, &view.reach_score, &view.margin,
-                          &view.membership[0], &view.membership[1], &view.membership[2], &view.membership[3],
-                          &view.users_for_high_scale, &view.active_days_for_high_scale}) {
-    if (*column != nullptr) *column += begin;
-  }
-  if (view.archetype != nullptr) view.archetype += begin;
-  if (view.borderline != nullptr) view.borderline += begin;
-  if (view.recommendations != nullptr) view.recommendations += begin * width;
-  if (view.recommendation_scores != nullptr) view.recommendation_scores += begin * width;
-  if (view.recommendation_count != nullptr) view.recommendation_count += begin;
-  view.status += begin;
-  if (view.invalid_field != nullptr) view.invalid_field += begin;
-  return view;
-}
 
 /// SPEC §9 then §3–§8 for rows [begin, end) of `plan`'s table: the inputs mapped into `values` (one
 /// array per input field, entry i for row begin + i) with `map_status`/`map_field`, then classified
@@ -656,25 +608,44 @@ inline void map_and_classify_range(const input_plan& plan, const policy& pol, st
 
 }  // namespace detail
 
+template <class Outputs, class OnChunk>
+void classify_chunks(const source_table& table, const policy& pol, const batch_options& options,
+                     const mapped_output& inputs, Outputs&& outputs, OnChunk&& on_chunk) {
+  const std::size_t rows = table.rows();
+  const input_plan plan(pol, table);
+  if (rows == 0) return;
+  const bool stream = rows >= detail::streaming_rows;  // results larger than the caches
+  run_chunks(plan_chunks(rows, options), rows, [&](unsigned worker, std::size_t begin, std::size_t end) {
+    const chunk piece{worker, begin, end};
+    const batch_output out = outputs(piece);
+    if (out.status == nullptr) {
+      throw error("batch_output::status is null; accepted: a buffer of one row_status per row of the chunk");
+    }
+    std::vector<double*> values;
+    for (double* column : inputs.values) values.push_back(column + begin);
+    detail::map_and_classify_range(plan, pol, begin, end, values.data(), inputs.status + begin,
+                                   inputs.invalid_field + begin, out, stream);
+    on_chunk(piece, out);
+  });
+}
+
 inline void classify_into(const source_table& table, const policy& pol, const batch_output& out,
                           const batch_options& options, mapped_inputs* inputs) {
   const std::size_t rows = table.rows();
   if (out.status == nullptr && rows > 0) {
     throw error("batch_output::status is null; accepted: a buffer of rows() row_status values");
   }
-  const input_plan plan(pol, table);
   mapped_inputs local;
   mapped_inputs& mapped = inputs != nullptr ? *inputs : local;
   detail::allocate(mapped, pol, rows);
-  if (rows == 0) return;
+  mapped_output columns;
+  for (auto& column : mapped.values) columns.values.push_back(column.data());
+  columns.status = mapped.status.data();
+  columns.invalid_field = mapped.invalid_field.data();
   const std::size_t width = pol.recommendation_width();
-  detail::run_chunks(detail::plan_chunks(rows, options), rows, [&](unsigned, std::size_t begin, std::size_t end) {
-    std::vector<double*> values;
-    for (auto& column : mapped.values) values.push_back(column.data() + begin);
-    detail::map_and_classify_range(plan, pol, begin, end, values.data(), mapped.status.data() + begin,
-                                   mapped.invalid_field.data() + begin, detail::shifted(out, begin, width),
-                                   end - begin >= detail::streaming_rows);
-  });
+  classify_chunks(
+      table, pol, options, columns, [&](const chunk& piece) { return out.at_row(piece.begin, width); },
+      [](const chunk&, const batch_output&) {});
 }
 
 inline batch_result classify(const source_table& table, const policy& pol, const batch_options& options) {

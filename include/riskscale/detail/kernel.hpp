@@ -31,13 +31,6 @@ inline constexpr int single_block_rows = 4;
 /// Tolerance under which two format scores tie and keep catalogue order (SPEC §5).
 inline constexpr double score_tie_tolerance = 1e-12;
 
-/// The valid range of input field `index` in policy::input_fields() order (SPEC §2).
-[[nodiscard]] inline field_range input_field_range(const policy& pol, std::size_t index) noexcept {
-  const std::size_t factor_count = pol.risk_factors().size();
-  if (index < factor_count) return risk_factor_range;
-  return index == factor_count ? active_days_range : count_range;
-}
-
 /// One value per lane of a block.
 template <int B>
 using lanes = std::array<double, B>;
@@ -99,7 +92,8 @@ template <int B>
 }
 
 // SPEC §2: records, per lane, the first field out of range; lanes already flagged keep their first reason.
-template <int B, int W>
+// `NanIsAbsent`: a NaN is an empty cell of an optional input (seats), which is valid (input_schema.hpp).
+template <int B, int W, bool NanIsAbsent = false>
 RISKSCALE_LANE_INLINE void check_field(const double* values, field_range range, std::int16_t field_index,
                                        int count, block_scores<B>& out) {
   using S = simd<W>;
@@ -109,13 +103,14 @@ RISKSCALE_LANE_INLINE void check_field(const double* values, field_range range, 
     outside |= ~(S::less_equal(S::splat(range.lower), value) & S::less_equal(value, S::splat(range.upper)));
   }
   if (!S::any(outside)) return;
-  out.any_invalid = true;
   for (int lane = 0; lane < count; ++lane) {
     if (out.status[lane] != row_status::ok) continue;
+    if (NanIsAbsent && std::isnan(values[lane])) continue;
     const row_status status = check_value(values[lane], range);
     if (status != row_status::ok) {
       out.status[lane] = status;
       out.invalid_field[lane] = field_index;
+      out.any_invalid = true;
     }
   }
 }
@@ -153,7 +148,7 @@ RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block
   check_field<B, W>(users, count_range, static_cast<std::int16_t>(days_field + 1), source.count, out);
   if (source.field_count > days_field + 2 && source.columns[days_field + 2] != nullptr) {
     const double* seats = block_column<B>(source.columns[days_field + 2], source.offset, source.count, padded);
-    check_field<B, W>(seats, count_range, static_cast<std::int16_t>(days_field + 2), source.count, out);
+    check_field<B, W, true>(seats, count_range, static_cast<std::int16_t>(days_field + 2), source.count, out);
   }
 
   const double wf = k.frequency_weight;

@@ -14,7 +14,7 @@
 #include "riskscale/detail/json_parse.hpp"
 #include "riskscale/detail/json_read.hpp"
 #include "riskscale/detail/input_rules_json.hpp"
-#include "riskscale/detail/text_file.hpp"
+#include "riskscale/text_file.hpp"
 #include "riskscale/detail/plan_policy_json.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/policy.hpp"
@@ -222,7 +222,7 @@ inline policy policy::from_json(std::string_view json_text) {
 }
 
 inline policy policy::from_file(const std::string& path) {
-  const std::string text = detail::read_text_file(path, "policy file", "a readable JSON file (SPEC §7)");
+  const std::string text = read_text_file(path, "policy file", "a readable JSON file (SPEC §7)");
   try {
     return from_json(text);
   } catch (const policy_error& e) {

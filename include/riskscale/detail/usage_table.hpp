@@ -1,5 +1,4 @@
-// riskscale internals: the building blocks of the SPEC §10 aggregator: a seeded string hash, an
-// open-addressing index of entries, and day sets kept as bits relative to their latest day.
+// riskscale internals: the building blocks of the SPEC §10 aggregator: an open-addressing index of entries, and day sets kept as bits relative to their latest day.
 #pragma once
 
 #include <cstddef>
@@ -8,35 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "riskscale/hash.hpp"
+
 namespace riskscale::detail {
 
-/// A 64-bit hash of `bytes`, eight bytes a step; `seed` varies per table so that crafted ids
-/// cannot make every lookup collide.
-[[nodiscard]] inline std::uint64_t hash_bytes(std::string_view bytes, std::uint64_t seed) noexcept {
-  constexpr std::uint64_t multiplier = 0x9E3779B97F4A7C15ULL;
-  std::uint64_t h = seed ^ (static_cast<std::uint64_t>(bytes.size()) * multiplier);
-  const char* p = bytes.data();
-  std::size_t left = bytes.size();
-  const auto mix = [](std::uint64_t x) noexcept {
-    x *= 0xBF58476D1CE4E5B9ULL;
-    return x ^ (x >> 31);
-  };
-  while (left >= 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, p, 8);
-    h = mix(h ^ word) * multiplier;
-    p += 8;
-    left -= 8;
-  }
-  if (left > 0) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, p, left);
-    h = mix(h ^ word) * multiplier;
-  }
-  h ^= h >> 29;
-  h *= 0x94D049BB133111EBULL;
-  return h ^ (h >> 32);
-}
 
 /// Slots of an open-addressing table with linear probing: each holds an entry index + 1 (0 =
 /// empty) and the top 32 bits of the entry's hash, so most mismatches cost no entry access.

@@ -1,4 +1,4 @@
-// riskscale internals: the whole text of a small file a user names (a policy, traits, settings), with
+// riskscale: the whole text of a small file a user names (a policy, traits, settings), with
 // a message that says why it cannot be read: missing, a directory, not readable.
 #pragma once
 
@@ -10,7 +10,7 @@
 
 #include "riskscale/error.hpp"
 
-namespace riskscale::detail {
+namespace riskscale {
 
 /// The largest option file (policy, traits, settings) read whole.
 inline constexpr std::size_t max_text_file_bytes = std::size_t{64} << 20;
@@ -42,4 +42,4 @@ inline constexpr std::size_t max_text_file_bytes = std::size_t{64} << 20;
   return text;
 }
 
-}  // namespace riskscale::detail
+}  // namespace riskscale

@@ -9,10 +9,10 @@
 namespace riskscale::cli {
 
 /// Output formats of `riskscale summary`.
-enum class report_format { text, json, markdown };
+enum class summary_format { text, json, markdown };
 
-/// Renders a summary; `rows_read` counts every data row of the input (classified + rejected).
-[[nodiscard]] std::string render_summary(const portfolio_summary& summary, const policy& pol, report_format format);
+/// Renders a summary (its classified accounts and rejected rows) as text, JSON or Markdown under `pol`.
+[[nodiscard]] std::string render_summary(const portfolio_summary& summary, const policy& pol, summary_format format);
 
 /// 1234567 as "1,234,567".
 [[nodiscard]] std::string with_thousands(std::size_t value);

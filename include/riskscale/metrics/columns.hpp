@@ -1,6 +1,7 @@
-// riskscale internals: borrowed metric columns, their checks, and the groups rows fall into (metrics.hpp).
+// riskscale metrics: borrowed input columns, the error that refuses one, and the groups rows fall into.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -14,7 +15,7 @@
 #include <Eigen/Core>
 
 #include "riskscale/archetype.hpp"
-#include "riskscale/detail/format_number.hpp"
+#include "riskscale/format_number.hpp"
 #include "riskscale/error.hpp"
 
 namespace riskscale::metrics {
@@ -58,13 +59,7 @@ class column_view {
 class column_error : public input_error {
  public:
   column_error(std::string column, std::optional<std::size_t> row, std::string message)
-      : input_error(column, row, "", message), message_(std::move(message)) {}
-
-  /// What was wrong and what is accepted, without the column and row.
-  [[nodiscard]] const std::string& message() const noexcept { return message_; }
-
- private:
-  std::string message_;
+      : input_error(std::move(column), row, "", message) {}
 };
 
 /// Groups of every metric: the four archetypes in SPEC §1 order, then every row together.
@@ -76,6 +71,10 @@ inline constexpr std::size_t overall_group = archetype_count;
 [[nodiscard]] constexpr std::string_view group_name(std::size_t group) noexcept {
   return group < archetype_count ? to_string(static_cast<archetype>(group)) : std::string_view("overall");
 }
+
+/// Per-group results, indexed by archetype then `overall_group`.
+template <typename Group>
+using per_group = std::array<Group, group_count>;
 
 }  // namespace riskscale::metrics
 

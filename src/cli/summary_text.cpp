@@ -1,4 +1,4 @@
-#include "cli/report.hpp"
+#include "cli/summary_text.hpp"
 
 #include <cstdio>
 
@@ -37,11 +37,11 @@ std::string with_thousands(std::size_t value) {
   return digits;
 }
 
-std::string render_summary(const portfolio_summary& summary, const policy& pol, report_format format) {
+std::string render_summary(const portfolio_summary& summary, const policy& pol, summary_format format) {
   const auto& catalog = pol.catalog();
   const std::size_t accounts = summary.accounts();
   const std::vector<std::size_t> top = summary.top_formats();
-  if (format == report_format::json) {
+  if (format == summary_format::json) {
     nlohmann::ordered_json doc;
     doc["accounts"] = accounts;
     doc["rejected"] = summary.invalid();
@@ -74,7 +74,7 @@ std::string render_summary(const portfolio_summary& summary, const policy& pol, 
     return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   }
 
-  const bool markdown = format == report_format::markdown;
+  const bool markdown = format == summary_format::markdown;
   std::string out;
   out += markdown ? "# Portfolio summary\n\n" : "";
   out += with_thousands(accounts) + " accounts classified, " + with_thousands(summary.invalid()) + " rejected\n\n";
