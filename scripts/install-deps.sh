@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ clang            # toolchain (clang: the libFuzzer harnesses)
+  clang-format clang-tidy                # house tools: .clang-format (checked by a test), .clang-tidy (scripts/tidy.sh)
   libeigen3-dev nlohmann-json3-dev       # the library's own dependencies
   liblbfgspp-dev                         # calibrate: L-BFGS-B (header-only, on Eigen)
   libcli11-dev                           # the command-line tool

@@ -1,6 +1,7 @@
 // Tests for riskscale::csv: the streaming reader, the field writer and the
 // double formatting / parsing helpers.
 #include "csv/csv.hpp"
+#include "riskscale/cell_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -678,7 +679,7 @@ TEST(CsvParseDouble, PlainDecimalFastPathEqualsFromChars) {
             text += static_cast<char>('0' + rng() % 10);
         }
         double fast = -1.0;
-        ASSERT_TRUE(riskscale::csv::parse_plain_decimal(text, fast)) << text;
+        ASSERT_TRUE(riskscale::detail::parse_plain_decimal(text, fast)) << text;
         double reference = -2.0;
         const auto result = std::from_chars(text.data(), text.data() + text.size(), reference);
         ASSERT_EQ(result.ptr, text.data() + text.size()) << text;
@@ -687,7 +688,7 @@ TEST(CsvParseDouble, PlainDecimalFastPathEqualsFromChars) {
     for (const char* other : {"", "-", ".5", "5.", "1e5", "+1", "--1", "1.2.3", " 1", "1 ", "0x10", "nan", "inf",
                               "1234567890123456", "0.0000000000000001", "1,5"}) {
         double value = 7.0;
-        EXPECT_FALSE(riskscale::csv::parse_plain_decimal(other, value)) << other;
+        EXPECT_FALSE(riskscale::detail::parse_plain_decimal(other, value)) << other;
         EXPECT_EQ(value, 7.0) << other;
     }
 }

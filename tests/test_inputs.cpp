@@ -498,7 +498,7 @@ TEST(inputs_property, renaming_only_gives_the_results_of_the_renamed_table) {
   for (std::size_t c = 0; c < 6; ++c) {
     for (const auto& cell : text[c]) {
       double value = NAN;
-      numbers[c].push_back(riskscale::detail::parse_cell_number(cell, value) ? value : NAN);
+      numbers[c].push_back(riskscale::parse_number(cell, value) ? value : NAN);
     }
     numeric.add(model[c], numbers[c]);
   }

@@ -924,7 +924,7 @@ def test_bad_policy_names_its_json_path(run, conformance, tmp_path, text, json_p
 
 
 def test_number_overflow_in_policy_is_a_policy_error(run, tmp_path):
-    # Found by tests/fuzz/fuzz_policy.cpp: nlohmann's out_of_range 406 used to escape without a JSON path.
+    # A tests/fuzz/fuzz_policy.cpp finding: nlohmann's out_of_range 406 must carry the JSON path too.
     policy = tmp_path / "overflow.json"
     policy.write_text('{"version": 1, "risk_threshold": 1e400}')
     result = run("policy", "validate", policy)
