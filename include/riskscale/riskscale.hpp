@@ -13,6 +13,7 @@
 #include "riskscale/batch.hpp"
 #include "riskscale/inputs.hpp"
 #include "riskscale/summary.hpp"
+#include "riskscale/density.hpp"
 #include "riskscale/describe.hpp"
 #include "riskscale/content.hpp"
 #include "riskscale/plan.hpp"

@@ -37,6 +37,7 @@ class portfolio_summary {
     ++accounts_;
     ++per_archetype_[static_cast<std::size_t>(type)];
     borderline_ += borderline ? 1 : 0;
+    borderline_per_archetype_[static_cast<std::size_t>(type)] += borderline ? 1 : 0;
     sum_risk_ += risk_score;
     sum_scale_ += scale_score;
     sum_frequency_ += frequency_score;
@@ -61,7 +62,10 @@ class portfolio_summary {
     accounts_ += other.accounts_;
     invalid_ += other.invalid_;
     borderline_ += other.borderline_;
-    for (std::size_t a = 0; a < archetype_count; ++a) per_archetype_[a] += other.per_archetype_[a];
+    for (std::size_t a = 0; a < archetype_count; ++a) {
+      per_archetype_[a] += other.per_archetype_[a];
+      borderline_per_archetype_[a] += other.borderline_per_archetype_[a];
+    }
     sum_risk_ += other.sum_risk_;
     sum_scale_ += other.sum_scale_;
     sum_frequency_ += other.sum_frequency_;
@@ -89,6 +93,10 @@ class portfolio_summary {
   }
   /// Borderline accounts (SPEC §4).
   [[nodiscard]] std::size_t borderline() const noexcept { return borderline_; }
+  /// Borderline accounts of one archetype.
+  [[nodiscard]] std::size_t borderline(riskscale::archetype type) const noexcept {
+    return borderline_per_archetype_[static_cast<std::size_t>(type)];
+  }
   /// Mean risk score, NaN-free: 0 for an empty portfolio.
   [[nodiscard]] double mean_risk_score() const noexcept { return mean(sum_risk_); }
   /// Mean scale score.
@@ -143,6 +151,7 @@ class portfolio_summary {
   std::size_t invalid_ = 0;
   std::size_t borderline_ = 0;
   std::array<std::size_t, archetype_count> per_archetype_{};
+  std::array<std::size_t, archetype_count> borderline_per_archetype_{};
   double sum_risk_ = 0.0;
   double sum_scale_ = 0.0;
   double sum_frequency_ = 0.0;

@@ -34,6 +34,7 @@
 #include "cli/progress.hpp"
 #include "cli/utf8_warning.hpp"
 #include "cli/report.hpp"
+#include "cli/report_command.hpp"
 #include "cli/usage_command.hpp"
 #include "csv/csv.hpp"
 #include "riskscale/riskscale.hpp"
@@ -352,6 +353,8 @@ int main(int argc, char** argv) {
   validate_command_options validate_options;
   CLI::App* validate_command = add_validate_command(app, validate_options);
   add_max_record_bytes(validate_command, validate_options.max_record_bytes);
+  report_command_options report_options;
+  add_max_record_bytes(add_report(app, report_options), report_options.max_record_bytes);
 
   CLI::App* policy_command = app.add_subcommand("policy", "Print, validate or show a policy");
   policy_command->require_subcommand(1);
@@ -394,6 +397,7 @@ int main(int argc, char** argv) {
     if (*drift_command) return run_drift(drift_options);
     if (*calibrate_command) return run_calibrate(calibrate_options);
     if (*validate_command) return run_validate(validate_options);
+    if (app.got_subcommand("report")) return run_report(report_options);
     if (*policy_default) {
       std::cout << riskscale::policy().to_json() << '\n';
       return exit_ok;
