@@ -308,6 +308,26 @@ def drift(
     threads: Optional[int] = None,
 ) -> Drift: ...
 
+class Report:
+    """A written portfolio report or welcome pack: the file's path and its HTML."""
+
+    path: str
+    html: str
+    def _repr_html_(self) -> str: ...
+
+def report(
+    accounts: pd.DataFrame,
+    path: Union[str, "os.PathLike[str]"],
+    policy: Optional[Policy] = None,
+    previous: Optional[pd.DataFrame] = None,
+    *,
+    account: Optional[str] = None,
+    title: Optional[str] = None,
+    start: Union[str, datetime.date, None] = None,
+    top: int = 10,
+    threads: Optional[int] = None,
+) -> Report: ...
+
 #: Parameter groups ``calibrate`` can fit.
 CALIBRATION_PARAMETERS: Tuple[str, ...]
 

@@ -201,6 +201,8 @@ void bind_calibrate(py::module_& m);
 
 // Defined in usage_bindings.cpp.
 void bind_usage(py::module_& m);
+// Defined in report_bindings.cpp.
+void bind_report(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "riskscale's compiled core (private): use the riskscale package instead.";
@@ -334,4 +336,5 @@ PYBIND11_MODULE(_core, m) {
   bind_usage(m);
   bind_drift(m);
   bind_calibrate(m);
+  bind_report(m);
 }

@@ -68,7 +68,7 @@ movement movement_of(const drift_report& drift, const policy& pol, std::size_t t
   }
   std::stable_sort(drivers.begin(), drivers.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   const auto size_of_move = [&](std::size_t i) {
-    return std::max(std::abs(drift.accounts[i].risk_change), std::abs(drift.accounts[i].scale_change));
+    return std::abs(drift.accounts[i].risk_change) + std::abs(drift.accounts[i].scale_change);
   };
   std::stable_sort(moved.begin(), moved.end(), [&](std::size_t a, std::size_t b) { return size_of_move(a) > size_of_move(b); });
   if (moved.size() > top) moved.resize(top);

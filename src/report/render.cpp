@@ -211,7 +211,7 @@ std::string talk_section(const report_data& data) {
   out += "</tbody></table>\n";
   if (data.movement) {
     out += "<h3>Top movers</h3>\n<p class=\"lead\">Accounts that moved quadrant since the previous snapshot, the "
-           "largest change first, with the input that drove the move (SPEC §11).</p>\n";
+           "largest change first (|risk change| + |scale change|), with the input that drove the move (SPEC §11).</p>\n";
     out += "<table id=\"movers\"><thead><tr><th>account</th><th>from</th><th>to</th><th class=\"n\">risk change</th>"
            "<th class=\"n\">scale change</th><th>driver</th><th>why</th></tr></thead><tbody>\n";
     for (const account_move& m : data.movement->top_movers) {

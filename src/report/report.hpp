@@ -60,7 +60,8 @@ struct movement {
   std::array<std::size_t, archetype_count> previous_counts{};  ///< valid accounts per archetype before
   std::vector<std::pair<std::string, std::size_t>> alerts;     ///< every alert kind with its count, kind order
   std::vector<std::pair<std::string, std::size_t>> drivers;    ///< drivers of moved accounts, most first
-  std::vector<account_move> top_movers;                        ///< largest |change| on either axis first
+  std::vector<account_move> top_movers;                        ///< largest |risk_change| + |scale_change| first,
+                                                               ///< as Drift.movers
 };
 
 /// The plan of a typical account of one archetype: the account with the largest membership in it.
