@@ -84,6 +84,8 @@ CLI::App* add_report(CLI::App& app, report_command_options& options) {
   report->add_option("--account", options.account_id, "Write the welcome pack of this account_id instead");
   report->add_option("--title", options.title, "Heading of the report (default: Portfolio report)");
   report->add_option("--start", options.start, "Welcome day of the plans, YYYY-MM-DD (default: today, UTC)");
+  report->add_option("--goals", options.goals_path,
+                     "Business goals JSON: [{\"initiative\": ..., \"metric\": ..., \"target\": ...}] (a Goals section)");
   report->add_option("--top", options.top, "Accounts in each top-N list (default 10)")->check(CLI::Range(1, 1000));
   report->add_option("--threads", options.threads, "Worker threads (default: all cores)")->check(CLI::Range(1u, 1024u));
   add_join_options(report, options.joins);
@@ -91,6 +93,8 @@ CLI::App* add_report(CLI::App& app, report_command_options& options) {
       "Examples:\n  riskscale report accounts.csv -o report.html\n"
       "  riskscale report july.csv --previous june.csv --policy policy.json -o report.html\n"
       "  riskscale report accounts.csv --account ACC-000042 -o welcome.html\n"
+      "Goal metrics: accounts, rejected, borderline_share, share_<archetype>, mean_<risk|scale|frequency|reach>_score,\n"
+      "and with --previous moved, moved_share, new_accounts, gone.\n"
       "The file has inline CSS and SVG only: no script, and nothing is fetched when it is opened.\n"
       "Exit status: 0; 1 when rows were rejected (counted in the report); 2 on a bad file, header or policy.");
   return report;
@@ -105,7 +109,10 @@ int run_report(const report_command_options& options) {
     throw cli_error("--previous -: the input already reads stdin; accepted: a file path");
   }
   std::vector<std::pair<std::string, std::string>> inputs = {
-      {"input", options.input}, {"policy", options.policy_path}, {"previous snapshot", options.previous}};
+      {"input", options.input},
+      {"policy", options.policy_path},
+      {"previous snapshot", options.previous},
+      {"goals file", options.goals_path}};
   for (const std::string& join : options.joins.paths) inputs.emplace_back("join table", join);
   refuse_clobbering(inputs, {{"output", options.output}});
   const policy pol = load_policy(options.policy_path);
@@ -117,6 +124,14 @@ int run_report(const report_command_options& options) {
     settings.start = options.start.empty() ? date::today_utc() : date::parse(options.start);
   } catch (const riskscale::error& e) {
     throw cli_error(std::string("--start: ") + e.what());
+  }
+  if (!options.goals_path.empty()) {
+    const std::string text = read_option_file(options.goals_path, "goals file", "a readable JSON file of goals");
+    try {
+      settings.goals = report::parse_goals(text);
+    } catch (const riskscale::error& e) {
+      throw cli_error(options.goals_path + ": " + e.what());
+    }
   }
   const std::vector<join_table> joins = load_joins(options.joins);
   const unsigned workers = worker_count(options.threads);

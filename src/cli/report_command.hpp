@@ -20,6 +20,7 @@ struct report_command_options {
   std::string account_id;   ///< --account: the welcome pack of this account instead of the report
   std::string title;        ///< --title: the report's heading
   std::string start;        ///< --start YYYY-MM-DD: welcome day of the plans (default: today, UTC)
+  std::string goals_path;   ///< --goals: business goals JSON (a Goals section)
   std::size_t top = 10;     ///< --top: length of the top-N lists
   unsigned threads = 0;     ///< --threads: workers, 0 = all cores
   join_options joins;       ///< --join tables (SPEC §9 sources), for both snapshots

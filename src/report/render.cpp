@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,63 @@ std::string headlines(const report_data& data) {
                     "</p>\n<ol class=\"headlines\" id=\"headlines\">\n";
   for (const line& l : lines) out += "<li>" + escape(l.text) + "</li>\n";
   return out + "</ol>\n</section>\n";
+}
+
+std::string metric_text(std::string_view metric, double value) {
+  if (metric == "accounts" || metric == "rejected" || metric == "moved" || metric == "new_accounts" || metric == "gone") {
+    return count(static_cast<std::size_t>(value));
+  }
+  if (metric.find("share") != std::string_view::npos) return fixed(100.0 * value, 1) + "%";
+  return fixed(value, 3);
+}
+
+// Each goal's metric against its target: a bar for the value, a mark for the target, and the table.
+std::string goals_section(const report_data& data, const std::vector<goal>& goals) {
+  const int label_width = 260, plot_width = 420, row = 30, top = 8;
+  const int height = top + row * static_cast<int>(goals.size()) + 40, width = label_width + plot_width + 150;
+  std::string out = "<section id=\"goals\">\n<h2>Goals</h2>\n<p class=\"lead\">Each business initiative with the "
+                    "report metric that tracks it, against its target.</p>\n<figure>\n<figcaption>Metrics against "
+                    "their targets</figcaption>\n";
+  out += "<svg id=\"goals-chart\" role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " + std::to_string(height) +
+         "\" width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(height) +
+         "\" aria-labelledby=\"goals-chart-title goals-chart-desc\">\n<title id=\"goals-chart-title\">Metrics against "
+         "their targets</title>\n<desc id=\"goals-chart-desc\">One row per goal: the bar is the metric's value, the "
+         "dark mark its target, each row on its own scale (0 to the larger of the two); the table below gives the "
+         "numbers.</desc>\n";
+  std::string table = "<table id=\"goal-table\"><thead><tr><th>initiative</th><th>metric</th><th class=\"n\">value</th>"
+                      "<th class=\"n\">target</th><th>status</th></tr></thead><tbody>\n";
+  for (std::size_t i = 0; i < goals.size(); ++i) {
+    const goal& g = goals[i];
+    const std::optional<double> value = metric_value(data, g.metric);
+    const bool met = value && (g.at_most ? *value <= g.target : *value >= g.target);
+    const std::string status = !value ? "not measured (needs a previous snapshot)" : met ? "met" : "not met";
+    const int y = top + row * static_cast<int>(i);
+    out += "<text x=\"" + std::to_string(label_width - 6) + "\" y=\"" + std::to_string(y + 19) +
+           "\" text-anchor=\"end\">" + escape(g.initiative) + "</text>";
+    const double scale = std::max({value.value_or(0.0), g.target, 1e-12}) * 1.1;
+    if (value) {
+      out += "<rect x=\"" + std::to_string(label_width) + "\" y=\"" + std::to_string(y + 6) + "\" width=\"" +
+             fixed(std::max(*value, 0.0) / scale * plot_width, 1) + "\" height=\"" + std::to_string(row - 12) +
+             "\" fill=\"" + (met ? "#2f855a" : "#c05621") + "\"></rect>";
+    }
+    const std::string mark = fixed(label_width + std::max(g.target, 0.0) / scale * plot_width, 1);
+    out += "<line x1=\"" + mark + "\" y1=\"" + std::to_string(y + 2) + "\" x2=\"" + mark + "\" y2=\"" +
+           std::to_string(y + row - 2) + "\" stroke=\"#1a202c\" stroke-width=\"3\"></line>";
+    out += "<text x=\"" + std::to_string(label_width + plot_width + 8) + "\" y=\"" + std::to_string(y + 19) + "\">" +
+           escape((value ? metric_text(g.metric, *value) : std::string("n/a")) + " / " +
+                  metric_text(g.metric, g.target)) + "</text>\n";
+    table += "<tr><td>" + escape(g.initiative) + "</td><td>" + escape(g.metric) + "</td><td class=\"n\">" +
+             (value ? metric_text(g.metric, *value) : std::string()) + "</td><td class=\"n\">" +
+             (g.at_most ? "at most " : "at least ") + metric_text(g.metric, g.target) + "</td><td" +
+             (met || !value ? "" : " class=\"flag\"") + ">" + status + "</td></tr>\n";
+  }
+  const int axis_y = top + row * static_cast<int>(goals.size()) + 2;
+  out += "<line x1=\"" + std::to_string(label_width) + "\" y1=\"" + std::to_string(axis_y) + "\" x2=\"" +
+         std::to_string(label_width + plot_width) + "\" y2=\"" + std::to_string(axis_y) + "\" stroke=\"#4a5568\"></line>";
+  out += "<text x=\"" + std::to_string(label_width + plot_width / 2) + "\" y=\"" + std::to_string(axis_y + 20) +
+         "\" text-anchor=\"middle\">value (bar) and target (mark)</text><text x=\"4\" y=\"" +
+         std::to_string(axis_y + 20) + "\">initiative</text>\n</svg>\n";
+  return out + table + "</tbody></table>\n</figure>\n</section>\n";
 }
 
 std::string density_chart(const report_data& data) {
@@ -299,11 +357,14 @@ std::string render_report(const report_data& data, const report_options& options
   out += "<header>\n<h1>" + escape(options.title) + "</h1>\n<p class=\"lead\">" + count(data.summary.accounts()) +
          " accounts on the risk-scale onboarding matrix" +
          (data.movement ? ", compared with the previous snapshot" : std::string()) + ".</p>\n<nav><ul>";
-  out += "<li><a href=\"#summary\">Summary</a></li><li><a href=\"#portfolio\">Portfolio</a></li>"
+  out += "<li><a href=\"#summary\">Summary</a></li>";
+  if (!options.goals.empty()) out += "<li><a href=\"#goals\">Goals</a></li>";
+  out += "<li><a href=\"#portfolio\">Portfolio</a></li>"
          "<li><a href=\"#talk\">Accounts to talk about</a></li>";
   if (data.movement) out += "<li><a href=\"#movement\">Movement</a></li>";
   out += "<li><a href=\"#journeys\">Journey map</a></li></ul></nav>\n</header>\n<main>\n";
   out += headlines(data);
+  if (!options.goals.empty()) out += goals_section(data, options.goals);
   out += portfolio_section(data);
   out += talk_section(data);
   if (data.movement) out += movement_section(*data.movement);

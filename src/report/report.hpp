@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "report/goals.hpp"
 #include "riskscale/batch.hpp"
 #include "riskscale/density.hpp"
 #include "riskscale/drift.hpp"
@@ -32,6 +33,7 @@ struct report_options {
   std::size_t top = 10;                    ///< length of every top-N list
   std::size_t bins = 20;                   ///< cells per axis of the density grid
   unsigned threads = 0;                    ///< classification workers, 0: every core
+  std::vector<goal> goals;                 ///< business goals: a Goals section when not empty
 };
 
 /// An account close to a line, with its SPEC §6 explanation in words (describe.hpp).
