@@ -248,6 +248,49 @@ TEST(WelcomePack, UnknownAndInvalidAccountsAreNamed) {
   }
 }
 
+TEST(ReportGoals, ReadNamedAndMeasured) {
+  const std::vector<report::goal> goals = report::parse_goals(
+      R"([{"initiative": "Fewer on the fence", "metric": "borderline_share", "target": 0.25, "direction": "at_most"},
+          {"initiative": "Stable", "metric": "moved", "target": 3}])");
+  ASSERT_EQ(goals.size(), 2u);
+  EXPECT_TRUE(goals[0].at_most);
+  EXPECT_FALSE(goals[1].at_most);
+  EXPECT_EQ(report::parse_goals(report::goals_to_json(goals)), goals);
+  const auto refused = [](const char* text, const char* where) {
+    try {
+      (void)report::parse_goals(text);
+      ADD_FAILURE() << text << " was accepted";
+    } catch (const riskscale::error& e) {
+      EXPECT_NE(std::string(e.what()).find(where), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("accepted"), std::string::npos) << e.what();
+    }
+  };
+  refused(R"({"goals": []})", "at $:");
+  refused(R"([{"initiative": "x", "metric": "nope", "target": 1}])", "$[0].metric");
+  refused(R"([{"initiative": "x", "metric": "moved"}])", "no target");
+  refused(R"([{"initiative": "x", "metric": "moved", "target": 1, "colour": 2}])", "$[0].colour");
+  refused(R"([{"initiative": "", "metric": "moved", "target": 1}])", "$[0].initiative");
+  refused(R"([{"initiative": "x", "metric": "moved", "target": 1, "direction": "up"}])", "$[0].direction");
+  refused(R"([{"initiative": "x", "metric": "moved", "target": 1, "target": 2}])", "$[0]");
+
+  sample now = current_portfolio(), before = previous_portfolio();
+  const riskscale::policy pol;
+  const report::report_data alone = report::collect(pol, now.view(), std::nullopt, options());
+  EXPECT_EQ(report::metric_value(alone, "accounts"), std::optional<double>(5.0));
+  EXPECT_EQ(report::metric_value(alone, "rejected"), std::optional<double>(1.0));
+  EXPECT_EQ(report::metric_value(alone, "share_low_scale_low_risk"), std::optional<double>(0.2));
+  EXPECT_EQ(report::metric_value(alone, "moved"), std::nullopt);
+  const report::report_data both = report::collect(pol, now.view(), before.view(), options());
+  EXPECT_EQ(report::metric_value(both, "moved"), std::optional<double>(1.0));
+  EXPECT_EQ(report::metric_value(both, "moved_share"), std::optional<double>(1.0 / 4.0));  // A2 of A2, A3, A4, <b>&x
+  report::report_options o = options();
+  o.goals = goals;
+  const std::string page = report::render_report(both, o);
+  EXPECT_NE(page.find("<td>Stable</td><td>moved</td><td class=\"n\">1</td><td class=\"n\">at least 3</td>"
+                      "<td class=\"flag\">not met</td>"),
+            std::string::npos);
+}
+
 TEST(ReportHtml, EscapeAndNumbers) {
   EXPECT_EQ(report::html::escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;");
   EXPECT_EQ(report::html::count(1234567), "1,234,567");

@@ -320,6 +320,7 @@ def report(
     path: Union[str, "os.PathLike[str]"],
     policy: Optional[Policy] = None,
     previous: Optional[pd.DataFrame] = None,
+    goals: Union[List[Dict[str, Any]], str, "os.PathLike[str]", None] = None,
     *,
     account: Optional[str] = None,
     title: Optional[str] = None,

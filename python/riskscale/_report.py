@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import json
 import os
 from typing import Any, Dict, List, Optional, Union
 
@@ -70,8 +71,23 @@ def _snapshot(frame: Any, name: str, policy: Optional[Policy], core_policy: "_co
     return _frame_ids(mapped, name, unique), inputs
 
 
+def _goals_json(goals: Any) -> Optional[str]:
+    """Goals as the JSON text the core reads: a list of dicts, JSON text, or a path to a JSON file."""
+    if goals is None:
+        return None
+    if isinstance(goals, (list, tuple)):
+        return json.dumps(list(goals))
+    if isinstance(goals, os.PathLike) or (isinstance(goals, str) and not goals.lstrip().startswith("[")):
+        with open(goals, encoding="utf-8") as handle:
+            return handle.read()
+    if isinstance(goals, str):
+        return goals
+    raise ValueError(f"goals: expected a list of dicts, JSON text or a path, got {type(goals).__name__}")
+
+
 def report(accounts: pd.DataFrame, path: Union[str, "os.PathLike[str]"], policy: Optional[Policy] = None,
-           previous: Optional[pd.DataFrame] = None, *, account: Optional[str] = None, title: Optional[str] = None,
+           previous: Optional[pd.DataFrame] = None, goals: Union[List[Dict[str, Any]], str, "os.PathLike[str]", None] = None,
+           *, account: Optional[str] = None, title: Optional[str] = None,
            start: Union[str, datetime.date, None] = None, top: int = 10, threads: Optional[int] = None) -> Report:
     """Write the portfolio report, or one account's welcome pack, as one self-contained HTML file.
 
@@ -87,6 +103,10 @@ def report(accounts: pd.DataFrame, path: Union[str, "os.PathLike[str]"], policy:
     previous : DataFrame, optional
         The previous snapshot of the accounts (same layout): adds the top movers and the
         Movement section (SPEC §11). Account ids must then be unique in each snapshot.
+    goals : list of dict, JSON text or path, optional
+        Business initiatives, each ``{"initiative": text, "metric": name, "target": number,
+        "direction": "at_least" | "at_most"}``: a Goals section with each metric against its
+        target (the metric names are the README's; the same reader as ``--goals``).
     account : str, optional
         Write this account's welcome pack instead of the report.
     title : str, optional
@@ -131,7 +151,7 @@ def report(accounts: pd.DataFrame, path: Union[str, "os.PathLike[str]"], policy:
     if previous is not None:
         previous_ids, previous_columns = _snapshot(previous, "previous snapshot", policy, core_policy, True)
     document = _core.report_html(ids, columns, core_policy, previous_ids, previous_columns, account, title or "",
-                                 start_text, int(top), int(threads or 0))
+                                 start_text, int(top), int(threads or 0), _goals_json(goals))
     target = os.fspath(path)
     with open(target, "w", encoding="utf-8", newline="") as handle:
         handle.write(document)

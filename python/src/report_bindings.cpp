@@ -39,7 +39,7 @@ struct borrowed_snapshot {
 std::string report_html(std::vector<std::string> ids, const py::dict& columns, const policy& pol,
                         std::optional<std::vector<std::string>> previous_ids, const std::optional<py::dict>& previous_columns,
                         const std::optional<std::string>& account, const std::string& title, const std::string& start,
-                        std::size_t top, unsigned threads) {
+                        std::size_t top, unsigned threads, const std::optional<std::string>& goals) {
   const borrowed_snapshot current(std::move(ids), columns);
   std::optional<borrowed_snapshot> before;
   if (previous_ids && previous_columns) before.emplace(std::move(*previous_ids), *previous_columns);
@@ -48,6 +48,7 @@ std::string report_html(std::vector<std::string> ids, const py::dict& columns, c
   options.start = start.empty() ? riskscale::date::today_utc() : riskscale::date::parse(start);
   options.top = top;
   options.threads = threads;
+  if (goals) options.goals = riskscale::report::parse_goals(*goals);
   py::gil_scoped_release release;
   if (account) return riskscale::report::welcome_pack(pol, current.view(), *account, options);
   std::optional<riskscale::report::snapshot> then;
@@ -60,6 +61,6 @@ std::string report_html(std::vector<std::string> ids, const py::dict& columns, c
 void bind_report(py::module_& m) {
   m.def("report_html", &report_html, "ids"_a, "columns"_a, "policy"_a, "previous_ids"_a = py::none(),
         "previous_columns"_a = py::none(), "account"_a = py::none(), "title"_a = "", "start"_a = "", "top"_a = 10,
-        "threads"_a = 0u,
+        "threads"_a = 0u, "goals"_a = py::none(),
         "The portfolio report (or, with account, that account's welcome pack) as one self-contained HTML document.");
 }

@@ -14,6 +14,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA = REPO_ROOT / "examples" / "data"
+GOALS = REPO_ROOT / "examples" / "goals" / "goals.json"
 ARCHETYPES = ["high_scale_high_risk", "high_scale_low_risk", "low_scale_high_risk", "low_scale_low_risk"]
 START = "2027-01-04"
 # HTML elements that have no end tag.
@@ -119,7 +120,7 @@ def sample_report(run, tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     out = folder / "report.html"
     done = run("report", DATA / "accounts.csv", "--previous", DATA / "accounts_previous.csv", "--start", START,
-               "-o", out)
+               "--goals", GOALS, "-o", out)
     assert done.returncode == 0, done.stderr
     return out
 
@@ -135,7 +136,7 @@ def test_dom_has_every_section_with_the_summary_and_drift_numbers(run, sample_re
     assert requested == []
     dom = done.stdout.decode()
     page = structure_of(dom)
-    assert page.sections == ["summary", "portfolio", "talk", "movement", "journeys"]
+    assert page.sections == ["summary", "goals", "portfolio", "talk", "movement", "journeys"]
     expected = summary_counts(run, DATA / "accounts.csv")
     assert page.counts == {a: expected["archetypes"][a]["accounts"] for a in ARCHETYPES}
     assert f'id="borderline-count">{expected["borderline"]:,}<' in dom
@@ -157,6 +158,11 @@ def test_dom_has_every_section_with_the_summary_and_drift_numbers(run, sample_re
     closest = re.search(r'<table id="closest">.*?</table>', dom, re.S).group(0)
     ids = re.findall(r"<tr><td>([^<]+)</td>", closest)
     assert ids == [entry["account_id"] for entry in expected["closest_to_threshold"]]
+    # The goals: borderline share 26.3 % (the summary's 631 of 2,400) against at most 25 %: not met.
+    goals = re.search(r'<table id="goal-table">.*?</table>', dom, re.S).group(0)
+    share = 100 * expected["borderline"] / expected["accounts"]
+    assert (f"<td>borderline_share</td><td class=\"n\">{share:.1f}%</td><td class=\"n\">at most 25.0%</td>"
+            f"<td class=\"flag\">not met</td>") in goals
     # Every chart has a title, a description and axis labels.
     for svg in re.findall(r"<svg .*?</svg>", dom, re.S):
         assert "<title" in svg and "<desc" in svg, svg[:200]
@@ -283,3 +289,9 @@ def test_errors_name_what_was_wrong(run, tmp_path):
     assert done.returncode == 2 and b"accounts.csv" in done.stderr
     done = run("report", DATA / "accounts.csv", "--start", "2027-13-01", "-o", out)
     assert done.returncode == 2 and b"--start" in done.stderr
+    bad = tmp_path / "goals.json"
+    bad.write_text('[{"initiative": "x", "metric": "borderline_share", "target": "high"}]')
+    done = run("report", DATA / "accounts.csv", "--goals", bad, "-o", out)
+    assert done.returncode == 2
+    assert b"$[0].target" in done.stderr and b"a finite number" in done.stderr
+    assert not out.exists()

@@ -93,3 +93,23 @@ def test_errors_name_the_account_and_the_argument(data, tmp_path):
     with pytest.raises(ValueError, match="expected a pandas DataFrame"):
         riskscale.report([1, 2], tmp_path / "x.html")
     assert not (tmp_path / "x.html").exists()
+
+
+def test_goals_same_bytes_from_a_list_or_the_file(cli, data, repo_root, tmp_path):
+    goals_file = repo_root / "examples" / "goals" / "goals.json"
+    path = tmp_path / "python.html"
+    accounts, previous = read(data / "accounts.csv"), read(data / "accounts_previous.csv")
+    result = riskscale.report(accounts, path, previous=previous, goals=goals_file, start=START)
+    expected = cli_report(cli, tmp_path, data / "accounts.csv", "--previous", data / "accounts_previous.csv",
+                          "--goals", goals_file)
+    assert path.read_bytes() == expected
+    import json
+    as_list = riskscale.report(accounts, tmp_path / "list.html", previous=previous,
+                               goals=json.loads(goals_file.read_text()), start=START)
+    assert as_list.html == result.html
+    assert '<section id="goals">' in result.html
+    # Without the previous snapshot the movement goal is shown as not measured, not as a number.
+    alone = riskscale.report(accounts, tmp_path / "alone.html", goals=goals_file, start=START)
+    assert "not measured (needs a previous snapshot)" in alone.html
+    with pytest.raises(ValueError, match=r"\$\[0\]\.metric"):
+        riskscale.report(accounts, tmp_path / "x.html", goals=[{"initiative": "x", "metric": "nope", "target": 1}])
