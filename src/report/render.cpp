@@ -59,7 +59,8 @@ std::string headlines(const report_data& data) {
                            std::string(display_name(type)) + ": " + std::string(description(type)) + "."});
     }
   }
-  lines.push_back({static_cast<double>(s.borderline()),
+  // With a previous snapshot the changes lead; the borderline count is a level, so it comes last.
+  lines.push_back({data.movement ? -1.0 : static_cast<double>(s.borderline()),
                    count(s.borderline()) + " accounts (" + percent(s.borderline(), total) +
                        ") are borderline: within " + fixed(data.policy.settings().borderline_band, 2) +
                        " of a line, so a small change moves them."});
