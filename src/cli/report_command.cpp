@@ -53,6 +53,15 @@ loaded_snapshot read_snapshot(const std::string& path, const policy& pol, const 
       },
       [&](chunk& c) {
         const auto& inputs = *static_cast<const chunk_inputs*>(c.payload.get());
+        if (c.sequence == 0 && source.size > 0 && c.size() > 0 && c.bytes_end > 0) {
+          // Room for the whole file at the first chunk's bytes per record, plus 10 %, as drift reserves.
+          const double per_record = static_cast<double>(c.bytes_end) / static_cast<double>(c.size());
+          const auto expected = static_cast<std::size_t>(1.1 * static_cast<double>(source.size) / per_record) + 1;
+          s.ids.reserve(expected);
+          for (std::size_t f = 0; f < fields.size(); ++f) {
+            if (present[f]) s.columns[f].reserve(expected);
+          }
+        }
         std::size_t row = 0;
         for (std::size_t r = 0; r < c.size(); ++r) {
           s.ids.emplace_back(layout.account_id < c.field_count(r) ? c.field(r, layout.account_id) : std::string_view());
