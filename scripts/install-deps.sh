@@ -16,6 +16,7 @@ packages=(
   python3-pytest python3-hypothesis python3-nbclient python3-nbformat python3-ipykernel python3-icalendar  # tests
   python3-setuptools python3-pip         # pip install --no-build-isolation .
   postgresql                             # the warehouse round-trip test (tests/cli/test_postgres_cli.py)
+  chromium poppler-utils python3-pil     # the report test: headless browser, pdfinfo/pdftotext, screenshot pixels
 )
 
 missing=()

@@ -3,7 +3,7 @@
 # through the policy examples/policies/crm.json (SPEC §9: its inputs section maps the raw columns),
 # then classify examples/data/accounts.csv (SPEC §2 columns), summarise it, plan every account's
 # onboarding, aggregate the product events into usage (SPEC §10) and classify the CRM export again
-# with its frequency from that usage (--join).
+# with its frequency from that usage (--join), and write the portfolio report (report.html) and one welcome pack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -40,3 +40,9 @@ build/bin/riskscale classify examples/data/crm_accounts.csv --policy examples/po
   --join build/sample/usage.csv -o build/sample/crm_with_usage_classified.csv --keep Name --keep-inputs || status=$?
 [ "$status" -le 1 ] || exit "$status"
 echo "wrote build/sample/crm_with_usage_classified.csv"
+# The portfolio report for stakeholders: one self-contained HTML page (inline CSS and SVG, nothing
+# fetched), this month's accounts against last month's snapshot, with the example business goals.
+build/bin/riskscale report examples/data/accounts.csv --previous examples/data/accounts_previous.csv \
+  --goals examples/goals/goals.json -o build/sample/report.html
+# And the welcome pack of one new customer, printable.
+build/bin/riskscale report examples/data/accounts.csv --account ACC-000042 -o build/sample/welcome_ACC-000042.html

@@ -493,6 +493,37 @@ FAULTS = [
 ]
 
 
+def generate_previous(accounts, seed):
+    """The same portfolio one month earlier (the previous snapshot of `riskscale report --previous`).
+
+    A modest, documented change: the last 1 % of the accounts had not signed yet (new in
+    accounts.csv); 12 accounts of the previous month have left (ids ACC-9xxxxx, gone); every 25th
+    account had fewer users (growth of 1.5x to 3x since); every 40th used the product on fewer days
+    (4 to 8 days fewer); every 60th held less sensitive data or had not taken on its compliance duty
+    (legal_exposure 0.3 to 0.5 lower). Everything else is unchanged.
+    """
+    sampler = random.Random(seed + 1)
+    keep = len(accounts) - len(accounts) // 100
+    previous = []
+    for position, account in enumerate(accounts[:keep]):
+        row = list(account)
+        if position % 25 == 7:
+            users = int(row[10])
+            row[10] = str(max(1, int(users / sampler.uniform(1.5, 3.0))))
+        if position % 40 == 11:
+            row[9] = "{:.1f}".format(max(0.0, float(row[9]) - sampler.uniform(4.0, 8.0)))
+        if position % 60 == 23:
+            column = 5 if sampler.random() < 0.5 else 8
+            row[column] = "{:.2f}".format(max(0.0, float(row[column]) - sampler.uniform(0.3, 0.5)))
+        previous.append(row)
+    for number in range(12):
+        row = list(accounts[(number * 197) % len(accounts)])
+        row[0] = "ACC-9{:05d}".format(number + 1)
+        row[1] = row[1] + " (left)"
+        previous.append(row)
+    return previous
+
+
 def insert_faults(accounts, count):
     """Give ``count`` rows, spread evenly, one SPEC §2 violation each."""
     rows = len(accounts)
@@ -706,6 +737,8 @@ def parse_args(argv):
                              "through the file (default 0)")
     parser.add_argument("--crm-output",
                         help="also write the accounts as a CRM export here")
+    parser.add_argument("--previous-output",
+                        help="also write the previous month's snapshot of the accounts here")
     parser.add_argument("--crm-rejects", type=int, default=6,
                         help="faulty rows in the CRM export (default "
                              "%(default)s)")
@@ -728,6 +761,9 @@ def main(argv=None):
         crm = generate_crm(valid, args.seed, args.crm_rejects)
         with open(args.crm_output, "wb") as handle:
             handle.write(to_csv_bytes(crm, CRM_HEADER))
+    if args.previous_output:
+        with open(args.previous_output, "wb") as handle:
+            handle.write(to_csv_bytes(generate_previous(valid, args.seed)))
     accounts = insert_faults([list(a) for a in valid], args.invalid_rows)
     data = to_csv_bytes(accounts)
     if args.output == "-":

@@ -20,6 +20,7 @@
 #include "riskscale/output_schema.hpp"
 #include "riskscale/inputs.hpp"
 #include "riskscale/summary.hpp"
+#include "riskscale/density.hpp"
 #include "riskscale/describe.hpp"
 #include "riskscale/content.hpp"
 #include "riskscale/plan.hpp"

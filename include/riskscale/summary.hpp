@@ -30,6 +30,7 @@ struct summary_state {
   std::size_t invalid = 0;
   std::size_t borderline = 0;
   std::array<std::size_t, archetype_count> per_archetype{};
+  std::array<std::size_t, archetype_count> borderline_per_archetype{};
   double sum_risk = 0.0, sum_scale = 0.0, sum_frequency = 0.0, sum_reach = 0.0;
   std::vector<std::size_t> format_count;        ///< catalogue order
   std::vector<std::size_t> first_choice_count;  ///< catalogue order
@@ -50,7 +51,8 @@ class portfolio_summary {
   /// format counts are not one per catalogue format of `pol`.
   portfolio_summary(const policy& pol, summary_state state)
       : accounts_(state.accounts), invalid_(state.invalid), borderline_(state.borderline),
-        per_archetype_(state.per_archetype), sum_risk_(state.sum_risk), sum_scale_(state.sum_scale),
+        per_archetype_(state.per_archetype), borderline_per_archetype_(state.borderline_per_archetype),
+        sum_risk_(state.sum_risk), sum_scale_(state.sum_scale),
         sum_frequency_(state.sum_frequency), sum_reach_(state.sum_reach), format_count_(std::move(state.format_count)),
         first_choice_count_(std::move(state.first_choice_count)), watch_size_(state.watch_size),
         watch_(std::move(state.watch)) {
@@ -64,7 +66,7 @@ class portfolio_summary {
 
   /// Everything this summary holds, as plain data (`portfolio_summary(pol, state)` makes it again).
   [[nodiscard]] summary_state state() const {
-    return {accounts_, invalid_, borderline_, per_archetype_, sum_risk_, sum_scale_, sum_frequency_, sum_reach_,
+    return {accounts_, invalid_, borderline_, per_archetype_, borderline_per_archetype_, sum_risk_, sum_scale_, sum_frequency_, sum_reach_,
             format_count_, first_choice_count_, watch_size_, watch_};
   }
 
@@ -75,6 +77,7 @@ class portfolio_summary {
     ++accounts_;
     ++per_archetype_[static_cast<std::size_t>(type)];
     borderline_ += borderline ? 1 : 0;
+    borderline_per_archetype_[static_cast<std::size_t>(type)] += borderline ? 1 : 0;
     sum_risk_ += risk_score;
     sum_scale_ += scale_score;
     sum_frequency_ += frequency_score;
@@ -99,7 +102,10 @@ class portfolio_summary {
     accounts_ += other.accounts_;
     invalid_ += other.invalid_;
     borderline_ += other.borderline_;
-    for (std::size_t a = 0; a < archetype_count; ++a) per_archetype_[a] += other.per_archetype_[a];
+    for (std::size_t a = 0; a < archetype_count; ++a) {
+      per_archetype_[a] += other.per_archetype_[a];
+      borderline_per_archetype_[a] += other.borderline_per_archetype_[a];
+    }
     sum_risk_ += other.sum_risk_;
     sum_scale_ += other.sum_scale_;
     sum_frequency_ += other.sum_frequency_;
@@ -127,6 +133,10 @@ class portfolio_summary {
   }
   /// Borderline accounts (SPEC §4).
   [[nodiscard]] std::size_t borderline() const noexcept { return borderline_; }
+  /// Borderline accounts of one archetype.
+  [[nodiscard]] std::size_t borderline(riskscale::archetype type) const noexcept {
+    return borderline_per_archetype_[static_cast<std::size_t>(type)];
+  }
   /// Mean risk score, NaN-free: 0 for an empty portfolio.
   [[nodiscard]] double mean_risk_score() const noexcept { return mean(sum_risk_); }
   /// Mean scale score.
@@ -187,6 +197,7 @@ class portfolio_summary {
   std::size_t invalid_ = 0;
   std::size_t borderline_ = 0;
   std::array<std::size_t, archetype_count> per_archetype_{};
+  std::array<std::size_t, archetype_count> borderline_per_archetype_{};
   double sum_risk_ = 0.0;
   double sum_scale_ = 0.0;
   double sum_frequency_ = 0.0;

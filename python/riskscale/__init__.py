@@ -24,6 +24,7 @@ from ._plot import plot_matrix
 from . import metrics
 from ._usage import usage
 from ._drift import ALERT_KINDS, DRIFT_STATUSES, Drift, drift
+from ._report import Report, report
 from ._calibrate import CALIBRATION_PARAMETERS, Calibration, calibrate, plot_validation, validate
 from ._plan import (TRAITS, ContentRecommendation, EducationPriority, Plan, education_priority, plan, plans,
                     plans_to_csv, plans_to_ics, recommend_content)
@@ -43,6 +44,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Recommendation",
+    "Report",
     "RiskscaleError",
     "SPEC_VERSION",
     "TRAITS",
@@ -60,6 +62,7 @@ __all__ = [
     "policy_template",
     "recommend_content",
     "recommendations",
+    "report",
     "summary",
     "usage",
     "validate",

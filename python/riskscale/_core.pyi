@@ -169,6 +169,11 @@ def drift_columns(old_ids: List[str], old_columns: Dict[str, np.ndarray], new_id
                   new_columns: Dict[str, np.ndarray], policy: Policy, old_policy: Optional[Policy] = None,
                   threads: int = 0) -> Dict[str, Any]: ...
 
+def report_html(ids: List[str], columns: Dict[str, np.ndarray], policy: Policy, previous_ids: Optional[List[str]] = None,
+                previous_columns: Optional[Dict[str, np.ndarray]] = None, account: Optional[str] = None,
+                title: str = "", start: str = "", top: int = 10, threads: int = 0,
+                goals: Optional[str] = None) -> str: ...
+
 CALIBRATION_PARAMETERS: List[str]
 def calibrate_columns(columns: Dict[str, np.ndarray], labels: List[str], label_column: str, policy: Policy,
                       fit: List[str], folds: int, seed: int, l2: float) -> Tuple[Policy, str]: ...

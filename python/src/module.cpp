@@ -209,7 +209,9 @@ py::tuple summary_state_tuple(const riskscale::portfolio_summary& one) {
     watch.append(py::make_tuple(e.account_id, static_cast<int>(e.archetype), e.margin, e.order));
   }
   return py::make_tuple(st.accounts, st.invalid, st.borderline,
-                        std::vector<std::size_t>(st.per_archetype.begin(), st.per_archetype.end()), st.sum_risk,
+                        std::vector<std::size_t>(st.per_archetype.begin(), st.per_archetype.end()),
+                        std::vector<std::size_t>(st.borderline_per_archetype.begin(), st.borderline_per_archetype.end()),
+                        st.sum_risk,
                         st.sum_scale, st.sum_frequency, st.sum_reach, st.format_count, st.first_choice_count,
                         st.watch_size, watch);
 }
@@ -222,14 +224,19 @@ riskscale::portfolio_summary summary_from_tuple(const policy& pol, const py::tup
   const auto per = t[3].cast<std::vector<std::size_t>>();
   if (per.size() != riskscale::archetype_count) throw py::value_error("summary state: four archetype counts expected");
   std::copy(per.begin(), per.end(), st.per_archetype.begin());
-  st.sum_risk = t[4].cast<double>();
-  st.sum_scale = t[5].cast<double>();
-  st.sum_frequency = t[6].cast<double>();
-  st.sum_reach = t[7].cast<double>();
-  st.format_count = t[8].cast<std::vector<std::size_t>>();
-  st.first_choice_count = t[9].cast<std::vector<std::size_t>>();
-  st.watch_size = t[10].cast<std::size_t>();
-  for (const auto& item : t[11].cast<py::list>()) {
+  const auto borderline = t[4].cast<std::vector<std::size_t>>();
+  if (borderline.size() != riskscale::archetype_count) {
+    throw py::value_error("summary state: four archetype borderline counts expected");
+  }
+  std::copy(borderline.begin(), borderline.end(), st.borderline_per_archetype.begin());
+  st.sum_risk = t[5].cast<double>();
+  st.sum_scale = t[6].cast<double>();
+  st.sum_frequency = t[7].cast<double>();
+  st.sum_reach = t[8].cast<double>();
+  st.format_count = t[9].cast<std::vector<std::size_t>>();
+  st.first_choice_count = t[10].cast<std::vector<std::size_t>>();
+  st.watch_size = t[11].cast<std::size_t>();
+  for (const auto& item : t[12].cast<py::list>()) {
     const auto e = item.cast<py::tuple>();
     st.watch.push_back({e[0].cast<std::string>(), static_cast<riskscale::archetype>(e[1].cast<int>()),
                         e[2].cast<double>(), e[3].cast<std::size_t>()});
@@ -283,6 +290,8 @@ void bind_calibrate(py::module_& m);
 
 // Defined in usage_bindings.cpp.
 void bind_usage(py::module_& m);
+// Defined in report_bindings.cpp.
+void bind_report(py::module_& m);
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "riskscale's compiled core (private): use the riskscale package instead.";
@@ -466,4 +475,5 @@ PYBIND11_MODULE(_core, m) {
   bind_usage(m);
   bind_drift(m);
   bind_calibrate(m);
+  bind_report(m);
 }

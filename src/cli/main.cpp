@@ -22,6 +22,7 @@
 #include "cli/output_file.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/policy_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/summary_command.hpp"
 #include "cli/usage_command.hpp"
 #include "riskscale/version.hpp"
@@ -99,6 +100,8 @@ int main(int argc, char** argv) {
   validate_command_options validate_options;
   CLI::App* validate_command = add_validate_command(app, validate_options);
   add_max_record_bytes(validate_command, validate_options.max_record_bytes);
+  report_command_options report_options;
+  add_max_record_bytes(add_report_command(app, report_options), report_options.max_record_bytes);
 
   policy_command_options policy_options;
   CLI::App* policy_command = add_policy_command(app, policy_options);
@@ -122,6 +125,7 @@ int main(int argc, char** argv) {
     if (*drift_command) return run_drift(drift_options);
     if (*calibrate_command) return run_calibrate(calibrate_options);
     if (*validate_command) return run_validate(validate_options);
+    if (app.got_subcommand("report")) return run_report(report_options);
     if (*policy_command) return run_policy(policy_options);
     return exit_failure;
   };

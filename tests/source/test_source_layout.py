@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FRONT_ENDS = [ROOT / "src" / "cli", ROOT / "src" / "csv", ROOT / "python" / "src"]
+FRONT_ENDS = [ROOT / "src" / "cli", ROOT / "src" / "csv", ROOT / "src" / "report", ROOT / "python" / "src"]
 CPP = (".hpp", ".cpp", ".h")
 FORMATTED = ["include", "src", "python/src", "tests", "bench"]
 

@@ -1,0 +1,158 @@
+"""The portfolio report and the welcome pack: one self-contained HTML file from DataFrames.
+
+The page is rendered by the same C++ library as ``riskscale report`` (``src/report``), fed by the
+same core calls, so the same accounts give the same bytes; this module only translates the frames.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import os
+from typing import Any, Dict, List, Optional, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._drift import _ids, _inputs, _mapped
+from ._policy import Policy, _core_policy
+
+__all__ = ["Report", "report"]
+
+
+class Report:
+    """A written report (or welcome pack), as returned by :func:`report`.
+
+    Attributes
+    ----------
+    path : str
+        The file written.
+    html : str
+        The document: inline CSS and SVG, no script, nothing fetched when opened.
+    """
+
+    def __init__(self, path: str, document: str):
+        self.path = path
+        self.html = document
+
+    def __repr__(self) -> str:
+        return f"Report({self.path!r}, {len(self.html.encode('utf-8')) / 1000:.1f} kB)"
+
+    def _repr_html_(self) -> str:
+        # In an iframe, so that the page's style sheet does not restyle the notebook around it.
+        return (f'<iframe title="{html.escape(os.path.basename(self.path))}" srcdoc="{html.escape(self.html)}" '
+                'style="width: 100%; height: 720px; border: 1px solid #cbd5e0"></iframe>')
+
+
+def _frame_ids(frame: pd.DataFrame, name: str, unique: bool) -> List[str]:
+    if unique:
+        return _ids(frame, name)
+    values = frame["account_id"] if "account_id" in frame.columns else pd.Series(frame.index, index=frame.index)
+    if values.isna().any():
+        label = values.index[np.flatnonzero(values.isna().to_numpy())[0]]
+        raise ValueError(f"{name}, row {label!r}, column 'account_id': missing; accepted: an id per row")
+    return values.astype(str).tolist()
+
+
+def _snapshot(frame: Any, name: str, policy: Optional[Policy], core_policy: "_core.Policy",
+              unique: bool) -> "tuple[List[str], Dict[str, np.ndarray]]":
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
+    mapped, failures = _mapped(frame, policy)
+    inputs = _inputs(mapped, core_policy, name, {})
+    if failures:
+        # A row the policy's inputs refused (SPEC §9, seats included) is invalid, as the command line counts it.
+        rows = np.fromiter(failures, dtype=np.int64)
+        inputs = {field: values.copy() for field, values in inputs.items()}
+        for values in inputs.values():
+            values[rows] = np.nan
+    return _frame_ids(mapped, name, unique), inputs
+
+
+def _goals_json(goals: Any) -> Optional[str]:
+    """Goals as the JSON text the core reads: a list of dicts, JSON text, or a path to a JSON file."""
+    if goals is None:
+        return None
+    if isinstance(goals, (list, tuple)):
+        return json.dumps(list(goals))
+    if isinstance(goals, os.PathLike) or (isinstance(goals, str) and not goals.lstrip().startswith("[")):
+        with open(goals, encoding="utf-8") as handle:
+            return handle.read()
+    if isinstance(goals, str):
+        return goals
+    raise ValueError(f"goals: expected a list of dicts, JSON text or a path, got {type(goals).__name__}")
+
+
+def report(accounts: pd.DataFrame, path: Union[str, "os.PathLike[str]"], policy: Optional[Policy] = None,
+           previous: Optional[pd.DataFrame] = None, goals: Union[List[Dict[str, Any]], str, "os.PathLike[str]", None] = None,
+           *, account: Optional[str] = None, title: Optional[str] = None,
+           start: Union[str, datetime.date, None] = None, top: int = 10, threads: Optional[int] = None) -> Report:
+    """Write the portfolio report, or one account's welcome pack, as one self-contained HTML file.
+
+    Parameters
+    ----------
+    accounts : DataFrame
+        The accounts, as :func:`riskscale.classify` takes them (SPEC §2 columns, or raw
+        columns read through the policy's ``inputs``, SPEC §9).
+    path : str or path-like
+        The HTML file to write (replaced when it exists).
+    policy : Policy, optional
+        The policy; SPEC defaults when omitted.
+    previous : DataFrame, optional
+        The previous snapshot of the accounts (same layout): adds the top movers and the
+        Movement section (SPEC §11). Account ids must then be unique in each snapshot.
+    goals : list of dict, JSON text or path, optional
+        Business initiatives, each ``{"initiative": text, "metric": name, "target": number,
+        "direction": "at_least" | "at_most"}``: a Goals section with each metric against its
+        target (the metric names are the README's; the same reader as ``--goals``).
+    account : str, optional
+        Write this account's welcome pack instead of the report.
+    title : str, optional
+        The report's heading (default "Portfolio report").
+    start : str or date, optional
+        Welcome day of the plans (journey map, welcome pack); today (UTC) by default.
+    top : int, default 10
+        Accounts in each top-N list.
+    threads : int, optional
+        Classification workers; all cores by default.
+
+    Returns
+    -------
+    Report
+        ``.path``, ``.html``; shown inline in a notebook (``_repr_html_``).
+
+    Raises
+    ------
+    ValueError
+        A bad frame, policy or date; ``InputError`` for an unknown ``account`` or one whose
+        inputs are invalid, and for an id twice in a snapshot with ``previous``.
+
+    Examples
+    --------
+    >>> r = riskscale.report(july, "report.html", previous=june)          # doctest: +SKIP
+    >>> riskscale.report(july, "welcome.html", account="ACC-000042")       # doctest: +SKIP
+    Report('welcome.html', 16.3 kB)
+    """
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or not 1 <= top <= 1000:
+        raise ValueError(f"top={top!r}; accepted: a whole number from 1 to 1000")
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 0):
+        raise ValueError(f"threads={threads!r}; accepted: None or 0 (every core) or a whole number of threads")
+    if previous is not None and account is not None:
+        raise ValueError("previous and account: a welcome pack is about one snapshot; accepted: one of them")
+    if isinstance(start, datetime.datetime):
+        start = start.date()
+    start_text = start.isoformat() if isinstance(start, datetime.date) else (start or "")
+    core_policy = _core_policy(policy)
+    ids, columns = _snapshot(accounts, "accounts", policy, core_policy, previous is not None)
+    previous_ids: Optional[List[str]] = None
+    previous_columns: Optional[Dict[str, np.ndarray]] = None
+    if previous is not None:
+        previous_ids, previous_columns = _snapshot(previous, "previous snapshot", policy, core_policy, True)
+    document = _core.report_html(ids, columns, core_policy, previous_ids, previous_columns, account, title or "",
+                                 start_text, int(top), int(threads or 0), _goals_json(goals))
+    target = os.fspath(path)
+    with open(target, "w", encoding="utf-8", newline="") as handle:
+        handle.write(document)
+    return Report(target, document)
