@@ -242,7 +242,7 @@ class usage_aggregator {
   /// Adds the events another aggregate has seen; throws `error` when its window differs.
   void merge(const usage_aggregator& other) {
     if (&other == this) {
-      const usage_aggregator copy = other;
+      const usage_aggregator copy = other;  // NOLINT(performance-unnecessary-copy-initialization): merging itself
       merge(copy);
       return;
     }

@@ -115,7 +115,7 @@ py::dict funnel(const std::vector<std::string>& stage_names, const py::list& sta
   }
   in.archetype = view<std::int8_t>(archetype, "archetype");
   const std::size_t rows = in.rows();
-  const std::size_t steps = stages.size() > 0 ? stages.size() - 1 : 0;
+  const std::size_t steps = !stages.empty() ? stages.size() - 1 : 0;
   py::array_t<double> conversion({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(steps)});
   auto overall = new_column<double>(rows);
   auto largest = new_column<std::int16_t>(rows);
