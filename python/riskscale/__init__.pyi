@@ -13,6 +13,10 @@ from ._core import RiskscaleError as RiskscaleError
 from ._core import __version__ as __version__
 from . import metrics as metrics
 
+def build_info() -> Dict[str, Any]:
+    """The build and the kernel copy this CPU runs (version, compiler, kernel, kernels_available, ...)."""
+    ...
+
 #: Archetype ids in SPEC §1 order.
 ARCHETYPES: Tuple[str, ...]
 

@@ -21,6 +21,7 @@
 #include "riskscale/detail/simd_math.hpp"
 #include "riskscale/policy.hpp"
 
+RISKSCALE_BEGIN_NO_CONTRACTION
 namespace riskscale::detail {
 
 /// Rows per block on the batch path: a block's inputs and outputs (about 20 columns) stay in L1.
@@ -275,12 +276,37 @@ template <int B>
 }
 #endif
 
+#if RISKSCALE_HAS_AVX512_DISPATCH
+#if defined(__clang__)
+#define RISKSCALE_NO_CONTRACTION
+#else
+/// GCC contracts a * b + c into an FMA wherever the target has one (AVX-512F implies FMA), whatever
+/// -std says; this keeps every multiply and add separate in the function it marks.
+#define RISKSCALE_NO_CONTRACTION , gnu::optimize("fp-contract=off")
+#endif
+// Sixteen lanes per step as two AVX-512 registers of eight (simd<16>; a one-account block uses one
+// AVX2-width register of four, as the AVX2 copy does). AVX-512F implies FMA, and contraction is off
+// (RISKSCALE_NO_CONTRACTION here, `#pragma clang fp contract` in detail/simd_math.hpp): no
+// multiply-add is fused, so the bits equal the scalar copy's. FMA was measured and left out, see
+// "The AVX-512 copy" in bench/README.md.
+template <int B>
+[[gnu::target(RISKSCALE_AVX512_TARGET) RISKSCALE_NO_CONTRACTION]] inline void compute_block_avx512(
+    const kernel_parameters& k, const block_source& source, block_scores<B>& out) {
+  compute_lanes<B, (B % 16 == 0 ? 16 : 4)>(k, source, out);
+}
+#endif
+
 /// Computes SPEC §3 scores, §4 classification inputs and §6 distances for one block, with the
 /// copy of the kernel compiled for `isa` (which must be available, see isa_available()).
 template <int B>
 inline void compute_block(const kernel_parameters& k, const block_source& source, block_scores<B>& out,
                           simd_isa isa) {
   switch (isa) {
+#if RISKSCALE_HAS_AVX512_DISPATCH
+    case simd_isa::avx512:
+      compute_block_avx512<B>(k, source, out);
+      return;
+#endif
 #if RISKSCALE_HAS_AVX2_DISPATCH
     case simd_isa::avx2:
       compute_block_avx2<B>(k, source, out);
@@ -368,3 +394,4 @@ inline std::size_t rank_formats(const policy& pol, const std::array<double, arch
 }
 
 }  // namespace riskscale::detail
+RISKSCALE_END_NO_CONTRACTION
