@@ -108,7 +108,7 @@ TEST(simd_math, exp_avx512_gives_the_scalar_bits) {
   std::vector<double> x = uniform(1 << 16, -707.0, 709.0, 1);
   const std::vector<double> small = uniform(1 << 16, -1.0, 1.0, 2);
   x.insert(x.end(), small.begin(), small.end());
-  for (const double edge : {0.0, -0.0, -INFINITY, INFINITY, -800.0, 709.78, 710.0, -707.7, -707.69}) x.push_back(edge);
+  for (const double edge : {0.0, -0.0, -HUGE_VAL, HUGE_VAL, -800.0, 709.78, 710.0, -707.7, -707.69}) x.push_back(edge);
   while (x.size() % 16 != 0) x.push_back(0.5);
   std::vector<double> scalar(x.size()), wide(x.size());
   exp_array<1>(x, scalar);
