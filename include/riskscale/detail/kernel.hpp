@@ -207,38 +207,53 @@ RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block
     S::store(&out.membership[3][lane], (1.0 - p_scale) * (1.0 - p_high_risk));
   }
 
-  // SPEC §6: distance to high scale, the other component held fixed, low-scale accounts only.
-  if (uses_reach) {
-    // r* = (threshold / f^wf)^(1/wr); users = ceil(e^(r* ln(1 + reach_full)) - 1); absent when f = 0 or r* > 1.
-    alignas(64) lanes<B> reach_needed;
-    for (int lane = 0; lane < B; lane += W) {
-      const f64 log_reach_needed =
-          (k.log_scale_threshold - S::load(&weighted_log_frequency[lane])) * k.inverse_reach_weight;
-      S::store(&reach_needed[lane], exp_lanes<W>(log_reach_needed));
-    }
-    for (int lane = 0; lane < B; lane += W) {
-      const f64 needed = S::load(&reach_needed[lane]);
-      const f64 users_needed = ceil_nonnegative_lanes<W>(exp_lanes<W>(needed * k.log_reach_full) - 1.0);
-      const mask present = S::less(S::load(&out.scale[lane]), S::splat(k.scale_threshold)) &
-                           S::less(zero, S::load(&out.frequency[lane])) & S::less_equal(needed, one);
-      S::store(&out.users_for_high_scale[lane], S::select(present, users_needed, nan));
-    }
-  } else {
-    out.users_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
+  // SPEC §6: distance to high scale, the other component held fixed, low-scale accounts only. The
+  // block's low-scale lanes are packed first, so that the three exponentials run on those alone (a
+  // third of a random portfolio; measured in bench/README.md, "Fewer transcendental calls"); every
+  // lane's operations, and so its bits, are unchanged.
+  out.users_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
+  out.active_days_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
+  if (!uses_reach && !uses_frequency) return;
+  alignas(64) std::array<int, B + 1> low_lanes;
+  int low_count = 0;
+  for (int lane = 0; lane < source.count; ++lane) {  // branch-free: every lane is written, low ones kept
+    low_lanes[static_cast<std::size_t>(low_count)] = lane;
+    low_count += out.scale[lane] < k.scale_threshold;
   }
-  if (uses_frequency) {
-    // f* = (threshold / r^wr)^(1/wf); days = f* · frequency_full; absent when r = 0, f* > 1 or days > 31.
-    for (int lane = 0; lane < B; lane += W) {
-      const f64 frequency_needed =
-          exp_lanes<W>((k.log_scale_threshold - S::load(&weighted_log_reach[lane])) * k.inverse_frequency_weight);
-      const f64 days_needed = frequency_needed * k.frequency_full;
-      const mask present = S::less(S::load(&out.scale[lane]), S::splat(k.scale_threshold)) &
-                           S::less(zero, S::load(&out.reach[lane])) & S::less_equal(frequency_needed, one) &
-                           S::less_equal(days_needed, S::splat(active_days_range.upper));
-      S::store(&out.active_days_for_high_scale[lane], S::select(present, days_needed, nan));
+  if (low_count == 0) return;
+  const int packed_count = (low_count + W - 1) / W * W;
+  alignas(64) lanes<B> packed_log_frequency, packed_log_reach, packed_frequency, packed_reach, packed_users,
+      packed_days;
+  for (int j = 0; j < packed_count; ++j) {
+    const int lane = low_lanes[static_cast<std::size_t>(j < low_count ? j : 0)];  // padding repeats a low lane
+    packed_log_frequency[j] = weighted_log_frequency[lane];
+    packed_log_reach[j] = weighted_log_reach[lane];
+    packed_frequency[j] = out.frequency[lane];
+    packed_reach[j] = out.reach[lane];
+  }
+  for (int j = 0; j < packed_count; j += W) {
+    if (uses_reach) {
+      // r* = (threshold / f^wf)^(1/wr); users = ceil(e^(r* ln(1 + reach_full)) - 1); absent when f = 0 or r* > 1.
+      const f64 needed =
+          exp_lanes<W>((k.log_scale_threshold - S::load(&packed_log_frequency[j])) * k.inverse_reach_weight);
+      const f64 users_needed = ceil_nonnegative_lanes<W>(exp_lanes<W>(needed * k.log_reach_full) - 1.0);
+      const mask present = S::less(zero, S::load(&packed_frequency[j])) & S::less_equal(needed, one);
+      S::store(&packed_users[j], S::select(present, users_needed, nan));
     }
-  } else {
-    out.active_days_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
+    if (uses_frequency) {
+      // f* = (threshold / r^wr)^(1/wf); days = f* · frequency_full; absent when r = 0, f* > 1 or days > 31.
+      const f64 frequency_needed =
+          exp_lanes<W>((k.log_scale_threshold - S::load(&packed_log_reach[j])) * k.inverse_frequency_weight);
+      const f64 days_needed = frequency_needed * k.frequency_full;
+      const mask present = S::less(zero, S::load(&packed_reach[j])) & S::less_equal(frequency_needed, one) &
+                           S::less_equal(days_needed, S::splat(active_days_range.upper));
+      S::store(&packed_days[j], S::select(present, days_needed, nan));
+    }
+  }
+  for (int j = 0; j < low_count; ++j) {
+    const int lane = low_lanes[static_cast<std::size_t>(j)];
+    if (uses_reach) out.users_for_high_scale[lane] = packed_users[j];
+    if (uses_frequency) out.active_days_for_high_scale[lane] = packed_days[j];
   }
 }
 

@@ -120,23 +120,30 @@ RISKSCALE_LANE_INLINE void rank_lanes(const double* format_scores, std::size_t f
   std::memcpy(near_tie + lane, &near, sizeof near);
 }
 
+/// rank_lanes over every vector of a block, for a network of N keys.
+template <int B, class S, std::size_t N>
+RISKSCALE_LANE_INLINE void rank_block_vectors(const double* format_scores, std::size_t formats, double min_score,
+                                              double* keys, std::int64_t* candidate_count,
+                                              std::int64_t* near_tie) noexcept {
+  static_assert(B % S::width == 0, "a block is a whole number of vectors");
+  for (int lane = 0; lane < B; lane += S::width) {
+    rank_lanes<B, S, N>(format_scores, formats, min_score, lane, keys, candidate_count, near_tie);
+  }
+}
+
+// Always-inlined functions rather than a generic lambda: a lambda is a function of its own, compiled
+// for the translation unit's target and, being large, not inlined into the kernel copy that calls it.
 template <int B, class S>
 RISKSCALE_LANE_INLINE void rank_block_lanes(const double* format_scores, std::size_t formats, double min_score,
                                             double* keys, std::int64_t* candidate_count, std::int64_t* near_tie) noexcept {
-  static_assert(B % S::width == 0, "a block is a whole number of vectors");
-  const auto each = [&](auto size) {
-    for (int lane = 0; lane < B; lane += S::width) {
-      rank_lanes<B, S, decltype(size)::value>(format_scores, formats, min_score, lane, keys, candidate_count, near_tie);
-    }
-  };
   if (formats <= 4) {
-    each(std::integral_constant<std::size_t, 4>());
+    rank_block_vectors<B, S, 4>(format_scores, formats, min_score, keys, candidate_count, near_tie);
   } else if (formats <= 8) {
-    each(std::integral_constant<std::size_t, 8>());
+    rank_block_vectors<B, S, 8>(format_scores, formats, min_score, keys, candidate_count, near_tie);
   } else if (formats <= 12) {
-    each(std::integral_constant<std::size_t, 12>());
+    rank_block_vectors<B, S, 12>(format_scores, formats, min_score, keys, candidate_count, near_tie);
   } else {
-    each(std::integral_constant<std::size_t, 16>());
+    rank_block_vectors<B, S, 16>(format_scores, formats, min_score, keys, candidate_count, near_tie);
   }
 }
 

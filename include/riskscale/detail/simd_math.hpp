@@ -95,14 +95,20 @@ struct native_simd {
   RISKSCALE_LANE_INLINE static f64 splat(double value) noexcept { return f64{} + value; }
   RISKSCALE_LANE_INLINE static u64 bits(const f64& v) noexcept { return (u64)v; }
   RISKSCALE_LANE_INLINE static f64 from_bits(const u64& v) noexcept { return (f64)v; }
-  RISKSCALE_LANE_INLINE static mask less(const f64& a, const f64& b) noexcept {
-    return (mask)(a < b);
-  }
+  RISKSCALE_LANE_INLINE static mask less(const f64& a, const f64& b) noexcept { return opaque((mask)(a < b)); }
   RISKSCALE_LANE_INLINE static mask less_equal(const f64& a, const f64& b) noexcept {
-    return (mask)(a <= b);
+    return opaque((mask)(a <= b));
   }
-  RISKSCALE_LANE_INLINE static mask equal(const f64& a, const f64& b) noexcept {
-    return (mask)(a == b);
+  RISKSCALE_LANE_INLINE static mask equal(const f64& a, const f64& b) noexcept { return opaque((mask)(a == b)); }
+  /// A comparison's lanes as a plain vector. GCC 12 folds the bitwise operations on 512-bit
+  /// comparison results (AVX-512 mask registers) into forms it then compiles one lane at a time (a
+  /// compare, a setcc and an insert per lane: the AVX-512 copy ran slower than AVX2's); an empty asm
+  /// statement makes each comparison an opaque vector and keeps every operation in vector registers.
+  RISKSCALE_LANE_INLINE static mask opaque(mask m) noexcept {
+#if defined(__GNUC__) && !defined(__clang__)
+    if constexpr (W == 8) __asm__("" : "+v"(m));
+#endif
+    return m;
   }
   /// `condition ? if_true : if_false` per lane: a blend (or a min / max the compiler recognises).
   RISKSCALE_LANE_INLINE static f64 select(const mask& condition, const f64& if_true, const f64& if_false) noexcept {
