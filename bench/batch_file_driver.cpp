@@ -1,7 +1,8 @@
 // The C++ side of compare_numpy.py: reads a portfolio written as raw float64 columns
 // (<dir>/<field>.f64, little-endian, one per policy input field), times classify_into()
-// best-of-N with 1 and 2 threads (and on one thread with every kernel copy this CPU runs), writes the SPEC §8 numeric outputs back as <dir>/<column>.out.f64
-// for the agreement check, and prints the timings as one JSON object.
+// best-of-N with 1 and 2 threads (and on one thread with every kernel copy this CPU runs), writes
+// the SPEC §8 numeric outputs back as <dir>/<column>.out.f64 for the agreement check, and prints
+// the timings as one JSON object.
 #include <algorithm>
 #include <chrono>
 #include <cstddef>

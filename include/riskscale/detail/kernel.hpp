@@ -257,10 +257,24 @@ RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block
   }
 }
 
+#if defined(__GNUC__) && !defined(__clang__)
+/// GCC contracts a * b + c into an FMA wherever the target has one (AVX-512F implies FMA; so does
+/// -march=native on most CPUs), whatever -std says; this keeps every multiply and add of the kernel
+/// copy it marks separate. (Clang's contraction is off in these headers, see detail/simd_math.hpp.)
+#define RISKSCALE_NO_CONTRACTION_ATTRIBUTE [[gnu::optimize("fp-contract=off")]]
+/// The same, to append inside another attribute list: [[gnu::target(...) RISKSCALE_NO_CONTRACTION]].
+#define RISKSCALE_NO_CONTRACTION , gnu::optimize("fp-contract=off")
+#else
+#define RISKSCALE_NO_CONTRACTION_ATTRIBUTE
+#define RISKSCALE_NO_CONTRACTION
+#endif
+
 /// SPEC §3 scale from its components, s = f^wf · r^wr, by the same operations as compute_lanes in one
 /// lane, so s(f, r) of an account's own f and r has the bits of its scale score (drift, SPEC §11,
 /// needs s at mixed pairs: the new frequency with the old reach and the reverse).
-[[nodiscard]] inline double scale_from_components(const kernel_parameters& k, double frequency, double reach) noexcept {
+[[nodiscard]] RISKSCALE_NO_CONTRACTION_ATTRIBUTE inline double scale_from_components(const kernel_parameters& k,
+                                                                                 double frequency,
+                                                                                 double reach) noexcept {
   const double weighted_log_frequency = k.frequency_weight > 0 ? k.frequency_weight * log_lanes<1>(frequency) : 0.0;
   const double weighted_log_reach = k.reach_weight > 0 ? k.reach_weight * log_lanes<1>(reach) : 0.0;
   return exp_lanes<1>(weighted_log_frequency + weighted_log_reach);
@@ -270,12 +284,14 @@ RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block
 inline constexpr int baseline_width = RISKSCALE_HAS_VECTOR_EXTENSIONS ? 2 : 1;
 
 template <int B>
-inline void compute_block_scalar(const kernel_parameters& k, const block_source& source, block_scores<B>& out) {
+RISKSCALE_NO_CONTRACTION_ATTRIBUTE inline void compute_block_scalar(const kernel_parameters& k,
+                                                                    const block_source& source, block_scores<B>& out) {
   compute_lanes<B, 1>(k, source, out);
 }
 
 template <int B>
-inline void compute_block_baseline(const kernel_parameters& k, const block_source& source, block_scores<B>& out) {
+RISKSCALE_NO_CONTRACTION_ATTRIBUTE inline void compute_block_baseline(const kernel_parameters& k,
+                                                                      const block_source& source, block_scores<B>& out) {
   compute_lanes<B, baseline_width>(k, source, out);
 }
 
@@ -285,20 +301,14 @@ inline void compute_block_baseline(const kernel_parameters& k, const block_sourc
 // polynomial chains of exp and log overlap (1.1-1.4x one register per step in A/B runs). "avx2"
 // does not enable FMA, so no multiply-add is fused and the bits equal the baseline copy's.
 template <int B>
-[[gnu::target("avx2")]] inline void compute_block_avx2(const kernel_parameters& k, const block_source& source,
-                                                       block_scores<B>& out) {
+[[gnu::target("avx2") RISKSCALE_NO_CONTRACTION]] inline void compute_block_avx2(const kernel_parameters& k,
+                                                                                const block_source& source,
+                                                                                block_scores<B>& out) {
   compute_lanes<B, (B % 8 == 0 ? 8 : 4)>(k, source, out);  // a one-account block (B = 4) takes one register
 }
 #endif
 
 #if RISKSCALE_HAS_AVX512_DISPATCH
-#if defined(__clang__)
-#define RISKSCALE_NO_CONTRACTION
-#else
-/// GCC contracts a * b + c into an FMA wherever the target has one (AVX-512F implies FMA), whatever
-/// -std says; this keeps every multiply and add separate in the function it marks.
-#define RISKSCALE_NO_CONTRACTION , gnu::optimize("fp-contract=off")
-#endif
 // Sixteen lanes per step as two AVX-512 registers of eight (simd<16>; a one-account block uses one
 // AVX2-width register of four, as the AVX2 copy does). AVX-512F implies FMA, and contraction is off
 // (RISKSCALE_NO_CONTRACTION here, `#pragma clang fp contract` in detail/simd_math.hpp): no
