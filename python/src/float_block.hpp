@@ -33,14 +33,17 @@ inline pybind11::array_t<double> allocate_float_block(std::size_t columns, std::
   constexpr std::size_t huge_page = std::size_t{2} << 20;
   constexpr std::size_t small_page = 4096;
   const std::size_t bytes = columns * rows * sizeof(double);
+  const auto shape_columns = static_cast<pybind11::ssize_t>(columns);
+  const auto shape_rows = static_cast<pybind11::ssize_t>(rows);
+  if (bytes == 0) return pybind11::array_t<double>({shape_columns, shape_rows});  // nothing to allocate
   const std::size_t rounded = (bytes + huge_page - 1) / huge_page * huge_page;
-  void* memory = rounded == 0 ? nullptr : std::aligned_alloc(huge_page, rounded);
-  if (rounded != 0 && memory == nullptr) throw std::bad_alloc();
+  void* memory = std::aligned_alloc(huge_page, rounded);
+  if (memory == nullptr) throw std::bad_alloc();
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (memory != nullptr) (void)madvise(memory, rounded, MADV_HUGEPAGE);  // a hint: refused where THP is off
+  (void)madvise(memory, rounded, MADV_HUGEPAGE);  // a hint: refused where THP is off
 #endif
   pybind11::capsule owner(memory, [](void* block) { std::free(block); });
-  if (rows > 0) {
+  {
     const riskscale::detail::chunk_plan workers = riskscale::detail::plan_chunks(rows, {threads, 0});
     const std::size_t pages = (rounded + small_page - 1) / small_page;
     riskscale::detail::chunk_plan by_pages;
@@ -54,8 +57,6 @@ inline pybind11::array_t<double> allocate_float_block(std::size_t columns, std::
       for (std::size_t page = begin; page < end; ++page) first[page * small_page] = 0;
     });
   }
-  const auto shape_columns = static_cast<pybind11::ssize_t>(columns);
-  const auto shape_rows = static_cast<pybind11::ssize_t>(rows);
   return pybind11::array_t<double>({shape_columns, shape_rows}, static_cast<double*>(memory), owner);
 }
 
