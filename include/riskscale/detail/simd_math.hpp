@@ -2,9 +2,10 @@
 // kernel needs on them.
 //
 // The kernel (detail/kernel.hpp) is written once over `simd<W>`: W = 2 is an SSE2 register (any
-// x86-64), W = 4 an AVX2 register, W = 8 two of them (detail/simd_dispatch.hpp), W = 1 plain
-// doubles. The vectors are GCC/Clang vector extensions, so the code says exactly which elementwise operation runs; no
-// auto-vectoriser decides, and there is no branch on a value. Every operation is an IEEE
+// x86-64), W = 4 an AVX2 register, W = 8 two of them, W = 16 two AVX-512 registers
+// (detail/simd_dispatch.hpp), W = 1 plain doubles. The vectors are GCC/Clang vector extensions, so
+// the code says exactly which elementwise operation runs; no auto-vectoriser decides, and there is
+// no branch on a value. Every operation is an IEEE
 // elementwise +, −, ×, ÷, compare, bitwise blend or 64-bit integer operation on the bit pattern,
 // never a fused multiply-add, so every width gives the same bits for the same lane: batch results
 // equal assess(), for any block position, chunking, thread count or instruction set.
