@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -59,7 +60,40 @@ void classify_into(benchmark::State& state) {
                  (recommendations ? ", with recommendations" : ", no recommendations"));
 }
 
+// Each kernel copy on one thread, 16,384 accounts (inputs and outputs stay in L2), numeric outputs
+// only: the copies side by side without the memory bandwidth that bounds 10^7 rows. Argument: the
+// copy, in detail::all_isas order (0 scalar, 1 baseline, 2 avx2, 3 avx512); a copy this CPU lacks
+// is skipped with the reason.
+void kernel_copy(benchmark::State& state) {
+  const riskscale::detail::simd_isa isa = riskscale::detail::all_isas[state.range(0)];
+  const std::string name(riskscale::detail::to_string(isa));
+  if (!riskscale::detail::isa_available(isa)) {
+    state.SkipWithError((name + ": not available on this CPU or build").c_str());
+    return;
+  }
+  constexpr std::size_t rows = 16384;
+  const riskscale::policy pol;
+  const portfolio_data data(rows, pol);
+  riskscale::batch_result result(rows, pol);
+  riskscale::batch_output out = result.view();
+  out.recommendations = nullptr;
+  out.recommendation_scores = nullptr;
+  out.recommendation_count = nullptr;
+  const std::vector<const double*> columns = riskscale::detail::resolve_columns(data.view, pol);
+  for (auto _ : state) {
+    riskscale::detail::classify_range(pol, columns.data(), columns.size(), 0, rows, out, isa);
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
+  state.SetLabel(name + " copy, 1 thread, in L2");
+}
+
 }  // namespace
+
+BENCHMARK(kernel_copy)
+    ->ArgName("isa")
+    ->DenseRange(0, static_cast<int>(std::size(riskscale::detail::all_isas)) - 1)
+    ->Unit(benchmark::kMicrosecond);
 
 BENCHMARK(classify_into)
     ->ArgNames({"rows", "threads", "recs"})

@@ -13,6 +13,8 @@ import argparse
 import time
 
 import numpy as np
+
+import machine  # bench/machine.py: the CPU, load, numpy SIMD and kernel copy of this run
 import pandas as pd
 from scipy.optimize import minimize
 
@@ -90,6 +92,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
+    machine.print_machine()
     frame = data(args.rows)
     objective, log_likelihood, centre, bounds = peer_objective(frame)
 

@@ -11,6 +11,8 @@ import argparse
 import time
 
 import numpy as np
+
+import machine  # bench/machine.py: the CPU, load, numpy SIMD and kernel copy of this run
 import pandas as pd
 
 import dask.dataframe as dd
@@ -44,6 +46,7 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=16)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    machine.print_machine()
     frame = portfolio(args.rows)
     results = {}
     results["classify, 1 thread"] = best_of(args.repeats, lambda: riskscale.classify(frame, threads=1))

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+import machine  # bench/machine.py: the CPU, load, numpy SIMD and kernel copy of this run
 import pandas as pd
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -219,6 +221,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--threads", type=int, help="riskscale --threads (default: all cores)")
     args = parser.parse_args()
+    machine.print_machine(cli=args.cli)
     if not args.cli.is_file():
         sys.exit(f"{args.cli} not found; build it: cmake --build build --target riskscale_cli")
     args.workdir.mkdir(parents=True, exist_ok=True)

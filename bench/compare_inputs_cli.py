@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+import machine  # bench/machine.py: the CPU, load, numpy SIMD and kernel copy of this run
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -138,6 +140,7 @@ def main():
     parser.add_argument("--threads", type=int, help="riskscale --threads (default: all cores)")
     parser.add_argument("--rss-copies", type=int, default=0, help="peak RSS on this many copies of the rows")
     args = parser.parse_args()
+    machine.print_machine(cli=args.cli)
     if not args.cli.is_file():
         sys.exit(f"{args.cli} not found; build it: cmake --preset release && cmake --build build --target riskscale_cli")
     args.workdir.mkdir(parents=True, exist_ok=True)

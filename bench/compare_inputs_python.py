@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+import machine  # bench/machine.py: the CPU, load, numpy SIMD and kernel copy of this run
 import pandas as pd
 
 import riskscale
@@ -59,6 +61,7 @@ def main():
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/riskscale_bench_inputs"))
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    machine.print_machine()
     args.workdir.mkdir(parents=True, exist_ok=True)
     crm_path, model_path, _ = generate(args.rows, args.workdir)
     # round_trip: the doubles written, not the fast parser's nearby ones (the core reads cells exactly)

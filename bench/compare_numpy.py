@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+import machine  # bench/machine.py: the CPU, load, numpy SIMD and kernel copy of this run
+
 # SPEC §3–§5 defaults (the default policy, which the driver also uses).
 RISK_WEIGHTS = {"sensitive_data": 0.8, "org_disruption": 0.5, "physical_safety": 1.0, "legal_exposure": 0.9}
 FREQUENCY_FULL = 20.0
@@ -145,6 +147,7 @@ def main():
         failures.append("recommendation counts differ")
 
     rows = args.rows
+    machine.print_machine(kernel=f"{cpp['isa']} (the copy the C++ driver's classify_into chose)")
     numpy_rate = rows / numpy_seconds
     one = rows / cpp["seconds_1_thread"]
     two = rows / cpp["seconds_2_threads"]
@@ -154,6 +157,9 @@ def main():
     print(f"{'C++ classify_into, 1 thread':<44}{one:>14,.0f}{one / numpy_rate:>9.1f}x")
     print(f"{'C++ classify_into, 2 threads':<44}{two:>14,.0f}{two / numpy_rate:>9.1f}x")
     print(f"2 threads / 1 thread: {two / one:.2f}x")
+    for isa, seconds in cpp.get("seconds_1_thread_by_isa", {}).items():
+        rate = rows / seconds
+        print(f"{'C++ 1 thread, ' + isa + ' copy forced':<44}{rate:>14,.0f}{rate / numpy_rate:>9.1f}x")
     recommendations_numpy = rows / (numpy_seconds + numpy_recommendation_seconds)
     recommendations_cpp = rows / cpp["seconds_1_thread_with_recommendations"]
     print(f"{'numpy + recommendations':<44}{recommendations_numpy:>14,.0f}{1.0:>9.1f}x")

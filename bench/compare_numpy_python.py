@@ -22,6 +22,8 @@ import time
 import timeit
 
 import numpy as np
+
+import machine  # bench/machine.py: the CPU, load, numpy SIMD and kernel copy of this run
 import pandas as pd
 
 import riskscale
@@ -142,6 +144,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeats", type=int, default=3, help="best of this many runs per line")
     args = parser.parse_args()
+    machine.print_machine()
 
     policy = riskscale.Policy()
     document = policy.to_dict()

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+import machine  # bench/machine.py: the CPU, load, numpy SIMD and kernel copy of this run
+
 ROOT = Path(__file__).resolve().parents[1]
 
 PANDAS_PIPELINE = r"""
@@ -100,6 +102,7 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="runs of riskscale per thread count (best kept)")
     parser.add_argument("--folder", default=None, help="where the event file is made (default: a temporary folder)")
     args = parser.parse_args()
+    machine.print_machine(cli=args.cli)
 
     folder = Path(args.folder or tempfile.mkdtemp(prefix="riskscale-usage-bench-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "riskscale/version.hpp"
+#include "riskscale/build_info.hpp"
 #include "riskscale/error.hpp"
 #include "riskscale/archetype.hpp"
 #include "riskscale/catalog.hpp"

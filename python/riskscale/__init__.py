@@ -15,6 +15,7 @@ Examples
 
 from ._core import SPEC_VERSION, InputError, PolicyError, RiskscaleError
 from ._core import __version__
+from ._build_info import build_info
 from ._policy import Policy
 from ._assess import Assessment, Recommendation, assess
 from ._classify import ARCHETYPES, classify, recommendations
@@ -49,6 +50,7 @@ __all__ = [
     "SPEC_VERSION",
     "TRAITS",
     "assess",
+    "build_info",
     "calibrate",
     "classify",
     "drift",

@@ -7,6 +7,8 @@ import numpy.typing as npt
 
 __version__: str
 SPEC_VERSION: int
+
+def build_info() -> Dict[str, Any]: ...
 #: (id, display name, description) per archetype, in SPEC §1 order.
 ARCHETYPES: List[Tuple[str, str, str]]
 

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "float_block.hpp"
 #include "numpy_columns.hpp"
 #include "riskscale/riskscale.hpp"
 
@@ -194,7 +195,7 @@ py::dict classify_into_arrays(const riskscale::portfolio& input, const policy& p
   const std::size_t rows = input.rows();
   const auto n = static_cast<py::ssize_t>(rows);
   const std::vector<std::string>& names = float_column_names();
-  py::array_t<double> block({static_cast<py::ssize_t>(names.size()), n});
+  py::array_t<double> block = riskscale_python::allocate_float_block(names.size(), rows, threads);
   py::array_t<std::int8_t> archetype(n);
   py::array borderline(py::dtype("bool"), std::vector<py::ssize_t>{n});
   py::array_t<std::uint8_t> status(n);

@@ -297,6 +297,16 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "riskscale's compiled core (private): use the riskscale package instead.";
   m.attr("__version__") = riskscale::version;
   m.attr("SPEC_VERSION") = riskscale::spec_version;
+  m.def(
+      "build_info",
+      [] {
+        const riskscale::build_info info = riskscale::current_build_info();
+        return py::dict(py::arg("version") = info.version, py::arg("spec_version") = info.spec_version,
+                        py::arg("compiler") = info.compiler, py::arg("kernel") = info.kernel,
+                        py::arg("kernels_compiled") = info.compiled, py::arg("kernels_available") = info.available,
+                        py::arg("fma") = info.fma, py::arg("description") = riskscale::describe_kernel(info));
+      },
+      "The build and the kernel copy this CPU runs, as a dict (riskscale/build_info.hpp).");
 
   // The C++ hierarchy, rooted in ValueError as pandas users expect: `except RiskscaleError` catches
   // both kinds. Translators run last-registered first, so the most derived type is tried first.

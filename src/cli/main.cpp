@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
   CLI::App app{"riskscale " + std::string(riskscale::version) +
                ": place customer accounts on the risk-scale onboarding matrix and recommend their training"};
   app.set_version_flag("--version", "riskscale " + std::string(riskscale::version) + " (model SPEC version " +
-                                        std::to_string(riskscale::spec_version) + ")");
+                                        std::to_string(riskscale::spec_version) + ")\n" +
+                                        riskscale::describe_kernel(riskscale::current_build_info()));
   app.require_subcommand(1);
   app.footer(
       "Example:\n  riskscale classify accounts.csv -o classified.csv && riskscale summary classified.csv\n"

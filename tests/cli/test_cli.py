@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import subprocess
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -988,4 +989,12 @@ def test_top_level_help_lists_commands_and_exit_statuses(run):
 def test_version(run):
     result = run("--version")
     assert result.returncode == 0
-    assert re.fullmatch(rb"riskscale \d+\.\d+\.\d+ \(model SPEC version 1\)\n", result.stdout), result.stdout
+    match = re.fullmatch(rb"riskscale \d+\.\d+\.\d+ \(model SPEC version 1\)\n"
+                         rb"kernel: (\w+) \(compiled: ([\w, ]+); this CPU runs: ([\w, ]+); no FMA, "
+                         rb"every copy gives the same bits\)\n", result.stdout)
+    assert match, result.stdout
+    kernel, compiled, available = match.group(1), match.group(2).split(b", "), match.group(3).split(b", ")
+    assert kernel == available[-1] and set(available) <= set(compiled), result.stdout
+    flags = Path("/proc/cpuinfo").read_text().split() if Path("/proc/cpuinfo").exists() else []
+    if b"avx512" in compiled and all(f in flags for f in ("avx512f", "avx512dq", "avx512vl", "avx512bw")):
+        assert kernel == b"avx512", result.stdout  # the widest copy this CPU has is the one that runs

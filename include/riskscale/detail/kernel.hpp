@@ -21,6 +21,7 @@
 #include "riskscale/detail/simd_math.hpp"
 #include "riskscale/policy.hpp"
 
+RISKSCALE_BEGIN_NO_CONTRACTION
 namespace riskscale::detail {
 
 /// Rows per block on the batch path: a block's inputs and outputs (about 20 columns) stay in L1.
@@ -201,45 +202,74 @@ RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block
     S::store(&out.membership[3][lane], (1.0 - p_scale) * (1.0 - p_high_risk));
   }
 
-  // SPEC §6: distance to high scale, the other component held fixed, low-scale accounts only.
-  if (uses_reach) {
-    // r* = (threshold / f^wf)^(1/wr); users = ceil(e^(r* ln(1 + reach_full)) - 1); absent when f = 0 or r* > 1.
-    alignas(64) lanes<B> reach_needed;
-    for (int lane = 0; lane < B; lane += W) {
-      const f64 log_reach_needed =
-          (k.log_scale_threshold - S::load(&weighted_log_frequency[lane])) * k.inverse_reach_weight;
-      S::store(&reach_needed[lane], exp_lanes<W>(log_reach_needed));
-    }
-    for (int lane = 0; lane < B; lane += W) {
-      const f64 needed = S::load(&reach_needed[lane]);
-      const f64 users_needed = ceil_nonnegative_lanes<W>(exp_lanes<W>(needed * k.log_reach_full) - 1.0);
-      const mask present = S::less(S::load(&out.scale[lane]), S::splat(k.scale_threshold)) &
-                           S::less(zero, S::load(&out.frequency[lane])) & S::less_equal(needed, one);
-      S::store(&out.users_for_high_scale[lane], S::select(present, users_needed, nan));
-    }
-  } else {
-    out.users_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
+  // SPEC §6: distance to high scale, the other component held fixed, low-scale accounts only. The
+  // block's low-scale lanes are packed first, so that the three exponentials run on those alone (a
+  // third of a random portfolio; measured in bench/README.md, "Fewer transcendental calls"); every
+  // lane's operations, and so its bits, are unchanged.
+  out.users_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
+  out.active_days_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
+  if (!uses_reach && !uses_frequency) return;
+  alignas(64) std::array<int, B + 1> low_lanes;
+  int low_count = 0;
+  for (int lane = 0; lane < source.count; ++lane) {  // branch-free: every lane is written, low ones kept
+    low_lanes[static_cast<std::size_t>(low_count)] = lane;
+    low_count += out.scale[lane] < k.scale_threshold;
   }
-  if (uses_frequency) {
-    // f* = (threshold / r^wr)^(1/wf); days = f* · frequency_full; absent when r = 0, f* > 1 or days > 31.
-    for (int lane = 0; lane < B; lane += W) {
-      const f64 frequency_needed =
-          exp_lanes<W>((k.log_scale_threshold - S::load(&weighted_log_reach[lane])) * k.inverse_frequency_weight);
-      const f64 days_needed = frequency_needed * k.frequency_full;
-      const mask present = S::less(S::load(&out.scale[lane]), S::splat(k.scale_threshold)) &
-                           S::less(zero, S::load(&out.reach[lane])) & S::less_equal(frequency_needed, one) &
-                           S::less_equal(days_needed, S::splat(active_days_range.upper));
-      S::store(&out.active_days_for_high_scale[lane], S::select(present, days_needed, nan));
+  if (low_count == 0) return;
+  const int packed_count = (low_count + W - 1) / W * W;
+  alignas(64) lanes<B> packed_log_frequency, packed_log_reach, packed_frequency, packed_reach, packed_users,
+      packed_days;
+  for (int j = 0; j < packed_count; ++j) {
+    const int lane = low_lanes[static_cast<std::size_t>(j < low_count ? j : 0)];  // padding repeats a low lane
+    packed_log_frequency[j] = weighted_log_frequency[lane];
+    packed_log_reach[j] = weighted_log_reach[lane];
+    packed_frequency[j] = out.frequency[lane];
+    packed_reach[j] = out.reach[lane];
+  }
+  for (int j = 0; j < packed_count; j += W) {
+    if (uses_reach) {
+      // r* = (threshold / f^wf)^(1/wr); users = ceil(e^(r* ln(1 + reach_full)) - 1); absent when f = 0 or r* > 1.
+      const f64 needed =
+          exp_lanes<W>((k.log_scale_threshold - S::load(&packed_log_frequency[j])) * k.inverse_reach_weight);
+      const f64 users_needed = ceil_nonnegative_lanes<W>(exp_lanes<W>(needed * k.log_reach_full) - 1.0);
+      const mask present = S::less(zero, S::load(&packed_frequency[j])) & S::less_equal(needed, one);
+      S::store(&packed_users[j], S::select(present, users_needed, nan));
     }
-  } else {
-    out.active_days_for_high_scale.fill(std::numeric_limits<double>::quiet_NaN());
+    if (uses_frequency) {
+      // f* = (threshold / r^wr)^(1/wf); days = f* · frequency_full; absent when r = 0, f* > 1 or days > 31.
+      const f64 frequency_needed =
+          exp_lanes<W>((k.log_scale_threshold - S::load(&packed_log_reach[j])) * k.inverse_frequency_weight);
+      const f64 days_needed = frequency_needed * k.frequency_full;
+      const mask present = S::less(zero, S::load(&packed_reach[j])) & S::less_equal(frequency_needed, one) &
+                           S::less_equal(days_needed, S::splat(active_days_range.upper));
+      S::store(&packed_days[j], S::select(present, days_needed, nan));
+    }
+  }
+  for (int j = 0; j < low_count; ++j) {
+    const int lane = low_lanes[static_cast<std::size_t>(j)];
+    if (uses_reach) out.users_for_high_scale[lane] = packed_users[j];
+    if (uses_frequency) out.active_days_for_high_scale[lane] = packed_days[j];
   }
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+/// GCC contracts a * b + c into an FMA wherever the target has one (AVX-512F implies FMA; so does
+/// -march=native on most CPUs), whatever -std says; this keeps every multiply and add of the kernel
+/// copy it marks separate. (Clang's contraction is off in these headers, see detail/simd_math.hpp.)
+#define RISKSCALE_NO_CONTRACTION_ATTRIBUTE [[gnu::optimize("fp-contract=off")]]
+/// The same, to append inside another attribute list: [[gnu::target(...) RISKSCALE_NO_CONTRACTION]].
+#define RISKSCALE_NO_CONTRACTION , gnu::optimize("fp-contract=off")
+#else
+#define RISKSCALE_NO_CONTRACTION_ATTRIBUTE
+#define RISKSCALE_NO_CONTRACTION
+#endif
 
 /// SPEC §3 scale from its components, s = f^wf · r^wr, by the same operations as compute_lanes in one
 /// lane, so s(f, r) of an account's own f and r has the bits of its scale score (drift, SPEC §11,
 /// needs s at mixed pairs: the new frequency with the old reach and the reverse).
-[[nodiscard]] inline double scale_from_components(const kernel_parameters& k, double frequency, double reach) noexcept {
+[[nodiscard]] RISKSCALE_NO_CONTRACTION_ATTRIBUTE inline double scale_from_components(const kernel_parameters& k,
+                                                                                 double frequency,
+                                                                                 double reach) noexcept {
   const double weighted_log_frequency = k.frequency_weight > 0 ? k.frequency_weight * log_lanes<1>(frequency) : 0.0;
   const double weighted_log_reach = k.reach_weight > 0 ? k.reach_weight * log_lanes<1>(reach) : 0.0;
   return exp_lanes<1>(weighted_log_frequency + weighted_log_reach);
@@ -249,12 +279,14 @@ RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block
 inline constexpr int baseline_width = RISKSCALE_HAS_VECTOR_EXTENSIONS ? 2 : 1;
 
 template <int B>
-inline void compute_block_scalar(const kernel_parameters& k, const block_source& source, block_scores<B>& out) {
+RISKSCALE_NO_CONTRACTION_ATTRIBUTE inline void compute_block_scalar(const kernel_parameters& k,
+                                                                    const block_source& source, block_scores<B>& out) {
   compute_lanes<B, 1>(k, source, out);
 }
 
 template <int B>
-inline void compute_block_baseline(const kernel_parameters& k, const block_source& source, block_scores<B>& out) {
+RISKSCALE_NO_CONTRACTION_ATTRIBUTE inline void compute_block_baseline(const kernel_parameters& k,
+                                                                      const block_source& source, block_scores<B>& out) {
   compute_lanes<B, baseline_width>(k, source, out);
 }
 
@@ -264,9 +296,26 @@ inline void compute_block_baseline(const kernel_parameters& k, const block_sourc
 // polynomial chains of exp and log overlap (1.1-1.4x one register per step in A/B runs). "avx2"
 // does not enable FMA, so no multiply-add is fused and the bits equal the baseline copy's.
 template <int B>
-[[gnu::target("avx2")]] inline void compute_block_avx2(const kernel_parameters& k, const block_source& source,
-                                                       block_scores<B>& out) {
+[[gnu::target("avx2") RISKSCALE_NO_CONTRACTION]] inline void compute_block_avx2(const kernel_parameters& k,
+                                                                                const block_source& source,
+                                                                                block_scores<B>& out) {
   compute_lanes<B, (B % 8 == 0 ? 8 : 4)>(k, source, out);  // a one-account block (B = 4) takes one register
+}
+#endif
+
+#if RISKSCALE_HAS_AVX512_DISPATCH
+// Sixteen lanes per step as two AVX-512 registers of eight (simd<16>; a one-account block uses one
+// AVX2-width register of four, as the AVX2 copy does). AVX-512F implies FMA, and contraction is off
+// (RISKSCALE_NO_CONTRACTION here, `#pragma clang fp contract` in detail/simd_math.hpp): no
+// multiply-add is fused, so the bits equal the scalar copy's.
+// FMA, decided by A/B runs on a Zen 4 guest ("The AVX-512 copy" in bench/README.md): fused, this
+// copy ran 1.25x faster on 16,384 accounts in L2 but only 1.01-1.09x on 10^7 (memory bound), so
+// it is left out and the guarantee stays bit-identity: every copy gives the same bits for the same
+// account, batch == assess exactly, on any machine. Two registers per step measured 1.19x one.
+template <int B>
+[[gnu::target(RISKSCALE_AVX512_TARGET) RISKSCALE_NO_CONTRACTION]] inline void compute_block_avx512(
+    const kernel_parameters& k, const block_source& source, block_scores<B>& out) {
+  compute_lanes<B, (B % 16 == 0 ? 16 : 4)>(k, source, out);
 }
 #endif
 
@@ -276,6 +325,11 @@ template <int B>
 inline void compute_block(const kernel_parameters& k, const block_source& source, block_scores<B>& out,
                           simd_isa isa) {
   switch (isa) {
+#if RISKSCALE_HAS_AVX512_DISPATCH
+    case simd_isa::avx512:
+      compute_block_avx512<B>(k, source, out);
+      return;
+#endif
 #if RISKSCALE_HAS_AVX2_DISPATCH
     case simd_isa::avx2:
       compute_block_avx2<B>(k, source, out);
@@ -363,3 +417,4 @@ inline std::size_t rank_formats(const policy& pol, const std::array<double, arch
 }
 
 }  // namespace riskscale::detail
+RISKSCALE_END_NO_CONTRACTION

@@ -18,6 +18,7 @@
 #include "riskscale/detail/simd_dispatch.hpp"
 #include "riskscale/detail/simd_math.hpp"
 
+RISKSCALE_BEGIN_NO_CONTRACTION
 namespace riskscale::detail {
 
 /// Largest catalogue ranked by a network: the catalogue position lives in 4 bits of the key.
@@ -73,10 +74,10 @@ struct network {
   return 15 - static_cast<std::size_t>(bits & 15);
 }
 
-/// One compare-exchange of the network for N values, at compile-time positions.
-template <int W, std::size_t N, std::size_t E>
-RISKSCALE_LANE_INLINE void exchange_at(typename simd<W>::f64 (&keys)[N]) noexcept {
-  using S = simd<W>;
+/// One compare-exchange of the network for N values, at compile-time positions (S: a simd<> or
+/// native_simd<> type).
+template <class S, std::size_t N, std::size_t E>
+RISKSCALE_LANE_INLINE void exchange_at(typename S::f64 (&keys)[N]) noexcept {
   constexpr exchange e = network<N>::exchanges[E];
   const typename S::mask swap = S::less(keys[e.high], keys[e.low]);
   const typename S::f64 larger = S::select(swap, keys[e.low], keys[e.high]);
@@ -84,18 +85,17 @@ RISKSCALE_LANE_INLINE void exchange_at(typename simd<W>::f64 (&keys)[N]) noexcep
   keys[e.high] = larger;
 }
 
-template <int W, std::size_t N, std::size_t... E>
-RISKSCALE_LANE_INLINE void run_network(typename simd<W>::f64 (&keys)[N], std::index_sequence<E...>) noexcept {
-  (exchange_at<W, N, E>(keys), ...);
+template <class S, std::size_t N, std::size_t... E>
+RISKSCALE_LANE_INLINE void run_network(typename S::f64 (&keys)[N], std::index_sequence<E...>) noexcept {
+  (exchange_at<S, N, E>(keys), ...);
 }
 
-/// Ranks the W lanes starting at `lane` of a block of B (format k's score of lane l at
+/// Ranks the S::width lanes starting at `lane` of a block of B (format k's score of lane l at
 /// `format_scores[k * B + l]`, `formats` <= N): writes the sorted keys (`keys`, same layout; a
 /// key below 0 is no candidate), the number of candidates and a near-tie flag (-1) per lane.
-template <int B, int W, std::size_t N>
+template <int B, class S, std::size_t N>
 RISKSCALE_LANE_INLINE void rank_lanes(const double* format_scores, std::size_t formats, double min_score, int lane,
                                       double* keys, std::int64_t* candidate_count, std::int64_t* near_tie) noexcept {
-  using S = simd<W>;
   typename S::f64 sorted[N];
   for (std::size_t k = 0; k < N; ++k) {
     if (k >= formats) {
@@ -108,7 +108,7 @@ RISKSCALE_LANE_INLINE void rank_lanes(const double* format_scores, std::size_t f
     const typename S::f64 key = S::from_bits((S::bits(score) & ~std::uint64_t{15}) | std::uint64_t{15 - k});
     sorted[k] = S::select(S::less_equal(S::splat(min_score), score), key, S::splat(-1.0));
   }
-  run_network<W, N>(sorted, std::make_index_sequence<network<N>::size>());
+  run_network<S, N>(sorted, std::make_index_sequence<network<N>::size>());
   const typename S::f64 zero = S::splat(0.0), tie_gap = S::splat(sort_key_tie_gap);
   typename S::mask candidates{}, near{};
   for (std::size_t k = 0; k < N; ++k) {
@@ -120,36 +120,43 @@ RISKSCALE_LANE_INLINE void rank_lanes(const double* format_scores, std::size_t f
   std::memcpy(near_tie + lane, &near, sizeof near);
 }
 
-template <int B, int W>
+/// rank_lanes over every vector of a block, for a network of N keys.
+template <int B, class S, std::size_t N>
+RISKSCALE_LANE_INLINE void rank_block_vectors(const double* format_scores, std::size_t formats, double min_score,
+                                              double* keys, std::int64_t* candidate_count,
+                                              std::int64_t* near_tie) noexcept {
+  static_assert(B % S::width == 0, "a block is a whole number of vectors");
+  for (int lane = 0; lane < B; lane += S::width) {
+    rank_lanes<B, S, N>(format_scores, formats, min_score, lane, keys, candidate_count, near_tie);
+  }
+}
+
+// Always-inlined functions rather than a generic lambda: a lambda is a function of its own, compiled
+// for the translation unit's target and, being large, not inlined into the kernel copy that calls it.
+template <int B, class S>
 RISKSCALE_LANE_INLINE void rank_block_lanes(const double* format_scores, std::size_t formats, double min_score,
                                             double* keys, std::int64_t* candidate_count, std::int64_t* near_tie) noexcept {
-  static_assert(B % W == 0, "a block is a whole number of vectors");
-  const auto each = [&](auto size) {
-    for (int lane = 0; lane < B; lane += W) {
-      rank_lanes<B, W, decltype(size)::value>(format_scores, formats, min_score, lane, keys, candidate_count, near_tie);
-    }
-  };
   if (formats <= 4) {
-    each(std::integral_constant<std::size_t, 4>());
+    rank_block_vectors<B, S, 4>(format_scores, formats, min_score, keys, candidate_count, near_tie);
   } else if (formats <= 8) {
-    each(std::integral_constant<std::size_t, 8>());
+    rank_block_vectors<B, S, 8>(format_scores, formats, min_score, keys, candidate_count, near_tie);
   } else if (formats <= 12) {
-    each(std::integral_constant<std::size_t, 12>());
+    rank_block_vectors<B, S, 12>(format_scores, formats, min_score, keys, candidate_count, near_tie);
   } else {
-    each(std::integral_constant<std::size_t, 16>());
+    rank_block_vectors<B, S, 16>(format_scores, formats, min_score, keys, candidate_count, near_tie);
   }
 }
 
 template <int B>
 inline void rank_block_baseline(const double* format_scores, std::size_t formats, double min_score, double* keys,
                                 std::int64_t* candidate_count, std::int64_t* near_tie) noexcept {
-  rank_block_lanes<B, baseline_width>(format_scores, formats, min_score, keys, candidate_count, near_tie);
+  rank_block_lanes<B, simd<baseline_width>>(format_scores, formats, min_score, keys, candidate_count, near_tie);
 }
 
 template <int B>
 inline void rank_block_scalar(const double* format_scores, std::size_t formats, double min_score, double* keys,
                               std::int64_t* candidate_count, std::int64_t* near_tie) noexcept {
-  rank_block_lanes<B, 1>(format_scores, formats, min_score, keys, candidate_count, near_tie);
+  rank_block_lanes<B, simd<1>>(format_scores, formats, min_score, keys, candidate_count, near_tie);
 }
 
 #if RISKSCALE_HAS_AVX2_DISPATCH
@@ -158,7 +165,19 @@ template <int B>
 [[gnu::target("avx2")]] inline void rank_block_avx2(const double* format_scores, std::size_t formats,
                                                     double min_score, double* keys, std::int64_t* candidate_count,
                                                     std::int64_t* near_tie) noexcept {
-  rank_block_lanes<B, 4>(format_scores, formats, min_score, keys, candidate_count, near_tie);
+  rank_block_lanes<B, simd<4>>(format_scores, formats, min_score, keys, candidate_count, near_tie);
+}
+#endif
+
+#if RISKSCALE_HAS_AVX512_DISPATCH
+// Eight lanes per AVX-512 register: the keys of up to 16 formats stay in the 32 registers through
+// the network. The network only compares and blends, so contraction does not arise here.
+template <int B>
+[[gnu::target(RISKSCALE_AVX512_TARGET)]] inline void rank_block_avx512(const double* format_scores,
+                                                                     std::size_t formats, double min_score,
+                                                                     double* keys, std::int64_t* candidate_count,
+                                                                     std::int64_t* near_tie) noexcept {
+  rank_block_lanes<B, native_simd<8>>(format_scores, formats, min_score, keys, candidate_count, near_tie);
 }
 #endif
 
@@ -168,6 +187,11 @@ template <int B>
 inline void rank_block(const double* format_scores, std::size_t formats, double min_score, double* keys,
                        std::int64_t* candidate_count, std::int64_t* near_tie, simd_isa isa) noexcept {
   switch (isa) {
+#if RISKSCALE_HAS_AVX512_DISPATCH
+    case simd_isa::avx512:
+      rank_block_avx512<B>(format_scores, formats, min_score, keys, candidate_count, near_tie);
+      return;
+#endif
 #if RISKSCALE_HAS_AVX2_DISPATCH
     case simd_isa::avx2:
       rank_block_avx2<B>(format_scores, formats, min_score, keys, candidate_count, near_tie);
@@ -183,3 +207,4 @@ inline void rank_block(const double* format_scores, std::size_t formats, double 
 }
 
 }  // namespace riskscale::detail
+RISKSCALE_END_NO_CONTRACTION

@@ -2,9 +2,10 @@
 // kernel needs on them.
 //
 // The kernel (detail/kernel.hpp) is written once over `simd<W>`: W = 2 is an SSE2 register (any
-// x86-64), W = 4 an AVX2 register, W = 8 two of them (detail/simd_dispatch.hpp), W = 1 plain
-// doubles. The vectors are GCC/Clang vector extensions, so the code says exactly which elementwise operation runs; no
-// auto-vectoriser decides, and there is no branch on a value. Every operation is an IEEE
+// x86-64), W = 4 an AVX2 register, W = 8 two of them, W = 16 two AVX-512 registers
+// (detail/simd_dispatch.hpp), W = 1 plain doubles. The vectors are GCC/Clang vector extensions, so
+// the code says exactly which elementwise operation runs; no auto-vectoriser decides, and there is
+// no branch on a value. Every operation is an IEEE
 // elementwise +, −, ×, ÷, compare, bitwise blend or 64-bit integer operation on the bit pattern,
 // never a fused multiply-add, so every width gives the same bits for the same lane: batch results
 // equal assess(), for any block position, chunking, thread count or instruction set.
@@ -36,6 +37,19 @@
 #pragma GCC diagnostic ignored "-Wpsabi"
 #endif
 
+// No multiply and add of the kernel is ever fused into an FMA, for any copy or compiler flag that
+// leaves Clang's default contraction (`-ffp-contract=on`); GCC's is turned off per kernel copy
+// (detail/kernel.hpp). The pair of macros brackets the kernel's headers and restores the caller's
+// setting after them.
+#if defined(__clang__)
+#define RISKSCALE_BEGIN_NO_CONTRACTION _Pragma("float_control(push)") _Pragma("clang fp contract(off)")
+#define RISKSCALE_END_NO_CONTRACTION _Pragma("float_control(pop)")
+#else
+#define RISKSCALE_BEGIN_NO_CONTRACTION
+#define RISKSCALE_END_NO_CONTRACTION
+#endif
+
+RISKSCALE_BEGIN_NO_CONTRACTION
 namespace riskscale::detail {
 
 /// The vector types of W lanes (aligned(8): loads and stores may be unaligned).
@@ -54,11 +68,20 @@ struct vector_types<4> {
   typedef std::uint64_t u64 __attribute__((vector_size(32), aligned(8)));
   typedef std::int64_t i64 __attribute__((vector_size(32), aligned(8)));
 };
+template <>
+struct vector_types<8> {
+  typedef double f64 __attribute__((vector_size(64), aligned(8)));
+  typedef std::uint64_t u64 __attribute__((vector_size(64), aligned(8)));
+  typedef std::int64_t i64 __attribute__((vector_size(64), aligned(8)));
+};
 #endif
 
-/// W doubles, one per lane, and the operations the kernel uses on them; W = 1 is plain scalars.
+/// W doubles in one vector register, one per lane, and the operations the kernel uses on them;
+/// W = 1 is plain scalars. Vectors are passed by reference: Clang refuses a 512-bit vector argument
+/// by value to a helper not itself compiled for AVX-512, even an always-inlined one.
 template <int W>
-struct simd {
+struct native_simd {
+  static constexpr int width = W;
   using f64 = typename vector_types<W>::f64;
   using u64 = typename vector_types<W>::u64;
   /// All ones in a lane where a comparison holds, zero elsewhere.
@@ -69,15 +92,27 @@ struct simd {
     std::memcpy(&v, values, sizeof v);
     return v;
   }
-  RISKSCALE_LANE_INLINE static void store(double* values, f64 v) noexcept { std::memcpy(values, &v, sizeof v); }
+  RISKSCALE_LANE_INLINE static void store(double* values, const f64& v) noexcept { std::memcpy(values, &v, sizeof v); }
   RISKSCALE_LANE_INLINE static f64 splat(double value) noexcept { return f64{} + value; }
-  RISKSCALE_LANE_INLINE static u64 bits(f64 v) noexcept { return reinterpret_cast_vector<u64>(v); }
-  RISKSCALE_LANE_INLINE static f64 from_bits(u64 v) noexcept { return reinterpret_cast_vector<f64>(v); }
-  RISKSCALE_LANE_INLINE static mask less(f64 a, f64 b) noexcept { return reinterpret_cast_vector<mask>(a < b); }
-  RISKSCALE_LANE_INLINE static mask less_equal(f64 a, f64 b) noexcept { return reinterpret_cast_vector<mask>(a <= b); }
-  RISKSCALE_LANE_INLINE static mask equal(f64 a, f64 b) noexcept { return reinterpret_cast_vector<mask>(a == b); }
+  RISKSCALE_LANE_INLINE static u64 bits(const f64& v) noexcept { return (u64)v; }
+  RISKSCALE_LANE_INLINE static f64 from_bits(const u64& v) noexcept { return (f64)v; }
+  RISKSCALE_LANE_INLINE static mask less(const f64& a, const f64& b) noexcept { return opaque((mask)(a < b)); }
+  RISKSCALE_LANE_INLINE static mask less_equal(const f64& a, const f64& b) noexcept {
+    return opaque((mask)(a <= b));
+  }
+  RISKSCALE_LANE_INLINE static mask equal(const f64& a, const f64& b) noexcept { return opaque((mask)(a == b)); }
+  /// A comparison's lanes as a plain vector. GCC 12 folds the bitwise operations on 512-bit
+  /// comparison results (AVX-512 mask registers) into forms it then compiles one lane at a time (a
+  /// compare, a setcc and an insert per lane: the AVX-512 copy ran slower than AVX2's); an empty asm
+  /// statement makes each comparison an opaque vector and keeps every operation in vector registers.
+  RISKSCALE_LANE_INLINE static mask opaque(mask m) noexcept {
+#if defined(__GNUC__) && !defined(__clang__)
+    if constexpr (W == 8) __asm__("" : "+v"(m));
+#endif
+    return m;
+  }
   /// `condition ? if_true : if_false` per lane: a blend (or a min / max the compiler recognises).
-  RISKSCALE_LANE_INLINE static f64 select(mask condition, f64 if_true, f64 if_false) noexcept {
+  RISKSCALE_LANE_INLINE static f64 select(const mask& condition, const f64& if_true, const f64& if_false) noexcept {
     return condition ? if_true : if_false;
   }
   /// True when the condition holds in some lane.
@@ -86,17 +121,13 @@ struct simd {
     for (int lane = 0; lane < W; ++lane) combined |= condition[lane];
     return combined != 0;
   }
-
- private:
-  template <class To, class From>
-  RISKSCALE_LANE_INLINE static To reinterpret_cast_vector(From v) noexcept {
-    return (To)v;  // between vector types of one size: the same bits, reinterpreted
-  }
+  // (The casts above are between vector types of one size: the same bits, reinterpreted.)
 };
 
 /// One lane: the same operations on plain doubles (the portable path, and a reference in tests).
 template <>
-struct simd<1> {
+struct native_simd<1> {
+  static constexpr int width = 1;
   using f64 = double;
   using u64 = std::uint64_t;
   using mask = std::int64_t;
@@ -138,15 +169,15 @@ struct twin {
 /// The wrappers twin<> is instantiated with.
 template <int W>
 struct f64_half {
-  using type = typename simd<W>::f64;
+  using type = typename native_simd<W>::f64;
 };
 template <int W>
 struct u64_half {
-  using type = typename simd<W>::u64;
+  using type = typename native_simd<W>::u64;
 };
 template <int W>
 struct mask_half {
-  using type = typename simd<W>::mask;
+  using type = typename native_simd<W>::mask;
 };
 
 #define RISKSCALE_TWIN_BINARY(op)                                                                         \
@@ -183,10 +214,12 @@ RISKSCALE_LANE_INLINE twin<V>& operator|=(twin<V>& x, const twin<V>& y) noexcept
   return x;
 }
 
-/// W lanes as two vectors of W/2 (W = 8: two AVX2 registers in the AVX2 kernel copy).
+/// W lanes as two vectors of W/2 (W = 8: two AVX2 registers in the AVX2 kernel copy; W = 16: two
+/// AVX-512 registers in the AVX-512 copy).
 template <int W>
 struct twin_simd {
-  using half = simd<W / 2>;
+  static constexpr int width = W;
+  using half = native_simd<W / 2>;
   using f64 = twin<f64_half<W / 2>>;
   using u64 = twin<u64_half<W / 2>>;
   using mask = twin<mask_half<W / 2>>;
@@ -220,8 +253,18 @@ struct twin_simd {
     return half::any(condition.low | condition.high);
   }
 };
+#endif
+
+/// The lanes the kernel is written over: W = 1, 2 and 4 are one register (plain doubles, SSE2,
+/// AVX2), W = 8 two AVX2 registers and W = 16 two AVX-512 registers (the AVX-512 copy also uses
+/// native_simd<8>, one register, in the ranking network).
+template <int W>
+struct simd : native_simd<W> {};
+#if RISKSCALE_HAS_VECTOR_EXTENSIONS
 template <>
 struct simd<8> : twin_simd<8> {};
+template <>
+struct simd<16> : twin_simd<16> {};
 #endif
 
 /// min(a, b) per lane, as std::min: b when b < a.
@@ -330,4 +373,4 @@ RISKSCALE_LANE_INLINE typename simd<W>::f64 ceil_nonnegative_lanes(typename simd
 }
 
 }  // namespace riskscale::detail
-
+RISKSCALE_END_NO_CONTRACTION
