@@ -44,16 +44,16 @@ inline pybind11::array_t<double> allocate_float_block(std::size_t columns, std::
 #endif
   pybind11::capsule owner(memory, [](void* block) { std::free(block); });
   {
-    const riskscale::detail::chunk_plan workers = riskscale::detail::plan_chunks(rows, {threads, 0});
+    const riskscale::chunk_plan workers = riskscale::plan_chunks(rows, {threads, 0});
     const std::size_t pages = (rounded + small_page - 1) / small_page;
-    riskscale::detail::chunk_plan by_pages;
+    riskscale::chunk_plan by_pages;
     by_pages.threads = workers.threads;
     by_pages.chunk_rows = (pages + workers.threads - 1) / workers.threads;
     by_pages.chunks = (pages + by_pages.chunk_rows - 1) / by_pages.chunk_rows;
     by_pages.threads = static_cast<unsigned>(std::min<std::size_t>(by_pages.threads, by_pages.chunks));
     auto* first = static_cast<unsigned char*>(memory);
     pybind11::gil_scoped_release release;
-    riskscale::detail::run_chunks(by_pages, pages, [&](unsigned, std::size_t begin, std::size_t end) {
+    riskscale::run_chunks(by_pages, pages, [&](unsigned, std::size_t begin, std::size_t end) {
       for (std::size_t page = begin; page < end; ++page) first[page * small_page] = 0;
     });
   }
