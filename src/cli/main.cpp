@@ -25,6 +25,7 @@
 #include "cli/report_command.hpp"
 #include "cli/summary_command.hpp"
 #include "cli/usage_command.hpp"
+#include "riskscale/build_info.hpp"
 #include "riskscale/version.hpp"
 
 namespace {

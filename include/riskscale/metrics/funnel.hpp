@@ -139,7 +139,7 @@ struct funnel_result {
 /// Every row's funnel and every group's, into newly allocated columns.
 [[nodiscard]] inline funnel_result funnel(const funnel_input& in) {
   const std::size_t rows = in.rows();
-  const std::size_t steps = in.stages.size() > 0 ? in.stages.size() - 1 : 0;
+  const std::size_t steps = !in.stages.empty() ? in.stages.size() - 1 : 0;
   funnel_result result;
   result.stage_count = in.stages.size();
   result.step_conversion.resize(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(steps));
