@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "report/goals.hpp"
+#include "report/lifecycle.hpp"
 #include "riskscale/batch.hpp"
 #include "riskscale/density.hpp"
 #include "riskscale/drift.hpp"
@@ -83,6 +84,8 @@ struct report_data {
   std::vector<account_note> closest;
   std::optional<riskscale::report::movement> movement;
   std::vector<journey> journeys;
+  bool plans_given = false;     ///< journeys come from given plans (--plans), not from typical accounts
+  lifecycle_metrics lifecycle;  ///< the Onboarding and lifecycle section, shown when not empty
 };
 
 /// Classifies `current` (and compares it with `previous`, SPEC §11) under `pol` and gathers what the
