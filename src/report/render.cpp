@@ -68,7 +68,9 @@ std::string headlines(const report_data& data) {
   std::stable_sort(lines.begin(), lines.end(), [](const line& a, const line& b) { return a.weight > b.weight; });
   std::string out = "<section id=\"summary\" class=\"first\">\n<h2>Summary</h2>\n<p class=\"lead\">" +
                     std::string(data.movement ? "What changed most since the previous snapshot comes first."
-                                              : "The largest groups come first.") +
+                    : data.lifecycle.empty() ? "The largest groups come first."
+                                             : "The largest groups and the metrics that vary most across the archetypes "
+                                               "come first.") +
                     "</p>\n<ol class=\"headlines\" id=\"headlines\">\n";
   for (const line& l : lines) out += "<li>" + escape(l.text) + "</li>\n";
   return out + "</ol>\n</section>\n";

@@ -11,6 +11,7 @@
 
 #include "report/goals.hpp"
 #include "report/lifecycle.hpp"
+#include "report/plans.hpp"
 #include "riskscale/batch.hpp"
 #include "riskscale/density.hpp"
 #include "riskscale/drift.hpp"
@@ -35,6 +36,9 @@ struct report_options {
   std::size_t bins = 20;                   ///< cells per axis of the density grid
   unsigned threads = 0;                    ///< classification workers, 0: every core
   std::vector<goal> goals;                 ///< business goals: a Goals section when not empty
+  /// Given plans (plans_from_rows): the journey map shows, per archetype present, the plan of its most
+  /// typical planned account instead of a typical account's plan made under the policy.
+  const std::vector<onboarding_plan>* plans = nullptr;
 };
 
 /// An account close to a line, with its SPEC §6 explanation in words (describe.hpp).
