@@ -85,7 +85,7 @@ TEST(ReportLifecycle, LeadingBesideLaggingWithStagesIntervalsAndSmallGroups) {
   EXPECT_NE(section.find("id=\"leading-chart\""), std::string::npos);
   EXPECT_NE(section.find("id=\"impact-chart\""), std::string::npos);
   // Each leading metric is labelled with its stage: adoption, 90 of 150 seats trained overall.
-  EXPECT_NE(section.find("<td>adoption</td><td>training coverage (trained / seats)</td><td>adoption</td>"
+  EXPECT_NE(section.find("<td>adoption</td><td>training coverage</td><td>trained / seats</td><td>adoption</td>"
                          "<td class=\"n\" data-group=\"high_scale_high_risk\">80.0%</td>"),
             std::string::npos);
   EXPECT_NE(section.find("data-group=\"overall\">60.0%</td>"), std::string::npos);
@@ -107,9 +107,9 @@ TEST(ReportLifecycle, LeadingBesideLaggingWithStagesIntervalsAndSmallGroups) {
                                             "against 40.0% of the others (+40.0 points, 95% CI ");
   EXPECT_LT(first_item, page.find("<li>50.0% of the accounts"));
   EXPECT_LT(page.find("<li>50.0% of the accounts"), impact_line);
-  EXPECT_LT(impact_line, page.find("<li>activation (active / seats)"));
+  EXPECT_LT(impact_line, page.find("<li>activation (adoption"));
   EXPECT_NE(page.find("a small group, too few accounts to act on alone.</li>"), std::string::npos);
-  EXPECT_NE(page.find("training coverage (trained / seats) (adoption): 60.0% overall, from 20.0% "
+  EXPECT_NE(page.find("training coverage (adoption, trained / seats): 60.0% overall, from 20.0% "
                       "(low_scale_low_risk) to 80.0% (high_scale_high_risk)."),
             std::string::npos);
 }

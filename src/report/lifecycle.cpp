@@ -22,6 +22,7 @@ enum class unit { fraction, percent, days };
 struct metric_row {
   std::string stage;
   std::string name;
+  std::string measure;  // what is divided by what
   std::string source;
   unit kind = unit::fraction;
   std::array<double, m::group_count> value{};
@@ -42,14 +43,15 @@ std::string signed_points(double value) {
 
 std::vector<metric_row> leading_rows(const lifecycle_metrics& lm) {
   std::vector<metric_row> rows;
-  const auto add = [&](const char* stage, std::string name, const char* source, unit kind, auto&& of) {
-    metric_row r{stage, std::move(name), source, kind, {}, {}, {}};
+  const auto add = [&](const char* stage, const char* name, std::string measure, const char* source, unit kind,
+                       auto&& of) {
+    metric_row r{stage, name, std::move(measure), source, kind, {}, {}, {}};
     for (std::size_t g = 0; g < m::group_count; ++g) of(g, r);
     rows.push_back(std::move(r));
   };
   if (lm.funnel) {
     const auto& groups = *lm.funnel;
-    add("onboarding", "funnel conversion, " + lm.funnel_stages.front() + " to " + lm.funnel_stages.back(), "funnel",
+    add("onboarding", "funnel conversion", lm.funnel_stages.front() + " to " + lm.funnel_stages.back(), "funnel",
         unit::fraction, [&](std::size_t g, metric_row& r) {
           r.value[g] = groups[g].steps.overall_conversion;
           r.reasons[g] = groups[g].steps.reasons;
@@ -59,17 +61,17 @@ std::vector<metric_row> leading_rows(const lifecycle_metrics& lm) {
   if (lm.program) {
     const auto& p = *lm.program;
     const auto cell = [&](std::size_t g) -> const m::program_cell& { return p.at(p.course_count, g); };
-    add("onboarding", "course completion rate", "program", unit::fraction, [&](std::size_t g, metric_row& r) {
+    add("onboarding", "course completion", "completions / enrolments", "program", unit::fraction, [&](std::size_t g, metric_row& r) {
       r.value[g] = cell(g).completion_rate;
       r.reasons[g] = cell(g).reasons & ~m::bit(m::reason::no_assessments) & ~m::bit(m::reason::no_completion_times);
       r.present[g] = cell(g).enrolments > 0;
     });
-    add("onboarding", "assessment pass rate", "program", unit::fraction, [&](std::size_t g, metric_row& r) {
+    add("onboarding", "assessment pass rate", "passed / assessed", "program", unit::fraction, [&](std::size_t g, metric_row& r) {
       r.value[g] = cell(g).pass_rate;
       r.reasons[g] = cell(g).reasons & ~m::bit(m::reason::no_completion_times);
       r.present[g] = cell(g).enrolments > 0;
     });
-    add("onboarding", "median days to completion", "program", unit::days, [&](std::size_t g, metric_row& r) {
+    add("onboarding", "days to completion", "median of the completed enrolments", "program", unit::days, [&](std::size_t g, metric_row& r) {
       r.value[g] = cell(g).median_days_to_completion;
       r.reasons[g] = cell(g).reasons & ~m::bit(m::reason::no_assessments);
       r.present[g] = cell(g).enrolments > 0;
@@ -77,12 +79,12 @@ std::vector<metric_row> leading_rows(const lifecycle_metrics& lm) {
   }
   if (lm.adoption) {
     const auto& groups = *lm.adoption;
-    add("adoption", "training coverage (trained / seats)", "adoption", unit::fraction, [&](std::size_t g, metric_row& r) {
+    add("adoption", "training coverage", "trained / seats", "adoption", unit::fraction, [&](std::size_t g, metric_row& r) {
       r.value[g] = groups[g].training_coverage;
       r.reasons[g] = groups[g].reasons;
       r.present[g] = groups[g].accounts > 0;
     });
-    add("adoption", "activation (active / seats)", "adoption", unit::fraction, [&](std::size_t g, metric_row& r) {
+    add("adoption", "activation", "active / seats", "adoption", unit::fraction, [&](std::size_t g, metric_row& r) {
       r.value[g] = groups[g].activation;
       r.reasons[g] = groups[g].reasons;
       r.present[g] = groups[g].accounts > 0;
@@ -90,7 +92,7 @@ std::vector<metric_row> leading_rows(const lifecycle_metrics& lm) {
   }
   if (lm.interaction) {
     const auto& groups = *lm.interaction;
-    add("adoption", "community interaction rate", "interaction", unit::percent, [&](std::size_t g, metric_row& r) {
+    add("adoption", "community interaction", "interactions / posts / followers", "interaction", unit::percent, [&](std::size_t g, metric_row& r) {
       r.value[g] = groups[g].rate;
       r.reasons[g] = groups[g].reasons;
       r.present[g] = groups[g].rows > 0;
@@ -128,7 +130,7 @@ std::string impact_chart(const lifecycle_metrics& lm) {
       points.push_back({o.outcome + ", " + group_label(g), &x});
     }
   }
-  const int label_width = 280, plot = 360, row = 26, top = 10, right = 150;
+  const int label_width = 280, plot = 360, row = 26, top = 10, right = 200;
   const int height = top + row * static_cast<int>(std::max<std::size_t>(points.size(), 1)) + 48;
   const int width = label_width + plot + right;
   const auto x_of = [&](double difference) {
@@ -219,7 +221,7 @@ std::vector<headline> lifecycle_headlines(const lifecycle_metrics& lm, std::size
   const auto total = static_cast<double>(accounts);
   for (const metric_row& r : leading_rows(lm)) {
     const double overall = r.value[m::overall_group];
-    std::string text = r.name + " (" + r.stage + "): " + shown(overall, r.kind) + " overall";
+    std::string text = r.name + " (" + r.stage + ", " + r.measure + "): " + shown(overall, r.kind) + " overall";
     double weight = 0.0;
     if (const auto ends = extremes(r)) {
       text += ", from " + shown(r.value[ends->first], r.kind) + " (" + group_label(ends->first) + ") to " +
@@ -271,12 +273,12 @@ std::string lifecycle_section(const lifecycle_metrics& lm) {
     out += impact_chart(lm);
   }
   out += "</div>\n</div>\n<h3>Every metric per archetype</h3>\n";
-  out += "<table id=\"lifecycle-table\"><thead><tr><th>stage</th><th>metric</th><th>table</th>";
+  out += "<table id=\"lifecycle-table\"><thead><tr><th>stage</th><th>metric</th><th>measure</th><th>table</th>";
   for (std::size_t g = 0; g < m::group_count; ++g) out += "<th class=\"n\">" + group_label(g) + "</th>";
   out += "<th>reason (overall)</th></tr></thead><tbody>\n";
   for (const metric_row& r : rows) {
     out += "<tr data-metric=\"" + escape(r.name) + "\"><td>" + r.stage + "</td><td>" + escape(r.name) + "</td><td>" +
-           r.source + "</td>";
+           escape(r.measure) + "</td><td>" + r.source + "</td>";
     for (std::size_t g = 0; g < m::group_count; ++g) {
       out += "<td class=\"n\" data-group=\"" + group_label(g) + "\"" +
              (r.present[g] ? "" : " title=\"" + escape(m::describe(r.reasons[g])) + "\"") + ">" +
@@ -284,7 +286,7 @@ std::string lifecycle_section(const lifecycle_metrics& lm) {
     }
     out += "<td>" + escape(m::describe(r.reasons[m::overall_group])) + "</td></tr>\n";
   }
-  if (rows.empty()) out += "<tr><td colspan=\"9\">no leading metric given</td></tr>\n";
+  if (rows.empty()) out += "<tr><td colspan=\"10\">no leading metric given</td></tr>\n";
   out += "</tbody></table>\n<p class=\"lead\">– : no value (the reason names why: empty_group, zero_seats, ...). "
          "small_group: a side of the impact comparison has fewer than " +
          std::to_string(lm.impact_settings.min_group_size) +
