@@ -86,8 +86,8 @@ def _goals_json(goals: Any) -> Optional[str]:
     raise ValueError(f"goals: expected a list of dicts, JSON text or a path, got {type(goals).__name__}")
 
 
-#: The metric kinds of ``metrics=``, as ``riskscale report --metrics KIND=FILE`` takes them.
-METRIC_KINDS = ("funnel", "program", "adoption", "interaction", "impact")
+# The metric kinds of ``metrics=``, as ``riskscale report --metrics KIND=FILE`` takes them.
+_METRIC_KINDS = ("funnel", "program", "adoption", "interaction", "impact")
 _NOT_STAGES = ("archetype", "cohort", "account_id", "period", "channel")
 
 
@@ -97,10 +97,10 @@ def _lifecycle(metrics: Mapping[str, pd.DataFrame]) -> "_core.ReportMetrics":
         raise ValueError(f"metrics: expected a dict of kind to DataFrame, got {type(metrics).__name__}")
     out = _core.ReportMetrics()
     # The section's order, whatever the dict's (as the command line reads its --metrics).
-    unknown = [kind for kind in metrics if kind not in METRIC_KINDS]
+    unknown = [kind for kind in metrics if kind not in _METRIC_KINDS]
     if unknown:
-        raise ValueError(f"metrics: {unknown[0]!r} is not a metric kind; accepted: {', '.join(METRIC_KINDS)}")
-    for kind in [k for k in METRIC_KINDS if k in metrics]:
+        raise ValueError(f"metrics: {unknown[0]!r} is not a metric kind; accepted: {', '.join(_METRIC_KINDS)}")
+    for kind in [k for k in _METRIC_KINDS if k in metrics]:
         frame = metrics[kind]
         if not isinstance(frame, pd.DataFrame):
             raise ValueError(f"metrics[{kind!r}]: expected a pandas DataFrame, got {type(frame).__name__}")
