@@ -67,7 +67,10 @@ std::string headlines(const report_data& data) {
   for (const headline& h : lifecycle_headlines(data.lifecycle, total)) lines.push_back({h.weight, h.text});
   std::stable_sort(lines.begin(), lines.end(), [](const line& a, const line& b) { return a.weight > b.weight; });
   std::string out = "<section id=\"summary\" class=\"first\">\n<h2>Summary</h2>\n<p class=\"lead\">" +
-                    std::string(data.movement ? "What changed most since the previous snapshot comes first."
+                    std::string(data.movement ? (data.lifecycle.empty()
+                                                   ? "What changed most since the previous snapshot comes first."
+                                                   : "What changed most since the previous snapshot and the metrics "
+                                                     "that vary most across the archetypes come first.")
                     : data.lifecycle.empty() ? "The largest groups come first."
                                              : "The largest groups and the metrics that vary most across the archetypes "
                                                "come first.") +
