@@ -26,20 +26,26 @@ inline metrics::column_view<T> view(const py::object& value, const char* name) {
   return {array.data(), static_cast<std::size_t>(array.shape(0))};
 }
 
-// Runs `body`; a refused column leaves as riskscale._core.InputError with `.column`, `.row`
-// (position, or None) and `.detail`, so the Python layer can name the row by its label.
+// Raises riskscale._core.InputError for `e` with `.column`, `.row` (position, or None), `.detail` and, when
+// given, `.source` (the input it came from), so the Python layer can name the row by its label.
+[[noreturn]] inline void raise_input_error(const riskscale::input_error& e, const char* source = nullptr) {
+  const py::object type = py::module_::import("riskscale._core").attr("InputError");
+  const py::object exception = type(e.what());
+  exception.attr("column") = e.field();
+  exception.attr("row") = e.row() ? py::cast(*e.row()) : py::none();
+  exception.attr("detail") = e.message();
+  if (source != nullptr) exception.attr("source") = source;
+  PyErr_SetObject(type.ptr(), exception.ptr());
+  throw py::error_already_set();
+}
+
+// Runs `body`; a refused column leaves as riskscale._core.InputError (raise_input_error).
 template <typename Body>
 inline auto translating(Body&& body) -> decltype(body()) {
   try {
     return body();
   } catch (const metrics::column_error& e) {
-    const py::object type = py::module_::import("riskscale._core").attr("InputError");
-    const py::object exception = type(e.what());
-    exception.attr("column") = e.field();
-    exception.attr("row") = e.row() ? py::cast(*e.row()) : py::none();
-    exception.attr("detail") = e.message();
-    PyErr_SetObject(type.ptr(), exception.ptr());
-    throw py::error_already_set();
+    raise_input_error(e);
   }
 }
 

@@ -91,14 +91,7 @@ std::vector<riskscale::onboarding_plan> plans_of(const std::map<std::string, std
   try {
     return riskscale::report::plans_from_rows(rows);
   } catch (const riskscale::input_error& e) {
-    const py::object type = py::module_::import("riskscale._core").attr("InputError");
-    const py::object exception = type(e.what());
-    exception.attr("column") = e.field();
-    exception.attr("row") = e.row() ? py::cast(*e.row()) : py::none();
-    exception.attr("detail") = e.message();
-    exception.attr("source") = "plans";
-    PyErr_SetObject(type.ptr(), exception.ptr());
-    throw py::error_already_set();
+    riskscale_python::raise_input_error(e, "plans");
   }
 }
 
