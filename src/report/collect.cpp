@@ -85,12 +85,18 @@ movement movement_of(const drift_report& drift, const policy& pol, std::size_t t
 
 // Per archetype of the given plans, the plan of its most typical planned account: the planned account of
 // that archetype with the largest membership in it among the classified accounts, else its first plan.
+constexpr std::size_t no_row = static_cast<std::size_t>(-1);
+
 std::vector<journey> given_journeys(const std::vector<onboarding_plan>& plans, const snapshot& current,
                                     const batch_result& result) {
+  // The first valid row of each planned account: one pass over the accounts against the (few) planned ids.
   std::unordered_map<std::string_view, std::size_t> row_of;
+  for (const onboarding_plan& p : plans) row_of.emplace(p.account_id, no_row);
   const std::vector<std::string>& ids = *current.account_id;
   for (std::size_t row = 0; row < ids.size(); ++row) {
-    if (result.status[row] == row_status::ok) row_of.emplace(ids[row], row);
+    if (result.status[row] != row_status::ok) continue;
+    const auto found = row_of.find(ids[row]);
+    if (found != row_of.end() && found->second == no_row) found->second = row;
   }
   std::vector<journey> journeys;
   for (archetype type : all_archetypes) {
@@ -101,7 +107,7 @@ std::vector<journey> given_journeys(const std::vector<onboarding_plan>& plans, c
       if (p.archetype != type) continue;
       const auto found = row_of.find(p.account_id);
       const double membership =
-          found == row_of.end() ? -0.5 : result.membership[a][static_cast<Eigen::Index>(found->second)];
+          found->second == no_row ? -0.5 : result.membership[a][static_cast<Eigen::Index>(found->second)];
       if (best == nullptr || membership > best_membership) {
         best = &p;
         best_membership = membership;
