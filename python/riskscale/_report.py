@@ -10,14 +10,15 @@ import datetime
 import html
 import json
 import os
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Mapping, Optional, Union
 
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _columns, _core
 from ._drift import _ids, _inputs, _mapped
 from ._policy import Policy, _core_policy
+from .metrics import IMPACT_OUTCOMES, _archetypes, _labelled, _numbers
 
 __all__ = ["Report", "report"]
 
@@ -85,9 +86,97 @@ def _goals_json(goals: Any) -> Optional[str]:
     raise ValueError(f"goals: expected a list of dicts, JSON text or a path, got {type(goals).__name__}")
 
 
+# The metric kinds of ``metrics=``, as ``riskscale report --metrics KIND=FILE`` takes them.
+_METRIC_KINDS = ("funnel", "program", "adoption", "interaction", "impact")
+_NOT_STAGES = ("archetype", "cohort", "account_id", "period", "channel")
+
+
+def _lifecycle(metrics: Mapping[str, pd.DataFrame]) -> "_core.ReportMetrics":
+    """The metric tables run by the core one at a time, read as :mod:`riskscale.metrics` reads them."""
+    if not isinstance(metrics, Mapping):
+        raise ValueError(f"metrics: expected a dict of kind to DataFrame, got {type(metrics).__name__}")
+    out = _core.ReportMetrics()
+    # The section's order, whatever the dict's (as the command line reads its --metrics).
+    unknown = [kind for kind in metrics if kind not in _METRIC_KINDS]
+    if unknown:
+        raise ValueError(f"metrics: {unknown[0]!r} is not a metric kind; accepted: {', '.join(_METRIC_KINDS)}")
+    for kind in [k for k in _METRIC_KINDS if k in metrics]:
+        frame = metrics[kind]
+        if not isinstance(frame, pd.DataFrame):
+            raise ValueError(f"metrics[{kind!r}]: expected a pandas DataFrame, got {type(frame).__name__}")
+        try:
+            _add_metric(out, kind, frame)
+        except _core.InputError as error:
+            raise _core.InputError(f"metrics[{kind!r}]: {error}") from None
+    return out
+
+
+def _add_metric(out: "_core.ReportMetrics", kind: str, frame: pd.DataFrame) -> None:
+    archetype = _archetypes(frame)
+    if kind == "adoption":
+        seats = _numbers(frame, "seats", "licensed seats per account, a count >= 0")
+        trained = _numbers(frame, "trained", "users trained per account, a count >= 0")
+        active = _numbers(frame, "active", "users active over the period per account, a count >= 0")
+        with _labelled(frame.index):
+            out.add_adoption(seats, trained, active, archetype)
+    elif kind == "funnel":
+        stages = [str(c) for c in frame.columns if c not in _NOT_STAGES]
+        columns = [_numbers(frame, s, "a count per row, >= 0, one column per funnel stage") for s in stages]
+        with _labelled(frame.index):
+            out.add_funnel(stages, columns, archetype)
+    elif kind == "program":
+        completed = _numbers(frame, "completed", f"a completed flag per enrolment: {_columns.FLAG_TEXTS}", flag=True)
+        course, courses = None, []
+        if "course" in frame.columns:
+            codes, uniques = pd.factorize(frame["course"], sort=True)
+            course, courses = np.ascontiguousarray(codes, dtype=np.int32), [str(u) for u in uniques]
+        with _labelled(frame.index):
+            out.add_program(
+                completed, course, courses,
+                _numbers(frame, "assessment_passed", "1 passed, 0 failed, empty when not assessed", required=False,
+                         flag=True),
+                _numbers(frame, "days_to_completion", "days >= 0 for completed enrolments, else empty", required=False),
+                archetype)
+    elif kind == "interaction":
+        counts = [_numbers(frame, n, f"{n} per channel and period, a count >= 0")
+                  for n in ("interactions", "posts", "followers")]
+        with _labelled(frame.index):
+            out.add_interaction(*counts, archetype)
+    else:
+        outcomes = [c for c in IMPACT_OUTCOMES if c in frame.columns]
+        if not outcomes:
+            raise _core.InputError(f"no outcome column; accepted: columns named {', '.join(IMPACT_OUTCOMES)}")
+        flags = f"a flag per account: {_columns.FLAG_TEXTS}"
+        completed = _numbers(frame, "onboarding_completed", flags, flag=True)
+        for outcome in outcomes:
+            with _labelled(frame.index, {"completed": "onboarding_completed", "outcome": outcome}):
+                out.add_impact(outcome, completed, _numbers(frame, outcome, flags, flag=True), archetype)
+
+
+def _plan_columns(plans: pd.DataFrame) -> Dict[str, List[str]]:
+    """The touchpoint rows of ``plans`` (as :func:`riskscale.plans` returns them) as columns of text."""
+    if not isinstance(plans, pd.DataFrame):
+        raise ValueError(f"plans: expected a pandas DataFrame, got {type(plans).__name__}")
+    columns: Dict[str, List[str]] = {}
+    for name in ("account_id", "day", "date", "stage", "channel", "kind", "title", "archetype", "format", "audience",
+                 "detail"):
+        if name not in plans.columns:
+            continue
+        values = plans[name]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            values = values.dt.strftime("%Y-%m-%d")
+        elif values.dtype.kind in "biu":
+            values = values.astype(np.int64).astype(str)
+        else:
+            values = values.map(lambda v: v.isoformat() if isinstance(v, datetime.date) else v)
+        columns[name] = ["" if pd.isna(v) else str(v) for v in values]
+    return columns
+
+
 def report(accounts: pd.DataFrame, path: Union[str, "os.PathLike[str]"], policy: Optional[Policy] = None,
            previous: Optional[pd.DataFrame] = None, goals: Union[List[Dict[str, Any]], str, "os.PathLike[str]", None] = None,
-           *, account: Optional[str] = None, title: Optional[str] = None,
+           *, metrics: Optional[Mapping[str, pd.DataFrame]] = None, plans: Optional[pd.DataFrame] = None,
+           account: Optional[str] = None, title: Optional[str] = None,
            start: Union[str, datetime.date, None] = None, top: int = 10, threads: Optional[int] = None) -> Report:
     """Write the portfolio report, or one account's welcome pack, as one self-contained HTML file.
 
@@ -107,6 +196,16 @@ def report(accounts: pd.DataFrame, path: Union[str, "os.PathLike[str]"], policy:
         Business initiatives, each ``{"initiative": text, "metric": name, "target": number,
         "direction": "at_least" | "at_most"}``: a Goals section with each metric against its
         target (the metric names are the README's; the same reader as ``--goals``).
+    metrics : dict of str to DataFrame, optional
+        Metric tables by kind (``"adoption"``, ``"funnel"``, ``"program"``, ``"impact"``,
+        ``"interaction"``), each as :mod:`riskscale.metrics` reads it (``riskscale report
+        --metrics KIND=FILE``): the Onboarding and lifecycle section. Impact reads
+        ``onboarding_completed`` and the outcomes renewed/retained/expanded present (95 %,
+        groups of 10); a funnel's stages are its columns but archetype, cohort, account_id,
+        period and channel, in order.
+    plans : DataFrame, optional
+        Touchpoints as :func:`riskscale.plans` returns them (``riskscale plan --all``): the
+        journey map shows, per archetype present, the plan of its most typical planned account.
     account : str, optional
         Write this account's welcome pack instead of the report.
     title : str, optional
@@ -141,6 +240,10 @@ def report(accounts: pd.DataFrame, path: Union[str, "os.PathLike[str]"], policy:
         raise ValueError(f"threads={threads!r}; accepted: None or 0 (every core) or a whole number of threads")
     if previous is not None and account is not None:
         raise ValueError("previous and account: a welcome pack is about one snapshot; accepted: one of them")
+    if account is not None and (metrics is not None or plans is not None):
+        raise ValueError("account with metrics or plans: a welcome pack is about one account; accepted: one of them")
+    lifecycle = _lifecycle(metrics) if metrics is not None else None
+    plan_columns = _plan_columns(plans) if plans is not None else None
     if isinstance(start, datetime.datetime):
         start = start.date()
     start_text = start.isoformat() if isinstance(start, datetime.date) else (start or "")
@@ -150,8 +253,16 @@ def report(accounts: pd.DataFrame, path: Union[str, "os.PathLike[str]"], policy:
     previous_columns: Optional[Dict[str, np.ndarray]] = None
     if previous is not None:
         previous_ids, previous_columns = _snapshot(previous, "previous snapshot", policy, core_policy, True)
-    document = _core.report_html(ids, columns, core_policy, previous_ids, previous_columns, account, title or "",
-                                 start_text, int(top), int(threads or 0), _goals_json(goals))
+    try:
+        document = _core.report_html(ids, columns, core_policy, previous_ids, previous_columns, account, title or "",
+                                     start_text, int(top), int(threads or 0), _goals_json(goals), lifecycle,
+                                     plan_columns)
+    except _core.InputError as error:
+        if getattr(error, "source", None) != "plans" or plans is None:
+            raise
+        row = getattr(error, "row", None)
+        where = f"row {plans.index[row]!r}, " if row is not None and row < len(plans.index) else ""
+        raise _core.InputError(f"plans, {where}column {error.column!r}: {error.detail}") from None
     target = os.fspath(path)
     with open(target, "w", encoding="utf-8", newline="") as handle:
         handle.write(document)

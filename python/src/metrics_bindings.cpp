@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "metric_columns.hpp"
 #include "numpy_columns.hpp"
 #include "riskscale/metrics.hpp"
 
@@ -19,37 +20,10 @@ namespace py = pybind11;
 using namespace pybind11::literals;
 namespace metrics = riskscale::metrics;
 using riskscale_python::new_column;
+using riskscale_python::translating;
+using riskscale_python::view;
 
 namespace {
-
-// A borrowed 1-D C-contiguous numpy column of T (None: not given); the Python layer converts first.
-template <typename T>
-metrics::column_view<T> view(const py::object& value, const char* name) {
-  if (value.is_none()) return {};
-  if (!py::isinstance<py::array_t<T, py::array::c_style>>(value) || py::reinterpret_borrow<py::array>(value).ndim() != 1) {
-    throw py::type_error(std::string("column '") + name + "': expected a 1-D C-contiguous numpy array of " +
-                         std::string(py::str(py::dtype::of<T>())));
-  }
-  const auto array = py::reinterpret_borrow<py::array_t<T, py::array::c_style>>(value);
-  return {array.data(), static_cast<std::size_t>(array.shape(0))};
-}
-
-// Runs `body`; a refused column leaves as riskscale._core.InputError with `.column`, `.row`
-// (position, or None) and `.detail`, so the Python layer can name the row by its label.
-template <typename Body>
-auto translating(Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const metrics::column_error& e) {
-    const py::object type = py::module_::import("riskscale._core").attr("InputError");
-    const py::object exception = type(e.what());
-    exception.attr("column") = e.field();
-    exception.attr("row") = e.row() ? py::cast(*e.row()) : py::none();
-    exception.attr("detail") = e.message();
-    PyErr_SetObject(type.ptr(), exception.ptr());
-    throw py::error_already_set();
-  }
-}
 
 py::dict adoption_group_dict(const metrics::adoption_group& g) {
   return py::dict("accounts"_a = g.accounts, "excluded"_a = g.excluded, "seats"_a = g.seats, "trained"_a = g.trained,

@@ -18,6 +18,7 @@
 
 #include "cli/cli_error.hpp"
 #include "cli/input_source.hpp"
+#include "cli/metric_tables.hpp"
 #include "cli/output_file.hpp"
 #include "cli/utf8_warning.hpp"
 #include "csv/csv.hpp"
@@ -29,119 +30,6 @@ namespace {
 
 namespace m = riskscale::metrics;
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-// ---------------------------------------------------------------------------------------------
-// Input: the columns a metric reads, as text, with each row's line for messages.
-
-struct table {
-  std::string source;
-  std::vector<std::size_t> lines;                           // line of each data row
-  std::map<std::string, std::vector<std::string>> columns;  // the wanted columns the header has
-
-  [[nodiscard]] bool has(const std::string& name) const { return columns.count(name) > 0; }
-  [[nodiscard]] std::size_t rows() const noexcept { return lines.size(); }
-  [[nodiscard]] std::string where(std::size_t row) const { return source + " line " + std::to_string(lines.at(row)); }
-};
-
-table read_table(const metrics_command_options& o, const std::string& path, const std::vector<std::string>& wanted) {
-  input_source in(path);
-  csv::reader reader(*in.stream);
-  reader.set_max_record_bytes(o.max_record_bytes);
-  csv::record record;
-  if (!reader.next(record)) throw cli_error(in.name + " is empty; accepted: a CSV file whose first row names the columns");
-  if (record.malformed) throw cli_error(in.name + ": the header row is malformed (" + record.error + ")");
-  const std::vector<std::string> header = record.fields;
-  table t;
-  t.source = in.name;
-  std::vector<std::pair<std::size_t, std::vector<std::string>*>> picked;
-  for (const auto& name : wanted) {
-    const auto found = std::find(header.begin(), header.end(), name);
-    if (name.empty() || found == header.end() || t.has(name)) continue;
-    picked.emplace_back(static_cast<std::size_t>(found - header.begin()), &t.columns[name]);
-  }
-  while (reader.next(record)) {
-    const std::string where = in.name + " line " + std::to_string(record.line);
-    if (record.too_large) {
-      throw cli_error(where + ": record_too_large: " + record.error + "; accepted: records up to --max-record-bytes");
-    }
-    if (record.malformed) throw cli_error(where + ": malformed CSV record (" + record.error + ")");
-    if (record.fields.size() != header.size()) {
-      throw cli_error(where + ": " + std::to_string(record.fields.size()) + " fields; accepted: " +
-                      std::to_string(header.size()) + ", as in the header");
-    }
-    t.lines.push_back(record.line);
-    for (auto& [index, column] : picked) column->push_back(std::move(record.fields[index]));
-  }
-  if (in.stream->bad()) throw cli_error("cannot read " + in.name + ": read error");
-  return t;
-}
-
-
-// A column as numbers: empty cells are NaN (each metric says what NaN means); flags also read
-// true/false and yes/no. Text that is not a number ends the command naming its line.
-std::vector<double> numbers(const table& t, const std::string& name, const std::string& accepted, bool flag = false) {
-  std::vector<double> values;
-  const auto found = t.columns.find(name);
-  if (found == t.columns.end()) return values;
-  values.reserve(found->second.size());
-  for (std::size_t row = 0; row < found->second.size(); ++row) {
-    const std::string& text = found->second[row];
-    double value = nan;
-    if (!text.empty() && !parse_number(text, value)) {
-      const std::optional<bool> word = flag ? parse_flag(text) : std::nullopt;  // the core's flag rule
-      if (!word) {
-        throw cli_error(t.where(row) + ", column '" + name + "': '" + text + "' is not a number; accepted: " + accepted);
-      }
-      value = *word ? 1.0 : 0.0;
-    }
-    values.push_back(value);
-  }
-  return values;
-}
-
-std::vector<double> required_numbers(const table& t, const std::string& name, const std::string& accepted,
-                                     bool flag = false) {
-  if (!t.has(name)) throw cli_error(t.source + " lacks the column '" + name + "'; accepted: " + accepted);
-  return numbers(t, name, accepted, flag);
-}
-
-// The archetype column as SPEC §1 codes (-1 for an empty cell); empty when there is no such column.
-std::vector<std::int8_t> archetypes(const table& t) {
-  std::vector<std::int8_t> codes;
-  const auto found = t.columns.find("archetype");
-  if (found == t.columns.end()) return codes;
-  for (std::size_t row = 0; row < found->second.size(); ++row) {
-    const std::string& text = found->second[row];
-    if (text.empty()) {
-      codes.push_back(-1);
-      continue;
-    }
-    const auto type = riskscale::archetype_from_string(text);
-    if (!type) {
-      throw cli_error(t.where(row) + ", column 'archetype': '" + text +
-                      "' is not an archetype; accepted: high_scale_high_risk, high_scale_low_risk, "
-                      "low_scale_high_risk, low_scale_low_risk, or empty");
-    }
-    codes.push_back(static_cast<std::int8_t>(*type));
-  }
-  return codes;
-}
-
-// Runs a metric; a column the core refuses ends the command naming the file, line and column
-// (`names` maps the core's generic column names to the file's).
-template <typename Body>
-auto refusing(const table& t, const std::map<std::string, std::string>& names, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const m::column_error& e) {
-    const auto renamed = names.find(e.field());
-    const std::string column = renamed != names.end() ? renamed->second : e.field();
-    const std::string where = e.row() && *e.row() < t.rows() ? t.where(*e.row()) : t.source;
-    throw cli_error(where + ", column '" + column + "': " + e.message());
-  } catch (const m::settings_error& e) {
-    throw cli_error(e.what());
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Output: one table, rendered as aligned text, JSON or CSV.
@@ -276,10 +164,10 @@ std::string reasons(m::reason_set set) { return m::describe(set); }
 
 result run_adoption(const metrics_command_options& o) {
   const bool level_account = o.level == "account";
-  table t = read_table(o, o.input, {"account_id", "archetype", "seats", "trained", "active"});
-  const std::vector<double> seats = required_numbers(t, "seats", "licensed seats per account, a count >= 0");
+  metric_table t = read_metric_table(o.input, {"account_id", "archetype", "seats", "trained", "active"}, o.max_record_bytes);
+  const std::vector<double> seats = required_metric_numbers(t, "seats", "licensed seats per account, a count >= 0");
   std::vector<double> trained, active;
-  const std::vector<std::int8_t> archetype = archetypes(t);
+  const std::vector<std::int8_t> archetype = metric_archetypes(t);
   std::optional<m::user_counts> users;
   if (!o.users.empty()) {
     if (t.has("trained") || t.has("active")) {
@@ -294,7 +182,7 @@ result run_adoption(const metrics_command_options& o) {
                         "' appears twice; accepted: one row per account with --users");
       }
     }
-    const table u = read_table(o, o.users, {"account_id", "trained", "active"});
+    const metric_table u = read_metric_table(o.users, {"account_id", "trained", "active"}, o.max_record_bytes);
     if (!u.has("account_id")) throw cli_error(u.source + " lacks the column 'account_id'; accepted: the account of each user");
     std::vector<std::int64_t> account;
     const auto& user_ids = u.columns.at("account_id");
@@ -307,14 +195,14 @@ result run_adoption(const metrics_command_options& o) {
       account.push_back(found->second);
     }
     const std::string flag = "a flag per user: 1/0, true/false or yes/no";
-    const std::vector<double> trained_flags = required_numbers(u, "trained", flag, true);
-    const std::vector<double> active_flags = required_numbers(u, "active", flag, true);
+    const std::vector<double> trained_flags = required_metric_numbers(u, "trained", flag, true);
+    const std::vector<double> active_flags = required_metric_numbers(u, "active", flag, true);
     users = refusing(u, {}, [&] { return m::count_users(account, trained_flags, active_flags, t.rows()); });
     trained.assign(users->trained.data(), users->trained.data() + users->trained.size());
     active.assign(users->active.data(), users->active.data() + users->active.size());
   } else {
-    trained = required_numbers(t, "trained", "users trained per account, a count >= 0");
-    active = required_numbers(t, "active", "users active over the period per account, a count >= 0");
+    trained = required_metric_numbers(t, "trained", "users trained per account, a count >= 0");
+    active = required_metric_numbers(t, "active", "users active over the period per account, a count >= 0");
   }
   m::adoption_input in;
   in.seats = seats;
@@ -393,8 +281,8 @@ result run_funnel(const metrics_command_options& o) {
   const bool per_user = !o.stage_column.empty();
   std::vector<std::string> wanted = stages;
   wanted.insert(wanted.end(), {"archetype", o.by, o.stage_column, "cohort", "account_id"});
-  table t = read_table(o, o.input, wanted);
-  const std::vector<std::int8_t> row_archetype = archetypes(t);
+  metric_table t = read_metric_table(o.input, wanted, o.max_record_bytes);
+  const std::vector<std::int8_t> row_archetype = metric_archetypes(t);
 
   // The funnel rows: the input's rows, or for per-user data one per (cohort, archetype).
   std::vector<std::vector<double>> counts(stages.size());
@@ -403,7 +291,7 @@ result run_funnel(const metrics_command_options& o) {
   std::vector<std::string> key_names;
   if (!per_user) {
     for (std::size_t s = 0; s < stages.size(); ++s) {
-      counts[s] = required_numbers(t, stages[s], "a count per row, >= 0, one column per stage of --stages");
+      counts[s] = required_metric_numbers(t, stages[s], "a count per row, >= 0, one column per stage of --stages");
     }
     archetype = row_archetype;
     for (const std::string& name : {o.by, std::string("cohort"), std::string("account_id"), std::string("archetype")}) {
@@ -506,38 +394,11 @@ result run_funnel(const metrics_command_options& o) {
 // programme
 
 result run_program(const metrics_command_options& o) {
-  std::string key = o.by;
-  table t = read_table(o, o.input, {o.by.empty() ? "course" : o.by, "completed", "assessment_passed",
-                                 "days_to_completion", "archetype"});
-  if (key.empty() && t.has("course")) key = "course";
-  if (!o.by.empty() && !t.has(o.by)) throw cli_error(t.source + " lacks the column '" + o.by + "'; accepted: the course or format of each enrolment");
-  const std::vector<double> completed =
-      required_numbers(t, "completed", "a completed flag per enrolment: 1/0, true/false or yes/no", true);
-  const std::vector<double> passed =
-      numbers(t, "assessment_passed", "1 passed, 0 failed, empty when not assessed", true);
-  const std::vector<double> days = numbers(t, "days_to_completion", "days >= 0 for a completed enrolment, else empty");
-  const std::vector<std::int8_t> archetype = archetypes(t);
-  std::map<std::string, std::int32_t> course_codes;
-  std::vector<std::int32_t> course;
-  if (!key.empty()) {
-    for (const auto& value : t.columns.at(key)) {
-      if (!value.empty()) course_codes.emplace(value, 0);
-    }
-    std::int32_t next = 0;
-    for (auto& entry : course_codes) entry.second = next++;
-    for (const auto& value : t.columns.at(key)) course.push_back(value.empty() ? -1 : course_codes.at(value));
-  }
-  m::program_input in;
-  in.completed = completed;
-  if (!key.empty()) {
-    in.course = course;
-    in.course_count = course_codes.size();
-  }
-  if (!passed.empty()) in.assessment_passed = passed;
-  if (!days.empty()) in.days_to_completion = days;
-  if (!archetype.empty()) in.archetype = archetype;
-  const m::program_result r = refusing(t, {{"course", key}}, [&] { return m::program(in); });
-
+  const program_table p = read_program_table(o.input, o.by, o.max_record_bytes);
+  const metric_table& t = p.table;
+  const std::string& key = p.course_column;
+  const auto& course_codes = p.course_codes;
+  const m::program_result& r = p.result;
   result out;
   const std::string course_column = key.empty() ? "course" : key;
   out.title = "Programme metrics per " + course_column + " and archetype (" + t.source + ", " +
@@ -548,7 +409,7 @@ result run_program(const metrics_command_options& o) {
   for (const auto& [name, code] : course_codes) courses.emplace_back(name, static_cast<std::size_t>(code));
   courses.emplace_back("overall", course_codes.size());
   for (const auto& [name, index] : courses) {
-    for (std::size_t g : shown_groups(!archetype.empty())) {
+    for (std::size_t g : shown_groups(p.by_archetype)) {
       const m::program_cell& c = r.at(index, g);
       out.add({text(name), text(m::group_name(g)), count(c.enrolments), count(c.completions), c.completion_rate,
                count(c.assessed), count(c.passed), c.pass_rate, c.median_days_to_completion, text(reasons(c.reasons))});
@@ -561,22 +422,9 @@ result run_program(const metrics_command_options& o) {
 // impact
 
 result run_impact(const metrics_command_options& o) {
-  std::vector<std::string> wanted{o.completed, "archetype"};
-  wanted.insert(wanted.end(), m::default_impact_outcomes.begin(), m::default_impact_outcomes.end());
-  wanted.insert(wanted.end(), o.outcomes.begin(), o.outcomes.end());
-  table t = read_table(o, o.input, wanted);
-  std::vector<std::string> outcomes = o.outcomes;
-  if (outcomes.empty()) {
-    for (const std::string_view name : m::default_impact_outcomes) {
-      if (t.has(std::string(name))) outcomes.emplace_back(name);
-    }
-  }
-  if (outcomes.empty()) {
-    throw cli_error(t.source + " has no outcome column; accepted: --outcomes COLUMNS, or columns renewed, retained, expanded");
-  }
-  const std::string flag = "a flag per account: 1/0, true/false or yes/no";
-  const std::vector<double> completed = required_numbers(t, o.completed, flag, true);
-  const std::vector<std::int8_t> archetype = archetypes(t);
+  const metric_table t = read_metric_table(o.input, impact_columns(o.completed, o.outcomes), o.max_record_bytes);
+  const std::vector<std::string> outcomes = impact_outcomes(t, o.outcomes);
+  const bool by_archetype = t.has("archetype");
   m::impact_settings settings;
   settings.min_group_size = o.min_group_size;
   settings.confidence = o.confidence;
@@ -589,21 +437,8 @@ result run_impact(const metrics_command_options& o) {
                  "rate_not_completed", "not_completed_ci_lower", "not_completed_ci_upper", "difference", "ci_lower",
                  "ci_upper", "reason"};
   for (const auto& outcome : outcomes) {
-    const std::vector<double> values = required_numbers(t, outcome, flag, true);
-    m::impact_input in;
-    in.completed = completed;
-    in.outcome = values;
-    if (!archetype.empty()) in.archetype = archetype;
-    const auto groups = refusing(t, {{"completed", o.completed}, {"outcome", outcome}}, [&] {
-      try {
-        return m::impact(in, settings);
-      } catch (const m::column_error&) {
-        throw;
-      } catch (const riskscale::error& e) {
-        throw cli_error(std::string("--confidence: ") + e.what());
-      }
-    });
-    for (std::size_t g : shown_groups(!archetype.empty())) {
+    const auto groups = impact_of(t, o.completed, outcome, settings);
+    for (std::size_t g : shown_groups(by_archetype)) {
       const m::impact_group& x = groups[g];
       out.add({text(outcome), text(m::group_name(g)), count(x.accounts_completed), count(x.outcome_completed),
                x.rate_completed, x.completed_interval.lower, x.completed_interval.upper,
@@ -626,22 +461,17 @@ result run_impact(const metrics_command_options& o) {
 // interaction rate
 
 result run_interaction(const metrics_command_options& o) {
-  table t = read_table(o, o.input, {"channel", "period", "account_id", "archetype", "interactions", "posts", "followers"});
-  const std::vector<double> interactions = required_numbers(t, "interactions", "interactions per channel and period, a count >= 0");
-  const std::vector<double> posts = required_numbers(t, "posts", "posts per channel and period, a count >= 0");
-  const std::vector<double> followers = required_numbers(t, "followers", "followers per channel and period, a count >= 0");
-  const std::vector<std::int8_t> archetype = archetypes(t);
-  m::interaction_input in;
-  in.interactions = interactions;
-  in.posts = posts;
-  in.followers = followers;
-  if (!archetype.empty()) in.archetype = archetype;
-  const m::interaction_result r = refusing(t, {}, [&] { return m::interaction_rate(in); });
+  const interaction_table channels = read_interaction_table(o.input, o.max_record_bytes);
+  const metric_table& t = channels.table;
+  const std::vector<double>& interactions = channels.interactions;
+  const std::vector<double>& posts = channels.posts;
+  const std::vector<double>& followers = channels.followers;
+  const m::interaction_result& r = channels.result;
   result out;
   if (o.level == "group") {
     out.title = "Interaction rate (%) per archetype, pooled (" + t.source + ")";
     out.columns = {"archetype", "rows", "excluded", "interactions", "posts", "post_followers", "interaction_rate", "reason"};
-    for (std::size_t g : shown_groups(!archetype.empty())) {
+    for (std::size_t g : shown_groups(channels.by_archetype)) {
       const m::interaction_group& x = r.groups[g];
       out.add({text(m::group_name(g)), count(x.rows), count(x.excluded), x.interactions, x.posts, x.post_followers,
                x.rate, text(reasons(x.reasons))});
@@ -723,12 +553,12 @@ result run_cost(const metrics_command_options& o) {
     add_break_even(out, settings);
     return out;
   }
-  table t = read_table(o, o.input, {"account_id", "archetype", "users", "recommendations"});
-  const std::vector<double> users = required_numbers(t, "users", "learners per account, a count >= 0");
+  metric_table t = read_metric_table(o.input, {"account_id", "archetype", "users", "recommendations"}, o.max_record_bytes);
+  const std::vector<double> users = required_metric_numbers(t, "users", "learners per account, a count >= 0");
   if (!t.has("recommendations")) {
     throw cli_error(t.source + " lacks the column 'recommendations'; accepted: format ids joined by ';' (riskscale classify output)");
   }
-  const std::vector<std::int8_t> archetype = archetypes(t);
+  const std::vector<std::int8_t> archetype = metric_archetypes(t);
   // Each row's format ids as indices into the distinct ids, -1 padded.
   std::vector<std::string> ids;
   std::unordered_map<std::string, std::int16_t> position;

@@ -15,6 +15,7 @@
 #include "cli/mapped_input.hpp"
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
+#include "cli/report_inputs.hpp"
 #include "report/html.hpp"
 #include "report/report.hpp"
 #include "riskscale/batch.hpp"
@@ -95,6 +96,11 @@ CLI::App* add_report_command(CLI::App& app, report_command_options& options) {
   report->add_option("--start", options.start, "Welcome day of the plans, YYYY-MM-DD (default: today, UTC)");
   report->add_option("--goals", options.goals_path,
                      "Business goals JSON: [{\"initiative\": ..., \"metric\": ..., \"target\": ...}] (a Goals section)");
+  report->add_option("--metrics", options.metrics,
+                     "KIND=FILE, repeatable: a metric table (KIND adoption, funnel, program, impact or interaction, "
+                     "as riskscale metrics reads it): the Onboarding and lifecycle section");
+  report->add_option("--plans", options.plans_path,
+                     "Touchpoints CSV (riskscale plan --all output): the journey map from these plans");
   report->add_option("--top", options.top, "Accounts in each top-N list (default 10)")->check(CLI::Range(1, 1000));
   report->add_option("--threads", options.threads, "Worker threads (default: all cores)")->check(CLI::Range(1u, 1024u));
   add_join_options(report, options.joins);
@@ -102,6 +108,7 @@ CLI::App* add_report_command(CLI::App& app, report_command_options& options) {
       "Examples:\n  riskscale report accounts.csv -o report.html\n"
       "  riskscale report july.csv --previous june.csv --policy policy.json -o report.html\n"
       "  riskscale report accounts.csv --account ACC-000042 -o welcome.html\n"
+      "  riskscale report accounts.csv --metrics adoption=seats.csv --metrics impact=renewals.csv -o report.html\n"
       "Goal metrics: accounts, rejected, borderline_share, share_<archetype>, mean_<risk|scale|frequency|reach>_score,\n"
       "and with --previous moved, moved_share, new_accounts, gone.\n"
       "The file has inline CSS and SVG only: no script, and nothing is fetched when it is opened.\n"
@@ -123,6 +130,11 @@ int run_report(const report_command_options& options) {
       {"previous snapshot", options.previous},
       {"goals file", options.goals_path}};
   for (const std::string& join : options.joins.paths) inputs.emplace_back("join table", join);
+  for (const auto& [kind, path] : metric_files(options.metrics)) inputs.emplace_back(kind + " table", path);
+  inputs.emplace_back("plans", options.plans_path);
+  if (!options.account_id.empty() && (!options.metrics.empty() || !options.plans_path.empty())) {
+    throw cli_error("--account with --metrics or --plans: a welcome pack is about one account; accepted: one of them");
+  }
   refuse_clobbering(inputs, {{"output", options.output}});
   const policy pol = load_policy(options.policy_path);
   report::report_options settings;
@@ -164,12 +176,19 @@ int run_report(const report_command_options& options) {
       before = read_snapshot(options.previous, pol, joins, workers, options.max_record_bytes);
       then = report::snapshot{&before->ids, &*before->inputs};
     }
+    std::vector<onboarding_plan> given_plans;
+    if (!options.plans_path.empty()) {
+      given_plans = load_plans(options.plans_path, options.max_record_bytes);
+      settings.plans = &given_plans;
+    }
+    report::lifecycle_metrics lifecycle = load_lifecycle_metrics(options.metrics, options.max_record_bytes);
     std::optional<report::report_data> data;
     try {
       data.emplace(report::collect(pol, now, then, settings));
     } catch (const riskscale::input_error& e) {
       throw cli_error(options.input + (options.previous.empty() ? "" : " and " + options.previous) + ": " + e.what());
     }
+    data->lifecycle = std::move(lifecycle);
     page = report::render_report(*data, settings);
     what = "the report of " + report::html::count(data->summary.accounts()) + " accounts";
     if (data->summary.invalid() > 0) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cli/mapped_input.hpp"
 #include "csv/csv.hpp"
@@ -21,6 +22,8 @@ struct report_command_options {
   std::string title;        ///< --title: the report's heading
   std::string start;        ///< --start YYYY-MM-DD: welcome day of the plans (default: today, UTC)
   std::string goals_path;   ///< --goals: business goals JSON (a Goals section)
+  std::vector<std::string> metrics;  ///< --metrics KIND=FILE, repeatable: the Onboarding and lifecycle section
+  std::string plans_path;   ///< --plans: touchpoints CSV (plan --all): the journey map from given plans
   std::size_t top = 10;     ///< --top: length of the top-N lists
   unsigned threads = 0;     ///< --threads: workers, 0 = all cores
   join_options joins;       ///< --join tables (SPEC §9 sources), for both snapshots

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include "report/report.hpp"
 #include "riskscale/assess.hpp"
@@ -81,6 +83,41 @@ movement movement_of(const drift_report& drift, const policy& pol, std::size_t t
   return m;
 }
 
+// Per archetype of the given plans, the plan of its most typical planned account: the planned account of
+// that archetype with the largest membership in it among the classified accounts, else its first plan.
+constexpr std::size_t no_row = static_cast<std::size_t>(-1);
+
+std::vector<journey> given_journeys(const std::vector<onboarding_plan>& plans, const snapshot& current,
+                                    const batch_result& result) {
+  // The first valid row of each planned account: one pass over the accounts against the (few) planned ids.
+  std::unordered_map<std::string_view, std::size_t> row_of;
+  for (const onboarding_plan& p : plans) row_of.emplace(p.account_id, no_row);
+  const std::vector<std::string>& ids = *current.account_id;
+  for (std::size_t row = 0; row < ids.size(); ++row) {
+    if (result.status[row] != row_status::ok) continue;
+    const auto found = row_of.find(ids[row]);
+    if (found != row_of.end() && found->second == no_row) found->second = row;
+  }
+  std::vector<journey> journeys;
+  for (archetype type : all_archetypes) {
+    const auto a = static_cast<std::size_t>(type);
+    const onboarding_plan* best = nullptr;
+    double best_membership = -1.0;
+    for (const onboarding_plan& p : plans) {
+      if (p.archetype != type) continue;
+      const auto found = row_of.find(p.account_id);
+      const double membership =
+          found->second == no_row ? -0.5 : result.membership[a][static_cast<Eigen::Index>(found->second)];
+      if (best == nullptr || membership > best_membership) {
+        best = &p;
+        best_membership = membership;
+      }
+    }
+    if (best != nullptr) journeys.push_back({type, best->account_id, *best});
+  }
+  return journeys;
+}
+
 }  // namespace
 
 report_data collect(const policy& pol, const snapshot& current, const std::optional<snapshot>& previous,
@@ -124,6 +161,11 @@ report_data collect(const policy& pol, const snapshot& current, const std::optio
     data.closest.push_back({entry.account_id, entry.archetype, entry.margin, explanation_of(a)});
   }
   if (drift) data.movement = movement_of(*drift, pol, options.top);
+  if (options.plans != nullptr) {
+    data.plans_given = true;
+    data.journeys = given_journeys(*options.plans, current, result);
+    return data;
+  }
   for (std::size_t a = 0; a < archetype_count; ++a) {
     if (typical[a] == rows) continue;
     const assessment assessed = assess(account_at(pol, current, typical[a]), pol);

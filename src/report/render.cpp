@@ -64,10 +64,16 @@ std::string headlines(const report_data& data) {
                    count(s.borderline()) + " accounts (" + percent(s.borderline(), total) +
                        ") are borderline: within " + fixed(data.policy.settings().borderline_band, 2) +
                        " of a line, so a small change moves them."});
+  for (const headline& h : lifecycle_headlines(data.lifecycle, total)) lines.push_back({h.weight, h.text});
   std::stable_sort(lines.begin(), lines.end(), [](const line& a, const line& b) { return a.weight > b.weight; });
   std::string out = "<section id=\"summary\" class=\"first\">\n<h2>Summary</h2>\n<p class=\"lead\">" +
-                    std::string(data.movement ? "What changed most since the previous snapshot comes first."
-                                              : "The largest groups come first.") +
+                    std::string(data.movement ? (data.lifecycle.empty()
+                                                   ? "What changed most since the previous snapshot comes first."
+                                                   : "What changed most since the previous snapshot and the metrics "
+                                                     "that vary most across the archetypes come first.")
+                    : data.lifecycle.empty() ? "The largest groups come first."
+                                             : "The largest groups and the metrics that vary most across the archetypes "
+                                               "come first.") +
                     "</p>\n<ol class=\"headlines\" id=\"headlines\">\n";
   for (const line& l : lines) out += "<li>" + escape(l.text) + "</li>\n";
   return out + "</ol>\n</section>\n";
@@ -332,10 +338,14 @@ std::string movement_section(const movement& m) {
 }
 
 std::string journeys_section(const report_data& data) {
-  std::string out = "<section id=\"journeys\">\n<h2>Journey map</h2>\n<p class=\"lead\">The onboarding plan of a "
-                    "typical account of each archetype (the account with the largest membership in it, product "
-                    "traits at their defaults): its touchpoints by channel over the plan's days, milestones "
-                    "marked.</p>\n";
+  std::string out = "<section id=\"journeys\">\n<h2>Journey map</h2>\n<p class=\"lead\">" +
+                    std::string(data.plans_given
+                                    ? "The given plans: for each archetype present, the touchpoints of its most typical "
+                                      "planned account (the planned account of that archetype with the largest "
+                                      "membership in it)"
+                                    : "The onboarding plan of a typical account of each archetype (the account with "
+                                      "the largest membership in it, product traits at their defaults)") +
+                    ": its touchpoints by channel over the plan's days, milestones marked.</p>\n";
   for (const journey& j : data.journeys) {
     const std::string id(to_string(j.archetype));
     out += "<h3 id=\"journey-" + id + "\">" + escape(display_name(j.archetype)) + ": " + escape(j.account_id) +
@@ -363,12 +373,14 @@ std::string render_report(const report_data& data, const report_options& options
   out += "<li><a href=\"#portfolio\">Portfolio</a></li>"
          "<li><a href=\"#talk\">Accounts to talk about</a></li>";
   if (data.movement) out += "<li><a href=\"#movement\">Movement</a></li>";
+  if (!data.lifecycle.empty()) out += "<li><a href=\"#lifecycle\">Onboarding and lifecycle</a></li>";
   out += "<li><a href=\"#journeys\">Journey map</a></li></ul></nav>\n</header>\n<main>\n";
   out += headlines(data);
   if (!options.goals.empty()) out += goals_section(data, options.goals);
   out += portfolio_section(data);
   out += talk_section(data);
   if (data.movement) out += movement_section(*data.movement);
+  if (!data.lifecycle.empty()) out += lifecycle_section(data.lifecycle);
   out += journeys_section(data);
   return out + "</main>\n" + html::page_end();
 }

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "report/goals.hpp"
+#include "report/lifecycle.hpp"
+#include "report/plans.hpp"
 #include "riskscale/batch.hpp"
 #include "riskscale/density.hpp"
 #include "riskscale/drift.hpp"
@@ -34,6 +36,9 @@ struct report_options {
   std::size_t bins = 20;                   ///< cells per axis of the density grid
   unsigned threads = 0;                    ///< classification workers, 0: every core
   std::vector<goal> goals;                 ///< business goals: a Goals section when not empty
+  /// Given plans (plans_from_rows): the journey map shows, per archetype present, the plan of its most
+  /// typical planned account instead of a typical account's plan made under the policy.
+  const std::vector<onboarding_plan>* plans = nullptr;
 };
 
 /// An account close to a line, with its SPEC §6 explanation in words (describe.hpp).
@@ -83,6 +88,8 @@ struct report_data {
   std::vector<account_note> closest;
   std::optional<riskscale::report::movement> movement;
   std::vector<journey> journeys;
+  bool plans_given = false;     ///< journeys come from given plans (--plans), not from typical accounts
+  lifecycle_metrics lifecycle;  ///< the Onboarding and lifecycle section, shown when not empty
 };
 
 /// Classifies `current` (and compares it with `previous`, SPEC §11) under `pol` and gathers what the

@@ -17,6 +17,10 @@ DATA = REPO_ROOT / "examples" / "data"
 GOALS = REPO_ROOT / "examples" / "goals" / "goals.json"
 ARCHETYPES = ["high_scale_high_risk", "high_scale_low_risk", "low_scale_high_risk", "low_scale_low_risk"]
 START = "2027-01-04"
+# The bundled metric tables (examples/data/generate_metrics.py), as --metrics KIND=FILE.
+METRIC_FILES = {"adoption": "metrics_adoption.csv", "funnel": "metrics_funnel.csv", "program": "metrics_enrolments.csv",
+                "interaction": "metrics_channels.csv", "impact": "metrics_impact.csv"}
+METRICS = [arg for kind, name in METRIC_FILES.items() for arg in ("--metrics", f"{kind}={DATA / name}")]
 # HTML elements that have no end tag.
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # Flags that keep headless Chromium from reaching the network by itself (updates, sign-in, metrics),
@@ -120,7 +124,7 @@ def sample_report(run, tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     out = folder / "report.html"
     done = run("report", DATA / "accounts.csv", "--previous", DATA / "accounts_previous.csv", "--start", START,
-               "--goals", GOALS, "-o", out)
+               "--goals", GOALS, *METRICS, "-o", out)
     assert done.returncode == 0, done.stderr
     return out
 
@@ -136,7 +140,7 @@ def test_dom_has_every_section_with_the_summary_and_drift_numbers(run, sample_re
     assert requested == []
     dom = done.stdout.decode()
     page = structure_of(dom)
-    assert page.sections == ["summary", "goals", "portfolio", "talk", "movement", "journeys"]
+    assert page.sections == ["summary", "goals", "portfolio", "talk", "movement", "lifecycle", "journeys"]
     expected = summary_counts(run, DATA / "accounts.csv")
     assert page.counts == {a: expected["archetypes"][a]["accounts"] for a in ARCHETYPES}
     assert f'id="borderline-count">{expected["borderline"]:,}<' in dom
