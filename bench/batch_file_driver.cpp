@@ -39,8 +39,8 @@ void write_column(const std::string& path, const double* values, std::size_t row
 }
 
 // Best wall time of `repeats` runs of classify_into, in seconds.
-double best_seconds(const riskscale::portfolio& input, const riskscale::policy& pol,
-                    const riskscale::batch_output& out, unsigned threads, int repeats) {
+double best_seconds(const riskscale::portfolio& input, const riskscale::policy& pol, const riskscale::batch_output& out,
+                    unsigned threads, int repeats) {
   riskscale::classify_into(input, pol, out, {threads, 0});  // touches every output page
   double best = 1e300;
   for (int run = 0; run < repeats; ++run) {
@@ -134,8 +134,8 @@ int main(int argc, char** argv) {
         "{\"rows\": %zu, \"isa\": \"%s\", \"seconds_1_thread\": %.9g, \"seconds_2_threads\": %.9g, "
         "\"seconds_1_thread_with_recommendations\": %.9g, \"invalid_rows\": %zu, "
         "\"seconds_1_thread_by_isa\": {%s}}\n",
-        rows, std::string(riskscale::detail::to_string(riskscale::detail::best_isa())).c_str(), one_thread,
-        two_threads, with_recommendations, result.invalid_rows(), by_isa.c_str());
+        rows, std::string(riskscale::detail::to_string(riskscale::detail::best_isa())).c_str(), one_thread, two_threads,
+        with_recommendations, result.invalid_rows(), by_isa.c_str());
   } catch (const std::exception& e) {
     std::cerr << "riskscale_bench_driver: " << e.what() << '\n';
     return 1;

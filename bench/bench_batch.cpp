@@ -27,9 +27,12 @@ struct portfolio_data {
       columns[c].resize(rows);
       for (double& value : columns[c]) {
         const double u = unit(rng);
-        if (fields[c] == "active_days") value = 31.0 * u;
-        else if (fields[c] == "users" || fields[c] == "seats") value = std::floor(std::exp(12.0 * u) - 1.0);
-        else value = u;
+        if (fields[c] == "active_days")
+          value = 31.0 * u;
+        else if (fields[c] == "users" || fields[c] == "seats")
+          value = std::floor(std::exp(12.0 * u) - 1.0);
+        else
+          value = u;
       }
       view.add(fields[c], columns[c]);
     }

@@ -41,7 +41,7 @@ TEST(assess_scores, reach_is_log_users_over_log_thousand_clamped) {  // SPEC §3
   EXPECT_EQ(assess(make(0, 0, 0, 0, 10, 50000)).reach_score, 1.0);
 }
 
-TEST(assess_scores, scale_is_a_weighted_geometric_mean) {  // SPEC §3
+TEST(assess_scores, scale_is_a_weighted_geometric_mean) {                                 // SPEC §3
   EXPECT_NEAR(assess(make(0, 0, 0, 0, 10, 1000)).scale_score, 0.757858283255199, 1e-12);  // 0.5^0.4
   EXPECT_NEAR(assess(make(0, 0, 0, 0, 10, 999)).scale_score, 0.757792497027489, 1e-12);
   EXPECT_EQ(assess(make(0, 0, 0, 0, 0, 1000)).scale_score, 0.0);  // 0^w = 0
@@ -61,7 +61,7 @@ TEST(assess_scores, risk_is_a_noisy_or_of_weighted_factors) {  // SPEC §3
   EXPECT_EQ(assess(make(0, 0, 1, 0, 10, 999)).risk_score, 1.0);  // physical_safety weighs 1
 }
 
-TEST(assess_classification, thresholds_are_inclusive) {  // SPEC §4: high iff >=
+TEST(assess_classification, thresholds_are_inclusive) {              // SPEC §4: high iff >=
   const auto at_threshold = assess(make(0.625, 0, 0, 0, 10, 1000));  // 0.8 * 0.625 = 0.5 exactly
   EXPECT_EQ(at_threshold.risk_score, 0.5);
   EXPECT_TRUE(at_threshold.high_risk());
@@ -123,7 +123,8 @@ TEST(assess_recommendations, top_k_and_min_score_are_policy_parameters) {  // SP
   EXPECT_TRUE(assess(make(0.5, 0.4, 0, 0.2, 10, 999), policy::from_json(R"({"top_k": 0})")).recommendations.empty());
   const auto lenient = assess(make(0.5, 0.4, 0, 0.2, 10, 999), policy::from_json(R"({"min_score": 0.2})"));
   EXPECT_EQ(lenient.recommendations.size(), 5u);  // + virtual_ilt_one_to_many at 0.2146
-  EXPECT_TRUE(assess(make(0.5, 0.4, 0, 0.2, 10, 999), policy::from_json(R"({"min_score": 1})")).recommendations.empty());
+  EXPECT_TRUE(
+      assess(make(0.5, 0.4, 0, 0.2, 10, 999), policy::from_json(R"({"min_score": 1})")).recommendations.empty());
 }
 
 TEST(assess_recommendations, a_score_equal_to_min_score_is_recommended) {  // SPEC §5: >=
@@ -144,7 +145,7 @@ TEST(assess_recommendations, ties_within_1e12_keep_catalogue_order) {  // SPEC �
   const auto a = assess(make(0.3, 0, 0, 0, 10, 100), policy(s));
   ASSERT_EQ(a.recommendations.size(), 4u);
   EXPECT_EQ(a.recommendations[0].id, "third");
-  EXPECT_EQ(a.recommendations[1].id, "first");   // "second" is higher by 1e-13 only: a tie
+  EXPECT_EQ(a.recommendations[1].id, "first");  // "second" is higher by 1e-13 only: a tie
   EXPECT_EQ(a.recommendations[2].id, "second");
   EXPECT_EQ(a.recommendations[3].id, "fourth");  // lower by 1e-9: not a tie
 }
@@ -168,12 +169,12 @@ TEST(assess_distance, absent_when_high_scale_or_out_of_reach) {  // SPEC §6
   EXPECT_FALSE(high.users_for_high_scale);
   EXPECT_FALSE(high.active_days_for_high_scale);
   const auto no_users = assess(make(0, 0, 0, 0, 31, 0));  // r = 0: no days can help; f = 1
-  EXPECT_EQ(no_users.users_for_high_scale, 8.0);           // ceil(7.81)
+  EXPECT_EQ(no_users.users_for_high_scale, 8.0);          // ceil(7.81)
   EXPECT_FALSE(no_users.active_days_for_high_scale);
-  const auto idle = assess(make(0, 0, 0, 0, 0, 1000));     // f = 0: no users can help
+  const auto idle = assess(make(0, 0, 0, 0, 0, 1000));  // f = 0: no users can help
   EXPECT_FALSE(idle.users_for_high_scale);
   EXPECT_NEAR(*idle.active_days_for_high_scale, 3.5355339059327378, 1e-9);
-  const auto rare = assess(make(0, 0, 0, 0, 1, 5));         // r* > 1 and f* * 20 > 31
+  const auto rare = assess(make(0, 0, 0, 0, 1, 5));  // r* > 1 and f* * 20 > 31
   EXPECT_FALSE(rare.users_for_high_scale);
   EXPECT_FALSE(rare.active_days_for_high_scale);
 }
@@ -226,7 +227,8 @@ TEST(assess_inputs, extra_factors_are_read_by_name) {  // SPEC §7
 TEST(assess, the_assessment_keeps_its_policy_alive) {
   riskscale::assessment kept;
   {
-    const policy p = policy::from_json(R"({"catalog": [{"id": "temporary_format", "affinity": {"low_scale_low_risk": 1}}]})");
+    const policy p =
+        policy::from_json(R"({"catalog": [{"id": "temporary_format", "affinity": {"low_scale_low_risk": 1}}]})");
     kept = assess(make(0, 0, 0, 0, 1, 2), p);
   }
   ASSERT_EQ(kept.recommendations.size(), 1u);

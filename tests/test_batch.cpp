@@ -34,9 +34,12 @@ struct random_portfolio {
         const double u = unit(rng);
         const bool edge = unit(rng) < 0.05;
         double value;
-        if (names[c] == "active_days") value = edge ? (u < 0.5 ? 0.0 : 31.0) : 31.0 * u;
-        else if (names[c] == "users" || names[c] == "seats") value = edge ? (u < 0.5 ? 0.0 : 1000.0) : std::floor(std::exp(12.0 * u) - 1.0);
-        else value = edge ? (u < 0.5 ? 0.0 : 1.0) : u;
+        if (names[c] == "active_days")
+          value = edge ? (u < 0.5 ? 0.0 : 31.0) : 31.0 * u;
+        else if (names[c] == "users" || names[c] == "seats")
+          value = edge ? (u < 0.5 ? 0.0 : 1000.0) : std::floor(std::exp(12.0 * u) - 1.0);
+        else
+          value = edge ? (u < 0.5 ? 0.0 : 1.0) : u;
         columns[c][row] = value;
       }
       view.add(names[c], columns[c]);
@@ -108,8 +111,10 @@ TEST_P(batch_equivalence, same_results_for_any_threads_and_chunks_and_equal_to_a
     ASSERT_EQ(a.borderline, reference.borderline[row] != 0) << row;
     ASSERT_EQ(a.recommendations.size(), static_cast<std::size_t>(reference.recommendation_count[row])) << row;
     for (std::size_t j = 0; j < a.recommendations.size(); ++j) {
-      ASSERT_EQ(a.recommendations[j].format_index, static_cast<std::size_t>(reference.recommendations[row * width + j])) << row;
-      ASSERT_TRUE(same_bits(a.recommendations[j].score, reference.recommendation_scores[static_cast<Eigen::Index>(row * width + j)]));
+      ASSERT_EQ(a.recommendations[j].format_index, static_cast<std::size_t>(reference.recommendations[row * width + j]))
+          << row;
+      ASSERT_TRUE(same_bits(a.recommendations[j].score,
+                            reference.recommendation_scores[static_cast<Eigen::Index>(row * width + j)]));
     }
     // SPEC §4 properties, checked on every row.
     const double total = a.membership[0] + a.membership[1] + a.membership[2] + a.membership[3];
@@ -124,17 +129,19 @@ std::string policy_name(std::size_t index) {
   return names[index];
 }
 
-INSTANTIATE_TEST_SUITE_P(policies, batch_equivalence,
-                         ::testing::Values("{}",
-                                           R"({"risk_weights": {"sensitive_data": 0.6, "export_control": 0.7},
+INSTANTIATE_TEST_SUITE_P(
+    policies, batch_equivalence,
+    ::testing::Values(
+        "{}",
+        R"({"risk_weights": {"sensitive_data": 0.6, "export_control": 0.7},
                                                "scale_weights": {"frequency": 1, "reach": 1}, "top_k": 3,
                                                "temperature": 0.05, "scale_threshold": 0.55})",
-                                           R"({"scale_weights": {"frequency": 0, "reach": 1}, "min_score": 0})",
-                                           // exact ties and a tie within the tolerance (ranked by the insertion rule)
-                                           R"({"catalog": [{"id": "a", "name": "A", "description": "Tied with b.", "affinity": {"high_scale_high_risk": 0.5}}, {"id": "b", "name": "B", "description": "Tied with a.", "affinity": {"high_scale_high_risk": 0.5}}, {"id": "c", "name": "C", "description": "Within the tolerance of a and b.", "affinity": {"high_scale_high_risk": 0.5000000000001}}, {"id": "d", "name": "D", "description": "Two archetypes.", "affinity": {"high_scale_low_risk": 0.5, "low_scale_high_risk": 0.5}}, {"id": "e", "name": "E", "description": "Two archetypes.", "affinity": {"low_scale_high_risk": 0.5, "high_scale_low_risk": 0.5}}, {"id": "f", "name": "F", "description": "One archetype.", "affinity": {"low_scale_low_risk": 1.0}}], "min_score": 0.05})",
-                                           // more formats than the sorting network takes
-                                           R"({"catalog": [{"id": "f0", "name": "F0", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.807, "low_scale_high_risk": 0.766}}, {"id": "f1", "name": "F1", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.027, "low_scale_high_risk": 0.746, "low_scale_low_risk": 0.502}}, {"id": "f2", "name": "F2", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.846, "low_scale_high_risk": 0.998, "low_scale_low_risk": 0.813}}, {"id": "f3", "name": "F3", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.706, "low_scale_high_risk": 0.955, "low_scale_low_risk": 0.54}}, {"id": "f4", "name": "F4", "description": "Random affinities.", "affinity": {"low_scale_high_risk": 0.082}}, {"id": "f5", "name": "F5", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.996, "high_scale_low_risk": 0.812}}, {"id": "f6", "name": "F6", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.372, "high_scale_low_risk": 0.752, "low_scale_high_risk": 0.96, "low_scale_low_risk": 0.774}}, {"id": "f7", "name": "F7", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.557, "low_scale_low_risk": 0.36}}, {"id": "f8", "name": "F8", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.786, "high_scale_low_risk": 0.604, "low_scale_high_risk": 0.553, "low_scale_low_risk": 0.659}}, {"id": "f9", "name": "F9", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.332, "low_scale_low_risk": 0.273}}, {"id": "f10", "name": "F10", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.753, "high_scale_low_risk": 0.467, "low_scale_high_risk": 0.633}}, {"id": "f11", "name": "F11", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.075, "low_scale_low_risk": 0.564}}, {"id": "f12", "name": "F12", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.732, "low_scale_low_risk": 0.392}}, {"id": "f13", "name": "F13", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.251, "high_scale_low_risk": 0.11, "low_scale_high_risk": 0.842, "low_scale_low_risk": 0.805}}, {"id": "f14", "name": "F14", "description": "Random affinities.", "affinity": {"low_scale_high_risk": 0.926, "low_scale_low_risk": 0.771}}, {"id": "f15", "name": "F15", "description": "Random affinities.", "affinity": {"low_scale_high_risk": 0.075, "low_scale_low_risk": 0.637}}, {"id": "f16", "name": "F16", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.532, "high_scale_low_risk": 0.163, "low_scale_high_risk": 0.725, "low_scale_low_risk": 0.393}}], "min_score": 0.2})"),
-                         [](const auto& info) { return policy_name(info.index); });
+        R"({"scale_weights": {"frequency": 0, "reach": 1}, "min_score": 0})",
+        // exact ties and a tie within the tolerance (ranked by the insertion rule)
+        R"({"catalog": [{"id": "a", "name": "A", "description": "Tied with b.", "affinity": {"high_scale_high_risk": 0.5}}, {"id": "b", "name": "B", "description": "Tied with a.", "affinity": {"high_scale_high_risk": 0.5}}, {"id": "c", "name": "C", "description": "Within the tolerance of a and b.", "affinity": {"high_scale_high_risk": 0.5000000000001}}, {"id": "d", "name": "D", "description": "Two archetypes.", "affinity": {"high_scale_low_risk": 0.5, "low_scale_high_risk": 0.5}}, {"id": "e", "name": "E", "description": "Two archetypes.", "affinity": {"low_scale_high_risk": 0.5, "high_scale_low_risk": 0.5}}, {"id": "f", "name": "F", "description": "One archetype.", "affinity": {"low_scale_low_risk": 1.0}}], "min_score": 0.05})",
+        // more formats than the sorting network takes
+        R"({"catalog": [{"id": "f0", "name": "F0", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.807, "low_scale_high_risk": 0.766}}, {"id": "f1", "name": "F1", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.027, "low_scale_high_risk": 0.746, "low_scale_low_risk": 0.502}}, {"id": "f2", "name": "F2", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.846, "low_scale_high_risk": 0.998, "low_scale_low_risk": 0.813}}, {"id": "f3", "name": "F3", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.706, "low_scale_high_risk": 0.955, "low_scale_low_risk": 0.54}}, {"id": "f4", "name": "F4", "description": "Random affinities.", "affinity": {"low_scale_high_risk": 0.082}}, {"id": "f5", "name": "F5", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.996, "high_scale_low_risk": 0.812}}, {"id": "f6", "name": "F6", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.372, "high_scale_low_risk": 0.752, "low_scale_high_risk": 0.96, "low_scale_low_risk": 0.774}}, {"id": "f7", "name": "F7", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.557, "low_scale_low_risk": 0.36}}, {"id": "f8", "name": "F8", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.786, "high_scale_low_risk": 0.604, "low_scale_high_risk": 0.553, "low_scale_low_risk": 0.659}}, {"id": "f9", "name": "F9", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.332, "low_scale_low_risk": 0.273}}, {"id": "f10", "name": "F10", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.753, "high_scale_low_risk": 0.467, "low_scale_high_risk": 0.633}}, {"id": "f11", "name": "F11", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.075, "low_scale_low_risk": 0.564}}, {"id": "f12", "name": "F12", "description": "Random affinities.", "affinity": {"high_scale_low_risk": 0.732, "low_scale_low_risk": 0.392}}, {"id": "f13", "name": "F13", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.251, "high_scale_low_risk": 0.11, "low_scale_high_risk": 0.842, "low_scale_low_risk": 0.805}}, {"id": "f14", "name": "F14", "description": "Random affinities.", "affinity": {"low_scale_high_risk": 0.926, "low_scale_low_risk": 0.771}}, {"id": "f15", "name": "F15", "description": "Random affinities.", "affinity": {"low_scale_high_risk": 0.075, "low_scale_low_risk": 0.637}}, {"id": "f16", "name": "F16", "description": "Random affinities.", "affinity": {"high_scale_high_risk": 0.532, "high_scale_low_risk": 0.163, "low_scale_high_risk": 0.725, "low_scale_low_risk": 0.393}}], "min_score": 0.2})"),
+    [](const auto& info) { return policy_name(info.index); });
 
 TEST(batch, the_ranking_network_sorts_every_input_of_up_to_16_values) {
   // The 0-1 principle: a comparator network sorts every input iff it sorts every 0/1 input.
@@ -167,12 +174,9 @@ TEST(batch, invalid_rows_get_their_reason_and_leave_neighbours_untouched) {
     row_status status;
   };
   const std::vector<injected> faults = {
-      {0, "sensitive_data", 1.5, row_status::above_range},
-      {255, "users", -1.0, row_status::below_range},
-      {256, "active_days", NAN, row_status::not_a_number},
-      {1023, "legal_exposure", INFINITY, row_status::infinite},
-      {1024, "seats", 2e9, row_status::above_range},
-      {4999, "org_disruption", -INFINITY, row_status::infinite},
+      {0, "sensitive_data", 1.5, row_status::above_range}, {255, "users", -1.0, row_status::below_range},
+      {256, "active_days", NAN, row_status::not_a_number}, {1023, "legal_exposure", INFINITY, row_status::infinite},
+      {1024, "seats", 2e9, row_status::above_range},       {4999, "org_disruption", -INFINITY, row_status::infinite},
   };
   const std::vector<std::string> fields = p.input_fields();
   for (const auto& fault : faults) {
@@ -216,8 +220,12 @@ TEST(batch, the_first_invalid_field_in_input_order_is_reported) {
   const policy p;
   std::vector<double> ok = {0.5}, bad = {2.0}, days = {40.0}, users = {10.0};
   riskscale::portfolio input(1);
-  input.add("sensitive_data", ok).add("org_disruption", bad).add("physical_safety", ok)
-      .add("legal_exposure", bad).add("active_days", days).add("users", users);
+  input.add("sensitive_data", ok)
+      .add("org_disruption", bad)
+      .add("physical_safety", ok)
+      .add("legal_exposure", bad)
+      .add("active_days", days)
+      .add("users", users);
   const auto result = riskscale::classify(input, p);
   EXPECT_EQ(result.invalid_field[0], 1);  // org_disruption, before legal_exposure and active_days
 }
@@ -226,8 +234,11 @@ TEST(batch, a_missing_required_column_is_an_error_naming_it) {
   const policy p;
   std::vector<double> values(3, 0.5);
   riskscale::portfolio input(3);
-  input.add("sensitive_data", values).add("org_disruption", values).add("physical_safety", values)
-      .add("active_days", values).add("users", values);
+  input.add("sensitive_data", values)
+      .add("org_disruption", values)
+      .add("physical_safety", values)
+      .add("active_days", values)
+      .add("users", values);
   try {
     (void)riskscale::classify(input, p);
     ADD_FAILURE() << "accepted";

@@ -54,12 +54,12 @@ void log_array(const std::vector<double>& x, std::vector<double>& y) {
 #if RISKSCALE_HAS_AVX512_DISPATCH
 // Sixteen lanes, two AVX-512 registers per step, contraction off: as the kernel's AVX-512 copy.
 [[gnu::target(RISKSCALE_AVX512_TARGET) RISKSCALE_NO_CONTRACTION]] void exp_array_avx512(const std::vector<double>& x,
-                                                                                       std::vector<double>& y) {
+                                                                                        std::vector<double>& y) {
   using S = riskscale::detail::simd<16>;
   for (std::size_t i = 0; i < x.size(); i += 16) S::store(&y[i], riskscale::detail::exp_lanes<16>(S::load(&x[i])));
 }
 [[gnu::target(RISKSCALE_AVX512_TARGET) RISKSCALE_NO_CONTRACTION]] void log_array_avx512(const std::vector<double>& x,
-                                                                                       std::vector<double>& y) {
+                                                                                        std::vector<double>& y) {
   using S = riskscale::detail::simd<16>;
   for (std::size_t i = 0; i < x.size(); i += 16) S::store(&y[i], riskscale::detail::log_lanes<16>(S::load(&x[i])));
 }
@@ -183,8 +183,8 @@ TEST(simd_math, log_avx512_gives_the_scalar_bits) {
 
 TEST(simd_math, ceil_of_nonnegative_values) {
   using S = riskscale::detail::simd<1>;
-  for (const double x : {0.0, 0.25, 0.5, 1.0, 1.5, 2.5, 999.0000001, 1e15 + 0.5, 4503599627370495.5,
-                         4503599627370496.0, 1e300}) {
+  for (const double x :
+       {0.0, 0.25, 0.5, 1.0, 1.5, 2.5, 999.0000001, 1e15 + 0.5, 4503599627370495.5, 4503599627370496.0, 1e300}) {
     EXPECT_EQ(riskscale::detail::ceil_nonnegative_lanes<1>(S::splat(x)), std::ceil(x)) << x;
   }
 }
@@ -207,20 +207,25 @@ struct portfolio_columns {
         const bool days = fields[c] == "active_days";
         const bool count = fields[c] == "users" || fields[c] == "seats";
         const double upper = days ? 31.0 : count ? 1e9 : 1.0;
-        if (pick < 0.02) value = 0.0;
-        else if (pick < 0.04) value = upper;
-        else if (pick < 0.045) value = 5e-324;
-        else if (pick < 0.0455) value = -1.0;  // invalid
-        else if (pick < 0.046) value = std::numeric_limits<double>::quiet_NaN();  // invalid
-        else value = days ? 31.0 * u : count ? std::floor(std::exp(14.0 * u) - 1.0) : u;
+        if (pick < 0.02)
+          value = 0.0;
+        else if (pick < 0.04)
+          value = upper;
+        else if (pick < 0.045)
+          value = 5e-324;
+        else if (pick < 0.0455)
+          value = -1.0;  // invalid
+        else if (pick < 0.046)
+          value = std::numeric_limits<double>::quiet_NaN();  // invalid
+        else
+          value = days ? 31.0 * u : count ? std::floor(std::exp(14.0 * u) - 1.0) : u;
       }
       view.add(fields[c], columns[c]);
     }
   }
 };
 
-riskscale::batch_result classify_with(const riskscale::portfolio& input, const riskscale::policy& pol,
-                                      simd_isa isa) {
+riskscale::batch_result classify_with(const riskscale::portfolio& input, const riskscale::policy& pol, simd_isa isa) {
   riskscale::batch_result result(input.rows(), pol);
   const std::vector<const double*> columns = riskscale::detail::resolve_columns(input, pol);
   riskscale::detail::classify_range(pol, columns.data(), columns.size(), 0, input.rows(), result.view(), isa);
@@ -253,13 +258,12 @@ std::string policy_name(std::size_t index) {
   return names[index];
 }
 
-const char* const test_policies[] = {
-    "{}",
-    R"({"risk_weights": {"sensitive_data": 0.6, "export_control": 0.7},
+const char* const test_policies[] = {"{}",
+                                     R"({"risk_weights": {"sensitive_data": 0.6, "export_control": 0.7},
         "scale_weights": {"frequency": 1, "reach": 1}, "top_k": 3,
         "temperature": 0.01, "scale_threshold": 0.55})",
-    R"({"scale_weights": {"frequency": 0, "reach": 1}, "min_score": 0})",
-    R"({"scale_weights": {"frequency": 1, "reach": 0}})"};
+                                     R"({"scale_weights": {"frequency": 0, "reach": 1}, "min_score": 0})",
+                                     R"({"scale_weights": {"frequency": 1, "reach": 0}})"};
 
 // One test per (policy, kernel copy): a copy the CPU lacks is reported as skipped, with the reason.
 class dispatch_equivalence : public ::testing::TestWithParam<std::tuple<std::size_t, simd_isa>> {};

@@ -56,8 +56,8 @@ policy planted_policy() {
   policy_settings s;
   s.risk_threshold = 0.4;
   s.scale_threshold = 0.6;
-  s.risk_weights = {{"sensitive_data", 0.6}, {"org_disruption", 0.75}, {"physical_safety", 0.5},
-                    {"legal_exposure", 0.95}};
+  s.risk_weights = {
+      {"sensitive_data", 0.6}, {"org_disruption", 0.75}, {"physical_safety", 0.5}, {"legal_exposure", 0.95}};
   s.frequency_weight = 0.6;
   s.reach_weight = 0.4;
   return policy(s);
@@ -73,7 +73,8 @@ TEST(Calibrate, RecoversPlantedThresholdsFromNoisyLabels) {
   start_settings.scale_threshold = 0.5;
   calibration_options options;
   options.fit = {calibration_parameter::risk_threshold, calibration_parameter::scale_threshold};
-  const riskscale::calibration_result r = riskscale::calibrate(data.accounts, data.labels, policy(start_settings), options);
+  const riskscale::calibration_result r =
+      riskscale::calibrate(data.accounts, data.labels, policy(start_settings), options);
   EXPECT_NEAR(r.fitted.settings().risk_threshold, 0.4, 0.03);
   EXPECT_NEAR(r.fitted.settings().scale_threshold, 0.6, 0.03);
   EXPECT_GT(r.cv_mean, r.cv_start_mean);
@@ -155,7 +156,8 @@ TEST(Calibrate, LikelihoodIsTheKernelsMembershipAndItsGradientIsExact) {
   std::vector<std::size_t> rows(200);
   for (std::size_t i = 0; i < 200; ++i) rows[i] = i;
   double expected = 0.0;
-  for (std::size_t i = 0; i < 200; ++i) expected += std::log(result.membership[static_cast<std::size_t>(data.labels[i])][static_cast<Eigen::Index>(i)]);
+  for (std::size_t i = 0; i < 200; ++i)
+    expected += std::log(result.membership[static_cast<std::size_t>(data.labels[i])][static_cast<Eigen::Index>(i)]);
   auto p = riskscale::detail::parameters_of(pol);
   riskscale::detail::likelihood_gradient g;
   const double value = riskscale::detail::log_likelihood(d, rows, p, &g);
@@ -167,7 +169,8 @@ TEST(Calibrate, LikelihoodIsTheKernelsMembershipAndItsGradientIsExact) {
     up.*member += h;
     down.*member -= h;
     return (riskscale::detail::log_likelihood(d, rows, up, nullptr) -
-            riskscale::detail::log_likelihood(d, rows, down, nullptr)) / (2.0 * h);
+            riskscale::detail::log_likelihood(d, rows, down, nullptr)) /
+           (2.0 * h);
   };
   using P = riskscale::detail::likelihood_parameters;
   EXPECT_NEAR(g.risk_threshold, numeric(&P::risk_threshold), 1e-4 * std::abs(g.risk_threshold) + 1e-5);
@@ -181,7 +184,8 @@ TEST(Calibrate, LikelihoodIsTheKernelsMembershipAndItsGradientIsExact) {
     up.risk_weights[i] += 1e-6;
     down.risk_weights[i] -= 1e-6;
     const double n = (riskscale::detail::log_likelihood(d, rows, up, nullptr) -
-                      riskscale::detail::log_likelihood(d, rows, down, nullptr)) / 2e-6;
+                      riskscale::detail::log_likelihood(d, rows, down, nullptr)) /
+                     2e-6;
     EXPECT_NEAR(g.risk_weights[i], n, 1e-4 * std::abs(n) + 1e-5) << i;
   }
 }

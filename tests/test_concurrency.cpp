@@ -29,7 +29,9 @@ struct columns {
     for (std::size_t c = 0; c < names.size(); ++c) {
       for (std::size_t r = 0; r < rows; ++r) {
         const double u = unit(rng);
-        values[c].push_back(names[c] == "active_days" ? 31.0 * u : names[c] == "users" || names[c] == "seats" ? 5000.0 * u : u);
+        values[c].push_back(names[c] == "active_days"                    ? 31.0 * u
+                            : names[c] == "users" || names[c] == "seats" ? 5000.0 * u
+                                                                         : u);
       }
       view.add(names[c], values[c]);
     }
@@ -52,8 +54,8 @@ TEST(Concurrency, EightThreadsShareOnePolicyForAssessClassifyAndPlan) {
   // What one thread computes alone, first.
   const riskscale::batch_result alone = riskscale::classify(data.view, shared, {1, 0});
   const riskscale::date start = riskscale::date::parse("2027-01-04");
-  const std::string plan_alone = riskscale::plan_to_json(riskscale::plan(riskscale::assess(data.account_at(7), shared),
-                                                                          riskscale::product_traits{}, start));
+  const std::string plan_alone = riskscale::plan_to_json(
+      riskscale::plan(riskscale::assess(data.account_at(7), shared), riskscale::product_traits{}, start));
   std::atomic<int> mismatches{0};
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < 8; ++t) {
@@ -63,7 +65,8 @@ TEST(Concurrency, EightThreadsShareOnePolicyForAssessClassifyAndPlan) {
         for (std::size_t r = 0; r < rows; ++r) {
           const auto i = static_cast<Eigen::Index>(r);
           if (!same_bits(together.risk_score[i], alone.risk_score[i]) ||
-              !same_bits(together.scale_score[i], alone.scale_score[i]) || together.archetype[r] != alone.archetype[r]) {
+              !same_bits(together.scale_score[i], alone.scale_score[i]) ||
+              together.archetype[r] != alone.archetype[r]) {
             ++mismatches;
           }
         }

@@ -18,9 +18,15 @@ using riskscale::testing::table;
 
 constexpr double score_tolerance = 1e-9;  // conformance README: scores within 1e-9
 
-const std::vector<std::string> score_columns = {
-    "risk_score", "scale_score", "frequency_score", "reach_score", "margin",
-    "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk", "p_low_scale_low_risk"};
+const std::vector<std::string> score_columns = {"risk_score",
+                                                "scale_score",
+                                                "frequency_score",
+                                                "reach_score",
+                                                "margin",
+                                                "p_high_scale_high_risk",
+                                                "p_high_scale_low_risk",
+                                                "p_low_scale_high_risk",
+                                                "p_low_scale_low_risk"};
 
 // One row of our output, whichever API produced it.
 struct observed {
@@ -64,8 +70,8 @@ void expect_row(const table& expected, std::size_t row, const observed& got, con
   const auto& s = policy.settings();
   const double risk = got.scores[0];
   const double scale = got.scores[1];
-  const bool near_threshold = std::abs(risk - s.risk_threshold) < score_tolerance ||
-                              std::abs(scale - s.scale_threshold) < score_tolerance;
+  const bool near_threshold =
+      std::abs(risk - s.risk_threshold) < score_tolerance || std::abs(scale - s.scale_threshold) < score_tolerance;
   if (!near_threshold) {
     EXPECT_EQ(got.archetype, expected.cell(row, "archetype"));
   }
@@ -138,8 +144,8 @@ TEST_P(conformance, every_row_through_assess) {
   for (std::size_t row = 0; row < input.rows.size(); ++row) {
     ASSERT_EQ(input.cell(row, "account_id"), expected.cell(row, "account_id"));
     const riskscale::assessment a = riskscale::assess(account_from(input, row, policy), policy);
-    observed got{{a.risk_score, a.scale_score, a.frequency_score, a.reach_score, a.margin,
-                  a.membership[0], a.membership[1], a.membership[2], a.membership[3]},
+    observed got{{a.risk_score, a.scale_score, a.frequency_score, a.reach_score, a.margin, a.membership[0],
+                  a.membership[1], a.membership[2], a.membership[3]},
                  std::string(riskscale::to_string(a.archetype)),
                  a.borderline,
                  {},
@@ -187,11 +193,11 @@ TEST_P(conformance, every_row_through_classify) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(shared, conformance,
-                         ::testing::Values(conformance_case{"accounts.csv", "expected_default.csv", ""},
-                                           conformance_case{"accounts_custom.csv", "expected_custom.csv",
-                                                            "policy_custom.json"}),
-                         [](const auto& info) { return info.param.policy.empty() ? "default_policy" : "custom_policy"; });
+INSTANTIATE_TEST_SUITE_P(
+    shared, conformance,
+    ::testing::Values(conformance_case{"accounts.csv", "expected_default.csv", ""},
+                      conformance_case{"accounts_custom.csv", "expected_custom.csv", "policy_custom.json"}),
+    [](const auto& info) { return info.param.policy.empty() ? "default_policy" : "custom_policy"; });
 
 // invalid.csv: OK rows classified, each BAD row rejected with the column its name announces.
 TEST(conformance_invalid, bad_rows_are_rejected_with_their_column_and_neighbours_classified) {
@@ -242,8 +248,8 @@ TEST(conformance_invalid, bad_rows_are_rejected_with_their_column_and_neighbours
     EXPECT_EQ(fields[static_cast<std::size_t>(result.invalid_field[row])], field);
     EXPECT_EQ(result.archetype[row], -1);
     EXPECT_TRUE(std::isnan(result.risk_score[static_cast<Eigen::Index>(row)]));
-    const riskscale::input_error e = riskscale::row_error(portfolio, policy, row, result.status[row],
-                                                          result.invalid_field[row], id);
+    const riskscale::input_error e =
+        riskscale::row_error(portfolio, policy, row, result.status[row], result.invalid_field[row], id);
     EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find(id), std::string::npos) << e.what();
   }

@@ -23,7 +23,7 @@ TEST(ScoreDensity, CountsByRiskRowAndScaleColumn) {
   riskscale::score_density grid(4);
   grid.add(0.9, 0.1);  // risk row 3, scale column 0
   grid.add(0.9, 0.2);
-  grid.add(0.1, 0.9);  // risk row 0, scale column 3
+  grid.add(0.1, 0.9);                                       // risk row 0, scale column 3
   grid.add(std::numeric_limits<double>::quiet_NaN(), 0.5);  // not a score: not counted
   EXPECT_EQ(grid.count(3, 0), 2u);
   EXPECT_EQ(grid.count(0, 3), 1u);

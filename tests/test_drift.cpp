@@ -54,8 +54,8 @@ TEST(drift, every_conformance_row_and_the_matrix) {
   load_snapshot("drift/old.csv", old_snapshot);
   load_snapshot("drift/new.csv", new_snapshot);
   const riskscale::policy pol;
-  const riskscale::drift_report report = riskscale::compare_snapshots(
-      old_snapshot.ids, old_snapshot.portfolio, new_snapshot.ids, new_snapshot.portfolio, pol);
+  const riskscale::drift_report report = riskscale::compare_snapshots(old_snapshot.ids, old_snapshot.portfolio,
+                                                                      new_snapshot.ids, new_snapshot.portfolio, pol);
 
   const table expected = read_table(conformance_path("drift/expected_drift.csv"));
   ASSERT_EQ(report.accounts.size(), expected.rows.size());
@@ -244,7 +244,8 @@ TEST(drift_shapley, scale_from_zero_activity_and_the_two_player_formula) {
   riskscale::account_drift d;
   comparer.compare(&o, &n, d);
   EXPECT_EQ(d.scale_old, 0.0);
-  const double f1 = 15.0 / 20.0, r0 = std::log1p(20.0) / std::log1p(1000.0), r1 = std::log1p(300.0) / std::log1p(1000.0);
+  const double f1 = 15.0 / 20.0, r0 = std::log1p(20.0) / std::log1p(1000.0),
+               r1 = std::log1p(300.0) / std::log1p(1000.0);
   const double s10 = std::pow(f1, 0.4) * std::pow(r0, 0.6);
   const double s11 = std::pow(f1, 0.4) * std::pow(r1, 0.6);
   EXPECT_NEAR(d.cause_frequency, 0.5 * (s10 + s11), 1e-12);
@@ -282,7 +283,8 @@ TEST(drift_kernel, scale_from_components_has_the_kernel_bits) {
     const riskscale::policy pol = riskscale::policy::from_json(text);
     const riskscale::detail::kernel_parameters k(pol);
     for (int i = 0; i < 200; ++i) {
-      const auto a = riskscale::assess(make_account(0.1, 0.2, 0.3, 0.4, i % 7 == 0 ? 0.0 : days(random), users(random)), pol);
+      const auto a =
+          riskscale::assess(make_account(0.1, 0.2, 0.3, 0.4, i % 7 == 0 ? 0.0 : days(random), users(random)), pol);
       EXPECT_EQ(riskscale::detail::scale_from_components(k, a.frequency_score, a.reach_score), a.scale_score);
     }
   }
@@ -375,7 +377,14 @@ TEST(drift_alerts, one_of_each_kind_with_format_deltas_from_assess) {
   EXPECT_EQ(riskscale::to_string(alerts[0].kind), "left_high_risk");
   EXPECT_EQ(riskscale::to_string(alerts[1].kind), "left_high_scale");
   EXPECT_EQ(alerts[0].new_formats, want_dropped);
-  EXPECT_EQ(riskscale::to_string(drift_alerts(comparer, [&] { comparer.compare(nullptr, &n, d); return d; }(), nullptr, &n)[0].kind),
+  EXPECT_EQ(riskscale::to_string(drift_alerts(
+                                     comparer,
+                                     [&] {
+                                       comparer.compare(nullptr, &n, d);
+                                       return d;
+                                     }(),
+                                     nullptr, &n)[0]
+                                     .kind),
             "new_account");
   comparer.compare(&o, nullptr, d);
   alerts = riskscale::drift_alerts(comparer, d, &o, nullptr);
@@ -415,9 +424,8 @@ TEST(drift_what_if, two_policies_on_the_same_inputs) {
   snapshot_columns snapshot;
   load_snapshot("drift/old.csv", snapshot);
   const riskscale::policy strict = riskscale::policy::from_json(R"({"risk_threshold": 0.9})");
-  const riskscale::drift_report report =
-      riskscale::compare_snapshots(snapshot.ids, snapshot.portfolio, snapshot.ids, snapshot.portfolio, strict,
-                                   riskscale::policy());
+  const riskscale::drift_report report = riskscale::compare_snapshots(snapshot.ids, snapshot.portfolio, snapshot.ids,
+                                                                      snapshot.portfolio, strict, riskscale::policy());
   std::size_t moved = 0;
   for (std::size_t i = 0; i < report.accounts.size(); ++i) {
     const auto& d = report.accounts[i];
@@ -440,7 +448,8 @@ TEST(drift_what_if, two_policies_on_the_same_inputs) {
 TEST(drift, duplicated_id_is_an_error_naming_it_and_its_rows) {
   std::vector<double> zeros = {0.1, 0.1, 0.1}, days = {3, 3, 3};
   riskscale::portfolio p(3);
-  for (const char* name : {"sensitive_data", "org_disruption", "physical_safety", "legal_exposure", "users"}) p.add(name, zeros);
+  for (const char* name : {"sensitive_data", "org_disruption", "physical_safety", "legal_exposure", "users"})
+    p.add(name, zeros);
   p.add("active_days", days);
   const std::vector<std::string> ids = {"A", "B", "A"}, other = {"A", "B", "C"};
   try {
@@ -464,7 +473,8 @@ TEST(drift_snapshot, holds_accounts_keyed_by_id_and_refuses_a_second_copy) {
   o.archetype = riskscale::archetype::low_scale_high_risk;
   o.recommendations = recommendations;
   o.recommendation_count = 2;
-  for (int i = 0; i < 5000; ++i) EXPECT_FALSE(snapshot.add("id-" + std::to_string(i), o, static_cast<std::size_t>(i + 2)));
+  for (int i = 0; i < 5000; ++i)
+    EXPECT_FALSE(snapshot.add("id-" + std::to_string(i), o, static_cast<std::size_t>(i + 2)));
   const auto again = snapshot.add("id-42", o, 9999);
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(snapshot.line(*again), 44u);

@@ -147,13 +147,11 @@ INSTANTIATE_TEST_SUITE_P(
         load_error_case{"map_duplicate_after_folding",
                         R"({"sensitive_data": {"column": "I", "map": {"Retail": 0.3, " RETAIL\t": 0.4}}})",
                         "$.inputs.sensitive_data.map[\" RETAIL\\t\"]"},
-        load_error_case{"bands_not_increasing",
-                        R"({"org_disruption": {"column": "A", "bands": [[0, 0.1], [0, 0.4]]}})",
+        load_error_case{"bands_not_increasing", R"({"org_disruption": {"column": "A", "bands": [[0, 0.1], [0, 0.4]]}})",
                         "$.inputs.org_disruption.bands[1]"},
         load_error_case{"bands_empty", R"({"org_disruption": {"column": "A", "bands": []}})",
                         "$.inputs.org_disruption.bands"},
-        load_error_case{"linear_not_increasing",
-                        R"({"users": {"column": "U", "linear": [[0, 0], [10, 5], [5, 8]]}})",
+        load_error_case{"linear_not_increasing", R"({"users": {"column": "U", "linear": [[0, 0], [10, 5], [5, 8]]}})",
                         "$.inputs.users.linear[2]"},
         load_error_case{"linear_one_knot", R"({"users": {"column": "U", "linear": [[0, 0]]}})",
                         "$.inputs.users.linear"},
@@ -230,9 +228,15 @@ TEST(inputs_conformance, classified_rows_match_and_invalid_rows_name_input_and_r
   for (std::size_t r = 0; r < invalid.rows.size(); ++r) invalid_row[invalid.cell(r, "account_id")] = r;
   const batch_result result = riskscale::classify(crm.view, pol, {2, 7});
   const std::vector<std::string> fields = pol.input_fields();
-  const std::vector<std::string> scores = {"risk_score", "scale_score", "frequency_score", "reach_score", "margin",
-                                           "p_high_scale_high_risk", "p_high_scale_low_risk",
-                                           "p_low_scale_high_risk", "p_low_scale_low_risk"};
+  const std::vector<std::string> scores = {"risk_score",
+                                           "scale_score",
+                                           "frequency_score",
+                                           "reach_score",
+                                           "margin",
+                                           "p_high_scale_high_risk",
+                                           "p_high_scale_low_risk",
+                                           "p_low_scale_high_risk",
+                                           "p_low_scale_low_risk"};
   std::size_t seen_valid = 0, seen_invalid = 0;
   for (std::size_t r = 0; r < result.rows; ++r) {
     const std::string id = crm.data.cell(r, "Account ID");
@@ -240,8 +244,8 @@ TEST(inputs_conformance, classified_rows_match_and_invalid_rows_name_input_and_r
     const auto i = static_cast<Eigen::Index>(r);
     if (result.status[r] != row_status::ok) {
       ASSERT_EQ(invalid_row.count(id), 1u) << "rejected, reason " << to_string(result.status[r]);
-      const std::string reason = fields[static_cast<std::size_t>(result.invalid_field[r])] + ":" +
-                                 std::string(to_string(result.status[r]));
+      const std::string reason =
+          fields[static_cast<std::size_t>(result.invalid_field[r])] + ":" + std::string(to_string(result.status[r]));
       EXPECT_EQ(reason, invalid.cell(invalid_row[id], "reason"));
       EXPECT_TRUE(std::isnan(result.risk_score[i]));
       ++seen_invalid;
@@ -250,17 +254,18 @@ TEST(inputs_conformance, classified_rows_match_and_invalid_rows_name_input_and_r
     ASSERT_EQ(classified_row.count(id), 1u);
     const std::size_t e = classified_row[id];
     ++seen_valid;
-    const double got[] = {result.risk_score[i], result.scale_score[i], result.frequency_score[i],
-                          result.reach_score[i], result.margin[i], result.membership[0][i],
+    const double got[] = {result.risk_score[i],    result.scale_score[i],   result.frequency_score[i],
+                          result.reach_score[i],   result.margin[i],        result.membership[0][i],
                           result.membership[1][i], result.membership[2][i], result.membership[3][i]};
     for (std::size_t c = 0; c < scores.size(); ++c) EXPECT_NEAR(got[c], classified.number(e, scores[c]), 1e-9);
     EXPECT_EQ(to_string(static_cast<riskscale::archetype>(result.archetype[r])), classified.cell(e, "archetype"));
     EXPECT_EQ(result.borderline[r] != 0, classified.cell(e, "borderline") == "True");
     std::string ids;
     for (std::int16_t j = 0; j < result.recommendation_count[r]; ++j) {
-      ids += (j ? ";" : "") + pol.catalog()[static_cast<std::size_t>(
-                                  result.recommendations[r * result.recommendation_width + static_cast<std::size_t>(j)])]
-                                  .id;
+      ids += (j ? ";" : "") +
+             pol.catalog()[static_cast<std::size_t>(
+                               result.recommendations[r * result.recommendation_width + static_cast<std::size_t>(j)])]
+                 .id;
     }
     EXPECT_EQ(ids, classified.cell(e, "recommendations"));
     const double users = classified.number(e, "users_for_high_scale");
@@ -296,16 +301,21 @@ TEST(inputs_messages, invalid_rows_name_input_column_cell_and_rule) {
   };
   const std::map<std::string, std::pair<const char*, std::string>> cases = {
       {"BAD_UNMAPPED",
-       {"legal_exposure", "legal_exposure: Compliance = \"ISO 27001\" matches no key of inputs.legal_exposure.max[0].map"}},
+       {"legal_exposure",
+        "legal_exposure: Compliance = \"ISO 27001\" matches no key of inputs.legal_exposure.max[0].map"}},
       {"BAD_MAX_BRANCH",
        {"legal_exposure", "legal_exposure: Compliance = \"\" matches no key of inputs.legal_exposure.max[0].map"}},
       {"BAD_BELOW_BAND",
        {"org_disruption",
         "org_disruption: Admins = \"-1\" is below the first band of inputs.org_disruption.bands (lower bound 0)"}},
       {"BAD_SCALE_RANGE",
-       {"active_days", "active_days: DAU/MAU = \"1.2\" gives 36, above the range [0, 31] (inputs.active_days.scale); accepted: a result in [0, 31]"}},
-      {"BAD_TEXT", {"users", "users: Licensed Users = \"many\" is not a number (inputs.users.linear); accepted: a number"}},
-      {"BAD_EMPTY_NUMBER", {"active_days", "active_days: DAU/MAU is empty (inputs.active_days.scale); accepted: a number"}},
+       {"active_days",
+        "active_days: DAU/MAU = \"1.2\" gives 36, above the range [0, 31] (inputs.active_days.scale); accepted: a "
+        "result in [0, 31]"}},
+      {"BAD_TEXT",
+       {"users", "users: Licensed Users = \"many\" is not a number (inputs.users.linear); accepted: a number"}},
+      {"BAD_EMPTY_NUMBER",
+       {"active_days", "active_days: DAU/MAU is empty (inputs.active_days.scale); accepted: a number"}},
   };
   for (const auto& [id, want] : cases) {
     const riskscale::input_failure failure = plan.failure(row_of(crm, id), field(want.first));
@@ -323,8 +333,8 @@ TEST(inputs_messages, invalid_rows_name_input_column_cell_and_rule) {
 }
 
 TEST(inputs_messages, unmapped_industry_as_in_the_spec) {
-  const policy pol = policy::from_json(with_inputs(
-      R"({"sensitive_data": {"column": "Industry", "map": {"Healthcare": 0.9, "Retail": 0.3}}})"));
+  const policy pol = policy::from_json(
+      with_inputs(R"({"sensitive_data": {"column": "Industry", "map": {"Healthcare": 0.9, "Retail": 0.3}}})"));
   std::vector<std::string_view> industry = {"Aerospace"};
   std::vector<double> number = {0.5};
   source_table table(1);
@@ -372,8 +382,8 @@ TEST(inputs_sources, missing_source_column_names_the_rule_that_wants_it) {
   const std::vector<riskscale::source_request> requests = riskscale::source_columns(pol);
   std::vector<std::string> names;
   for (const auto& request : requests) names.push_back(request.column);
-  EXPECT_EQ(names, (std::vector<std::string>{"Account ID", "Industry", "Admins", "Compliance", "Handles PII",
-                                             "DAU/MAU", "Licensed Users"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"Account ID", "Industry", "Admins", "Compliance", "Handles PII", "DAU/MAU",
+                                             "Licensed Users"}));
   EXPECT_EQ(requests[3].json_path, "$.inputs.legal_exposure.max[0]");
 }
 
@@ -417,8 +427,8 @@ TEST(inputs_sources, seats_absent_without_its_column_and_checked_when_mapped) {
   const std::vector<double> half = {0.5, 0.5};
   const std::vector<double> s = {5, 2e6};
   source_table table(2);
-  for (const char* name : {"sensitive_data", "org_disruption", "physical_safety", "legal_exposure", "active_days",
-                           "users"}) {
+  for (const char* name :
+       {"sensitive_data", "org_disruption", "physical_safety", "legal_exposure", "active_days", "users"}) {
     table.add(name, source_column::numbers(half.data()));
   }
   table.add("S", source_column::numbers(s.data()));
@@ -458,13 +468,13 @@ TEST(inputs_property, renaming_only_gives_the_results_of_the_renamed_table) {
   std::vector<std::string> text[7];
   const char* names[7] = {"SD", "OD", "PS", "LE", "Days", "Users", "Seats"};
   const char* model[7] = {"sensitive_data", "org_disruption", "physical_safety", "legal_exposure", "active_days",
-                          "users", "seats"};
+                          "users",          "seats"};
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t c = 0; c < 7; ++c) {
       const double scale = c == 4 ? 31.0 : c >= 5 ? 2000.0 : 1.0;
       std::string cell = riskscale::format_number(unit(random) * scale);
-      if (r % 97 == 3 && c == r % 7) cell = "";        // empty cells
-      if (r % 89 == 5 && c == r % 7) cell = "n/a";     // text
+      if (r % 97 == 3 && c == r % 7) cell = "";     // empty cells
+      if (r % 89 == 5 && c == r % 7) cell = "n/a";  // text
       text[c].push_back(cell);
     }
   }
@@ -526,8 +536,8 @@ TEST(inputs_rules, linear_is_flat_beyond_its_ends_and_exact_at_knots) {
 }
 
 TEST(inputs_rules, map_trims_spaces_and_tabs_and_folds_ascii_case_only) {
-  const policy pol = policy::from_json(with_inputs(
-      R"({"sensitive_data": {"column": "I", "map": {"Financial Services": 0.85, "Ärzte": 0.7}}})"));
+  const policy pol = policy::from_json(
+      with_inputs(R"({"sensitive_data": {"column": "I", "map": {"Financial Services": 0.85, "Ärzte": 0.7}}})"));
   const std::vector<std::string_view> cells = {"\t financial SERVICES ", "Financial  Services", "Ärzte", "äRZTE",
                                                "Financial Services\n"};
   const std::vector<double> half(5, 0.5);

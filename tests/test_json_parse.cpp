@@ -39,11 +39,15 @@ TEST(JsonDocument, RefusesWithTheJsonPath) {
   expect_refused(R"({"a": 1,})", "$", "line 1, column 9");
   expect_refused("{\n  \"a\": tru\n}", "$.a", "line 2");
   expect_refused("", "$", "the document is empty");
-  expect_refused(std::string(65, '[') + std::string(65, ']'), "$" + [] {
-    std::string path;
-    for (int i = 0; i < 64; ++i) path += "[0]";
-    return path;
-  }(), "nested deeper than 64 levels");
+  expect_refused(
+      std::string(65, '[') + std::string(65, ']'),
+      "$" +
+          [] {
+            std::string path;
+            for (int i = 0; i < 64; ++i) path += "[0]";
+            return path;
+          }(),
+      "nested deeper than 64 levels");
   EXPECT_NO_THROW((void)parse_json_document<nlohmann::json>(std::string(64, '[') + std::string(64, ']')));
 }
 

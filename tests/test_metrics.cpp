@@ -351,7 +351,9 @@ TEST(MetricsProgram, BadEnrolmentsAreRefused) {
 TEST(MetricsImpact, WilsonIntervalMatchesNewcombe1998TableI) {
   const double z = m::z_for_confidence(0.95);
   EXPECT_NEAR(z, 1.959963984540054, 1e-13);
-  struct example { double x, n, lower, upper; };
+  struct example {
+    double x, n, lower, upper;
+  };
   for (const example& e : {example{81, 263, 0.2553, 0.3662}, example{15, 148, 0.0624, 0.1605},
                            example{0, 20, 0.0, 0.1611}, example{1, 29, 0.0061, 0.1718}}) {
     const m::interval w = m::wilson_interval(e.x, e.n, z);
@@ -370,7 +372,9 @@ TEST(MetricsImpact, WilsonIntervalMatchesNewcombe1998TableI) {
 // other five examples (a figure of 0.0342 to 0.8095 quoted from memory does not follow from it).
 TEST(MetricsImpact, NewcombeIntervalMatchesNewcombe1998TableII) {
   const double z = m::z_for_confidence(0.95);
-  struct example { double x1, n1, x2, n2, lower, upper; };
+  struct example {
+    double x1, n1, x2, n2, lower, upper;
+  };
   for (const example& e : {example{56, 70, 48, 80, 0.0524, 0.3339}, example{9, 10, 3, 10, 0.1705, 0.8090},
                            example{6, 7, 2, 7, 0.0582, 0.8062}, example{5, 56, 0, 29, -0.0381, 0.1926},
                            example{0, 10, 0, 20, -0.1611, 0.2775}, example{10, 10, 0, 20, 0.6791, 1.0000}}) {
@@ -485,10 +489,10 @@ TEST(MetricsCost, ModesCostWhatTheSettingsSay) {
   EXPECT_DOUBLE_EQ(m::cost_of(m::delivery_mode::email_nurture, 10, s).total, 2005);
   EXPECT_THROW((void)m::cost_of(m::delivery_mode::on_demand, -1, s), riskscale::error);
   // Every SPEC §5 default format has a delivery mode.
-  for (const char* id : {"knowledge_certification", "supervised_assessment", "on_demand_library", "virtual_ilt_advanced",
-                         "virtual_ilt_one_to_many", "in_product_walkthrough", "microlearning_video", "live_lab",
-                         "onsite_training", "practical_certification", "role_based_on_demand",
-                         "role_based_email_nurture"}) {
+  for (const char* id :
+       {"knowledge_certification", "supervised_assessment", "on_demand_library", "virtual_ilt_advanced",
+        "virtual_ilt_one_to_many", "in_product_walkthrough", "microlearning_video", "live_lab", "onsite_training",
+        "practical_certification", "role_based_on_demand", "role_based_email_nurture"}) {
     EXPECT_TRUE(s.mode_of(id)) << id;
   }
   EXPECT_FALSE(s.mode_of("webinar"));
@@ -498,7 +502,8 @@ TEST(MetricsCost, BreakEvenIsTheFirstLearnerCountWhereOnDemandIsNoDearer) {
   const m::cost_settings s;
   // Onsite: 25000 + 8N <= 2310·ceil(N / 20) first holds at N = 221 (12 sessions: 26768 <= 27720).
   EXPECT_EQ(m::break_even(s), 221u);
-  EXPECT_GT(m::cost_of(m::delivery_mode::on_demand, 220, s).total, m::cost_of(m::delivery_mode::ilt_onsite, 220, s).total);
+  EXPECT_GT(m::cost_of(m::delivery_mode::on_demand, 220, s).total,
+            m::cost_of(m::delivery_mode::ilt_onsite, 220, s).total);
   // Virtual: 25000 + 8N <= 1000·ceil(N / 40) first holds at N = 1441.
   EXPECT_EQ(m::break_even(s, m::delivery_mode::ilt_virtual), 1441u);
   // Hosting dearer per learner than a class seat: never.
@@ -516,8 +521,8 @@ TEST(MetricsCost, BreakEvenEqualsABruteForceSearch) {
   std::uniform_int_distribution<int> size(1, 30), amount(0, 3000), per(0, 60);
   for (int trial = 0; trial < 300; ++trial) {
     m::cost_settings s;
-    s.ilt_onsite = {static_cast<double>(size(rng)), static_cast<double>(amount(rng)), static_cast<double>(amount(rng) / 3),
-                    0.0, static_cast<double>(per(rng))};
+    s.ilt_onsite = {static_cast<double>(size(rng)), static_cast<double>(amount(rng)),
+                    static_cast<double>(amount(rng) / 3), 0.0, static_cast<double>(per(rng))};
     s.on_demand = {static_cast<double>(amount(rng) * 5), static_cast<double>(per(rng)) / 2.0};
     s.break_even_search_limit = 5000;
     std::optional<std::uint64_t> expected;
@@ -658,7 +663,8 @@ TEST(MetricsBatch, MillionAccountsEqualRowByRow) {
     single.followers = m::column_view<double>(&followers[row], 1);
     single.archetype = m::column_view<std::int8_t>(&archetype[row], 1);
     const m::interaction_result alone = m::interaction_rate(single);
-    mismatches += !(same(alone.rate[0], rates.rate[static_cast<Eigen::Index>(row)]) && alone.reasons[0] == rates.reasons[row]);
+    mismatches +=
+        !(same(alone.rate[0], rates.rate[static_cast<Eigen::Index>(row)]) && alone.reasons[0] == rates.reasons[row]);
     const auto add = [&](std::size_t g) {
       if ((one.reasons & m::excluding_reasons) != 0) {
         ++sums[g].excluded;

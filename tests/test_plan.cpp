@@ -65,7 +65,10 @@ TEST(Date, ParsesAndCrossesMonthYearAndLeapDays) {
 // Found by the date fuzzer: a NUL in the text cut the message short before "accepted".
 TEST(Date, AMessageShowsControlBytesOfTheTextEscaped) {
   try {
-    (void)date::parse(std::string("14\r\0" "2", 5));
+    (void)date::parse(
+        std::string("14\r\0"
+                    "2",
+                    5));
     ADD_FAILURE() << "accepted";
   } catch (const error& e) {
     const std::string message = e.what();
@@ -93,8 +96,8 @@ TEST(Date, OneSupportedRangeFrom1900To2199) {
 }
 
 TEST(Date, RefusesWhatIsNotADate) {
-  for (const char* bad : {"2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "26-01-01", "2026/01/01",
-                          "2026-1-1", "", "0000-01-01", "2026-01-01T00:00"}) {
+  for (const char* bad : {"2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "26-01-01", "2026/01/01", "2026-1-1",
+                          "", "0000-01-01", "2026-01-01T00:00"}) {
     try {
       (void)date::parse(bad);
       ADD_FAILURE() << "accepted " << bad;
@@ -153,8 +156,8 @@ TEST(Content, QuizWheneverCertificationSlidesWheneverLiveTraining) {
   std::vector<std::string> ids;
   for (const auto& c : recommend_content(hshr, low)) ids.emplace_back(c.id);
   // knowledge_certification → quiz (boost 1); virtual_ilt_advanced → slide deck (1), webinar (0.5).
-  EXPECT_EQ(ids, (std::vector<std::string>{"slide_deck", "quiz_knowledge_check", "recorded_webinar",
-                                           "recorded_screencast"}));
+  EXPECT_EQ(
+      ids, (std::vector<std::string>{"slide_deck", "quiz_knowledge_check", "recorded_webinar", "recorded_screencast"}));
   const auto content = recommend_content(hshr, low);
   EXPECT_EQ(content[0].score, 1.0);
   EXPECT_EQ(content[0].reason, "Virtual ILT: advanced topics is recommended");
@@ -220,9 +223,9 @@ TEST(Plan, LengthAndCadenceFollowTheDocumentedTables) {
   for (archetype quadrant : all_archetypes) {
     const assessment assessed = assess(account_in(quadrant));
     const auto a = static_cast<std::size_t>(quadrant);
-    const std::pair<double, complexity> levels[] = {
-        {0.0, complexity::simple}, {0.34, complexity::simple}, {0.35, complexity::moderate},
-        {0.69, complexity::moderate}, {0.7, complexity::complex}, {1.0, complexity::complex}};
+    const std::pair<double, complexity> levels[] = {{0.0, complexity::simple},    {0.34, complexity::simple},
+                                                    {0.35, complexity::moderate}, {0.69, complexity::moderate},
+                                                    {0.7, complexity::complex},   {1.0, complexity::complex}};
     for (const auto& [trait, level] : levels) {
       const onboarding_plan p = plan(assessed, traits_of(trait), start);
       EXPECT_EQ(p.complexity, level) << trait;
@@ -259,7 +262,8 @@ TEST(Plan, WithRoomEveryCadenceGapHasAnEmail) {
         const auto emails = std::count_if(p.touchpoints.begin(), p.touchpoints.end(), [&](const touchpoint& t) {
           return t.channel == channel::email && t.day >= day && t.day < day + block;
         });
-        EXPECT_GE(emails, needed) << to_string(quadrant) << " stage " << s << " days " << day << ".." << day + block - 1;
+        EXPECT_GE(emails, needed) << to_string(quadrant) << " stage " << s << " days " << day << ".."
+                                  << day + block - 1;
       }
     }
   }
@@ -292,16 +296,20 @@ TEST(Plan, RandomPortfolioKeepsTheGuardSupportAndMeasurement) {
     ASSERT_LE(busiest_week(p), pol.settings().plans.max_touches_per_week);
     // Support resources in every 7-day week of the plan.
     for (int week = 0; week * 7 < p.length_days; ++week) {
-      ASSERT_TRUE(std::any_of(p.touchpoints.begin(), p.touchpoints.end(), [&](const touchpoint& tp) {
-        return tp.kind == touchpoint_kind::support && tp.day / 7 == week;
-      })) << a.account_id << " week " << week;
+      ASSERT_TRUE(
+          std::any_of(p.touchpoints.begin(), p.touchpoints.end(),
+                      [&](const touchpoint& tp) { return tp.kind == touchpoint_kind::support && tp.day / 7 == week; }))
+          << a.account_id << " week " << week;
     }
     // A measurement touchpoint for each milestone, on its day.
     ASSERT_EQ(p.milestones.size(), pol.settings().plans.milestones[static_cast<std::size_t>(p.archetype)].size());
     for (const milestone& m : p.milestones) {
-      ASSERT_TRUE(std::any_of(p.touchpoints.begin(), p.touchpoints.end(), [&](const touchpoint& tp) {
-        return tp.kind == touchpoint_kind::milestone && tp.day == m.day && tp.detail == "measure: " + m.criterion;
-      })) << a.account_id << " " << m.id;
+      ASSERT_TRUE(std::any_of(p.touchpoints.begin(), p.touchpoints.end(),
+                              [&](const touchpoint& tp) {
+                                return tp.kind == touchpoint_kind::milestone && tp.day == m.day &&
+                                       tp.detail == "measure: " + m.criterion;
+                              }))
+          << a.account_id << " " << m.id;
     }
     ASSERT_TRUE(std::is_sorted(p.touchpoints.begin(), p.touchpoints.end(),
                                [](const touchpoint& x, const touchpoint& y) { return x.day < y.day; }));
@@ -335,7 +343,8 @@ TEST(PlanExport, CsvJsonAndIcsCarryEveryTouchpoint) {
   const onboarding_plan p =
       plan(assess(account_in(archetype::low_scale_high_risk)), traits_of(0.5), date::parse("2026-12-28"));
   const std::string csv = plan_to_csv(p);
-  EXPECT_EQ(csv.substr(0, csv.find("\r\n")), "account_id,day,date,stage,channel,kind,title,format,audience,detail,archetype");
+  EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
+            "account_id,day,date,stage,channel,kind,title,format,audience,detail,archetype");
   EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), p.touchpoints.size() + 1);
   const auto doc = nlohmann::json::parse(plan_to_json(p));
   EXPECT_EQ(doc["touchpoints"].size(), p.touchpoints.size());
@@ -345,7 +354,8 @@ TEST(PlanExport, CsvJsonAndIcsCarryEveryTouchpoint) {
   std::size_t events = 0;
   for (const touchpoint& t : p.touchpoints) events += is_live(t.channel) || t.kind == touchpoint_kind::milestone;
   std::size_t found = 0;
-  for (std::size_t at = ics.find("BEGIN:VEVENT"); at != std::string::npos; at = ics.find("BEGIN:VEVENT", at + 1)) ++found;
+  for (std::size_t at = ics.find("BEGIN:VEVENT"); at != std::string::npos; at = ics.find("BEGIN:VEVENT", at + 1))
+    ++found;
   EXPECT_EQ(found, events);
   EXPECT_GT(events, 0u);
   EXPECT_EQ(ics.rfind("END:VCALENDAR\r\n"), ics.size() - 15);
@@ -369,8 +379,8 @@ TEST(PlanPolicy, SectionsRoundTripAndRefuseBadValuesWithTheirPath) {
   EXPECT_EQ(custom.settings().plans.length_days[3][1], 14);  // not given: the default
   EXPECT_EQ(custom.settings().plans.cadences[1][0], cadence::weekly);
   EXPECT_EQ(policy::from_json(custom.to_json()), custom);
-  const onboarding_plan p = plan(assess(account_in(archetype::low_scale_low_risk), custom), traits_of(0.0),
-                                 date::parse("2026-02-27"));
+  const onboarding_plan p =
+      plan(assess(account_in(archetype::low_scale_low_risk), custom), traits_of(0.0), date::parse("2026-02-27"));
   EXPECT_EQ(p.length_days, 3);
   EXPECT_LE(busiest_week(p), 2);
 
@@ -386,20 +396,28 @@ TEST(PlanPolicy, SectionsRoundTripAndRefuseBadValuesWithTheirPath) {
   const std::pair<const char*, const char*> refused[] = {
       {R"({"plans": {"max_touches_per_week": 0}})", "$.plans.max_touches_per_week"},
       {R"({"plans": {"max_touches_per_week": 2.5}})", "$.plans.max_touches_per_week"},
-      {R"({"plans": {"cadence": {"high_scale_low_risk": {"launch": "hourly"}}}})", "$.plans.cadence.high_scale_low_risk.launch"},
+      {R"({"plans": {"cadence": {"high_scale_low_risk": {"launch": "hourly"}}}})",
+       "$.plans.cadence.high_scale_low_risk.launch"},
       {R"({"plans": {"cadence": {"mid_scale": {"launch": "daily"}}}})", "$.plans.cadence.mid_scale"},
-      {R"({"plans": {"length_days": {"low_scale_low_risk": {"simple": 0}}}})", "$.plans.length_days.low_scale_low_risk.simple"},
-      {R"({"plans": {"length_days": {"low_scale_low_risk": {"tiny": 3}}}})", "$.plans.length_days.low_scale_low_risk.tiny"},
+      {R"({"plans": {"length_days": {"low_scale_low_risk": {"simple": 0}}}})",
+       "$.plans.length_days.low_scale_low_risk.simple"},
+      {R"({"plans": {"length_days": {"low_scale_low_risk": {"tiny": 3}}}})",
+       "$.plans.length_days.low_scale_low_risk.tiny"},
       {R"({"plans": {"stage_shares": {"launch": 0.6, "reinforcement": 0.5}}})", "$.plans.stage_shares"},
-      {R"({"plans": {"format_channels": {"knowlege_certification": "email"}}})", "$.plans.format_channels.knowlege_certification"},
+      {R"({"plans": {"format_channels": {"knowlege_certification": "email"}}})",
+       "$.plans.format_channels.knowlege_certification"},
       {R"({"plans": {"format_channels": {"live_lab": "fax"}}})", "$.plans.format_channels.live_lab"},
-      {R"({"plans": {"milestones": {"low_scale_low_risk": [{"id": "x", "at": 1.5, "criterion": "c"}]}}})", "$.plans.milestones.low_scale_low_risk[0].at"},
-      {R"({"plans": {"milestones": {"low_scale_low_risk": [{"id": "x", "at": 0.5}]}}})", "$.plans.milestones.low_scale_low_risk[0].criterion"},
+      {R"({"plans": {"milestones": {"low_scale_low_risk": [{"id": "x", "at": 1.5, "criterion": "c"}]}}})",
+       "$.plans.milestones.low_scale_low_risk[0].at"},
+      {R"({"plans": {"milestones": {"low_scale_low_risk": [{"id": "x", "at": 0.5}]}}})",
+       "$.plans.milestones.low_scale_low_risk[0].criterion"},
       {R"({"plans": {"support": []}})", "$.plans.support"},
       {R"({"plans": {"weekly_limit": 3}})", "$.plans.weekly_limit"},
       {R"({"content": {"formats": []}})", "$.content.formats"},
-      {R"({"content": {"formats": [{"id": "quiz", "traits": {"complexity": 1}}]}})", "$.content.formats[0].traits.complexity"},
-      {R"({"content": {"formats": [{"id": "quiz", "training": {"live_lab": 2}}]}})", "$.content.formats[0].training.live_lab"},
+      {R"({"content": {"formats": [{"id": "quiz", "traits": {"complexity": 1}}]}})",
+       "$.content.formats[0].traits.complexity"},
+      {R"({"content": {"formats": [{"id": "quiz", "training": {"live_lab": 2}}]}})",
+       "$.content.formats[0].training.live_lab"},
       {R"({"content": {"formats": [{"id": "a"}, {"id": "a"}]}})", "$.content.formats[1].id"},
       {R"({"content": {"education_weights": {"complex_product": 0}}})", "$.content.education_weights"},
       {R"({"content": {"min_score": -1}})", "$.content.min_score"},

@@ -177,8 +177,8 @@ TEST(policy_validation, refuses_bad_factor_names) {
 }
 
 TEST(policy_validation, refuses_unknown_archetypes_and_bad_format_ids) {
-  expect_refused(R"({"catalog": [{"id": "x", "affinity": {"high_risk": 1}}]})",
-                 "$.catalog[0].affinity.high_risk", "unknown archetype \"high_risk\"");
+  expect_refused(R"({"catalog": [{"id": "x", "affinity": {"high_risk": 1}}]})", "$.catalog[0].affinity.high_risk",
+                 "unknown archetype \"high_risk\"");
   expect_refused(R"({"catalog": [{"id": "x"}, {"id": "x"}]})", "$.catalog[1].id", "duplicate");
   expect_refused(R"({"catalog": [{"id": ""}]})", "$.catalog[0].id", "empty");
   expect_refused(R"({"catalog": [{"name": "no id"}]})", "$.catalog[0].id", "missing");
@@ -199,8 +199,8 @@ TEST(policy_validation, refuses_malformed_json) {
   expect_refused(R"({"risk_threshold": NaN})", "$.risk_threshold", "JSON has no NaN or Infinity");
   expect_refused(R"({"risk_weights": {"legal_exposure": -Infinity}})", "$.risk_weights.legal_exposure",
                  "JSON has no NaN or Infinity");
-  expect_refused(R"({"catalog": [{"id": "a"}, {"id": "b", "affinity": {"x": 1e999}}]})",
-                 "$.catalog[1].affinity.x", "outside the range of a double");
+  expect_refused(R"({"catalog": [{"id": "a"}, {"id": "b", "affinity": {"x": 1e999}}]})", "$.catalog[1].affinity.x",
+                 "outside the range of a double");
 }
 
 TEST(policy_validation, refuses_duplicate_keys_with_their_path) {

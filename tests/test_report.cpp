@@ -29,7 +29,8 @@ struct sample {
            double users) {
     ids.push_back(id);
     const double values[] = {sensitive, disruption, safety, legal, days, users};
-    const char* names[] = {"sensitive_data", "org_disruption", "physical_safety", "legal_exposure", "active_days", "users"};
+    const char* names[] = {"sensitive_data", "org_disruption", "physical_safety",
+                           "legal_exposure", "active_days",    "users"};
     for (int i = 0; i < 6; ++i) columns[names[i]].push_back(values[i]);
   }
   report::snapshot view() {
@@ -58,12 +59,12 @@ sample current_portfolio() {
 
 sample previous_portfolio() {
   sample s;
-  s.add("A2", 0.1, 0.1, 0.0, 0.1, 20, 5);     // was low scale: moved to high scale by reach
+  s.add("A2", 0.1, 0.1, 0.0, 0.1, 20, 5);  // was low scale: moved to high scale by reach
   s.add("A3", 0.9, 0.5, 0.5, 0.9, 2, 5);
   s.add("A4", 0.1, 0.1, 0.0, 0.1, 2, 5);
   s.add("<b>&x", 0.1, 0.1, 0.0, 0.55, 2, 5);
   s.add("BAD", 0.1, 0.1, 0.0, 0.1, 2, 5);
-  s.add("OLD", 0.1, 0.1, 0.0, 0.1, 2, 5);     // gone
+  s.add("OLD", 0.1, 0.1, 0.0, 0.1, 2, 5);  // gone
   return s;
 }
 
@@ -163,8 +164,8 @@ TEST(ReportRender, EverySectionWithTheNumbersAndNothingFetched) {
   const riskscale::policy pol;
   const report::report_options o = options();
   const std::string page = report::render_report(report::collect(pol, now.view(), before.view(), o), o);
-  for (const char* section : {"id=\"summary\"", "id=\"portfolio\"", "id=\"talk\"", "id=\"movement\"",
-                              "id=\"journeys\"", "id=\"matrix-chart\"", "id=\"movers\"", "id=\"transitions\""}) {
+  for (const char* section : {"id=\"summary\"", "id=\"portfolio\"", "id=\"talk\"", "id=\"movement\"", "id=\"journeys\"",
+                              "id=\"matrix-chart\"", "id=\"movers\"", "id=\"transitions\""}) {
     EXPECT_NE(page.find(section), std::string::npos) << section;
   }
   EXPECT_NE(page.find("<tr data-archetype=\"high_scale_low_risk\"><td><span class=\"tag a1\">high_scale_low_risk</span>"

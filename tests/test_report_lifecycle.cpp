@@ -28,7 +28,8 @@ struct two_accounts {
   std::vector<std::vector<double>> values{{0.9, 0.1}, {0.5, 0.1}, {0.5, 0.0}, {0.9, 0.1}, {20, 2}, {1000, 5}};
   riskscale::portfolio inputs{2};
   report::snapshot view() {
-    const char* names[] = {"sensitive_data", "org_disruption", "physical_safety", "legal_exposure", "active_days", "users"};
+    const char* names[] = {"sensitive_data", "org_disruption", "physical_safety",
+                           "legal_exposure", "active_days",    "users"};
     for (int i = 0; i < 6; ++i) inputs.add(names[i], values[static_cast<std::size_t>(i)].data());
     return {&ids, &inputs};
   }
@@ -103,8 +104,9 @@ TEST(ReportLifecycle, LeadingBesideLaggingWithStagesIntervalsAndSmallGroups) {
   // activation (20 points).
   const std::size_t first_item = page.find("<li>", page.find("id=\"headlines\""));
   EXPECT_EQ(page.compare(first_item, 21, "<li>training coverage"), 0) << page.substr(first_item, 80);
-  const std::size_t impact_line = page.find("<li>renewed (renewal): 80.0% of the accounts that completed onboarding "
-                                            "against 40.0% of the others (+40.0 points, 95% CI ");
+  const std::size_t impact_line = page.find(
+      "<li>renewed (renewal): 80.0% of the accounts that completed onboarding "
+      "against 40.0% of the others (+40.0 points, 95% CI ");
   EXPECT_LT(first_item, page.find("<li>50.0% of the accounts"));
   EXPECT_LT(page.find("<li>50.0% of the accounts"), impact_line);
   EXPECT_LT(impact_line, page.find("<li>activation (adoption"));
@@ -189,7 +191,7 @@ TEST(ReportPlans, TheJourneyOfTheMostTypicalPlannedAccount) {
   o.plans = &plans;
   const report::report_data data = report::collect(pol, now.view(), std::nullopt, o);
   EXPECT_TRUE(data.plans_given);
-  ASSERT_EQ(data.journeys.size(), 2u);  // the archetypes of the plans
+  ASSERT_EQ(data.journeys.size(), 2u);           // the archetypes of the plans
   EXPECT_EQ(data.journeys[0].account_id, "A1");  // classified, so more typical than ZZ (not in the accounts)
   EXPECT_EQ(data.journeys[1].account_id, "A4");
   const std::string page = report::render_report(data, o);

@@ -123,7 +123,8 @@ TEST(CellText, FlagsInAnyCaseAndNothingElse) {
   for (const char* yes : {"true", "TRUE", "True", "yes", "YES", "1", " yes "}) {
     EXPECT_EQ(parse_flag(yes), std::optional<bool>(true)) << yes;
   }
-  for (const char* no : {"false", "False", "no", "NO", "0", "\tno"}) EXPECT_EQ(parse_flag(no), std::optional<bool>(false)) << no;
+  for (const char* no : {"false", "False", "no", "NO", "0", "\tno"})
+    EXPECT_EQ(parse_flag(no), std::optional<bool>(false)) << no;
   for (const char* other : {"", " ", "y", "2", "1.0", "on", "truee", "-1"}) EXPECT_FALSE(parse_flag(other)) << other;
 }
 

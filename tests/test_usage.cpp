@@ -92,7 +92,7 @@ TEST(UsageTime, EpochSecondsBefore1970AndTheRangeEnds) {
   EXPECT_EQ(date_text("-2208988800"), "1900-01-01");
   EXPECT_EQ(date_text("-2208988801"), "invalid");  // 1899-12-31T23:59:59Z
   EXPECT_EQ(date_text("7258118399"), "2199-12-31");
-  EXPECT_EQ(date_text("7258118400"), "invalid");   // 2200-01-01
+  EXPECT_EQ(date_text("7258118400"), "invalid");     // 2200-01-01
   EXPECT_EQ(date_text("1782993600000"), "invalid");  // milliseconds: year 58,000
   EXPECT_EQ(date_text("1900-01-01"), "1900-01-01");
   EXPECT_EQ(date_text("1899-12-31"), "invalid");
@@ -103,14 +103,43 @@ TEST(UsageTime, EpochSecondsBefore1970AndTheRangeEnds) {
 }
 
 TEST(UsageTime, AnythingElseIsInvalid) {
-  for (const char* text :
-       {"", " ", "2024-02-30", "2024-13-01", "2024-00-10", "2024-04-31", "30/06/2026", "2026/06/30",
-        "2024-3-01", "2024-03-1", "+1700000000", "1.5", "1e9", "-", "--5", "2024-03-01T", "2024-03-01T10:00",
-        "2024-03-01t10:00:00", "2024-03-01T10:00:00z", "2024-03-01T24:00:00", "2024-03-01T10:60:00",
-        "2024-03-01T10:00:60", "2024-03-01T10:00:00.", "2024-03-01T10:00:00,5", "2024-03-01T10:00:00+0200",
-        "2024-03-01T10:00:00+02", "2024-03-01T10:00:00+24:00", "2024-03-01T10:00:00+02:60", "2024-03-01T10:00:00ZZ",
-        "2024-03-01T10:00:00 Z", "2024-03-01  10:00:00", "2024-03-01Z", "2024-03-01 ", "x2024-03-01", "0000-01-01",
-        "2024-03-01T10:00:00+02:00x", "１２３"}) {
+  for (const char* text : {"",
+                           " ",
+                           "2024-02-30",
+                           "2024-13-01",
+                           "2024-00-10",
+                           "2024-04-31",
+                           "30/06/2026",
+                           "2026/06/30",
+                           "2024-3-01",
+                           "2024-03-1",
+                           "+1700000000",
+                           "1.5",
+                           "1e9",
+                           "-",
+                           "--5",
+                           "2024-03-01T",
+                           "2024-03-01T10:00",
+                           "2024-03-01t10:00:00",
+                           "2024-03-01T10:00:00z",
+                           "2024-03-01T24:00:00",
+                           "2024-03-01T10:60:00",
+                           "2024-03-01T10:00:60",
+                           "2024-03-01T10:00:00.",
+                           "2024-03-01T10:00:00,5",
+                           "2024-03-01T10:00:00+0200",
+                           "2024-03-01T10:00:00+02",
+                           "2024-03-01T10:00:00+24:00",
+                           "2024-03-01T10:00:00+02:60",
+                           "2024-03-01T10:00:00ZZ",
+                           "2024-03-01T10:00:00 Z",
+                           "2024-03-01  10:00:00",
+                           "2024-03-01Z",
+                           "2024-03-01 ",
+                           "x2024-03-01",
+                           "0000-01-01",
+                           "2024-03-01T10:00:00+02:00x",
+                           "１２３"}) {
     if (std::string_view(text) == "2024-03-01 ") {
       EXPECT_EQ(date_text(text), "2024-03-01") << "trailing blanks are trimmed";
       continue;
@@ -214,7 +243,7 @@ TEST(UsageAggregate, IdsAreTrimmedThenExact) {
   usage.add(" A", "u1", "2024-03-05");
   usage.add("A\t", " u1 ", "2024-03-06");
   usage.add("\t A \t", "u 1", "2024-03-06");  // inner space: another user
-  usage.add("a", "u1", "2024-03-06");          // case matters
+  usage.add("a", "u1", "2024-03-06");         // case matters
   const usage_result result = usage.finish();
   ASSERT_EQ(result.accounts.size(), 2U);
   EXPECT_EQ(row_text(result.accounts[0]), "A,2,1.5,3,2024-03-06");  // u1: 2 dates, "u 1": 1; (2 + 1) / 2 × 30/30
@@ -334,8 +363,8 @@ reference_usage reference(const std::vector<std::array<std::string, 3>>& events,
 std::vector<std::array<std::string, 3>> random_events(std::mt19937_64& random, std::size_t count, int span_days) {
   std::vector<std::array<std::string, 3>> events;
   const long base = date::parse("2024-01-01").days_since_epoch();
-  std::uniform_int_distribution<int> account(0, 11), user(0, 40), day(0, span_days - 1), form(0, 7),
-      second(0, 86399), offset(-14 * 60, 14 * 60);
+  std::uniform_int_distribution<int> account(0, 11), user(0, 40), day(0, span_days - 1), form(0, 7), second(0, 86399),
+      offset(-14 * 60, 14 * 60);
   for (std::size_t i = 0; i < count; ++i) {
     const int a = account(random);
     const long d = base + day(random);
@@ -363,7 +392,8 @@ std::vector<std::array<std::string, 3>> random_events(std::mt19937_64& random, s
     // Some ids longer than what an entry holds inline (16 bytes of an account id, 28 of a user id).
     std::string account_id = a == 5 ? "ACCOUNT-WITH-A-LONG-IDENTIFIER-5" : "ACC-" + std::to_string(a);
     if (i % 7 == 0) account_id = " " + account_id + "\t";
-    std::string user_id = a % 3 == 0 ? "shared-" + std::to_string(user(random) % 5) : "u" + std::to_string(user(random));
+    std::string user_id =
+        a % 3 == 0 ? "shared-" + std::to_string(user(random) % 5) : "u" + std::to_string(user(random));
     if (a % 4 == 1) user_id = "a-user-identifier-of-more-than-28-bytes-" + user_id;
     if (i % 97 == 0) user_id.clear();
     events.push_back({account_id, user_id, time});
@@ -402,8 +432,9 @@ TEST(UsageAggregate, EqualsASetBasedReferenceForEveryWindowSize) {
       for (const auto& row : result.accounts) used += row.events;
       EXPECT_EQ(result.counts.used, used);
       EXPECT_EQ(result.counts.events_read, events.size());
-      EXPECT_EQ(result.counts.used + result.counts.outside_window + result.counts.invalid() + result.counts.not_in_accounts,
-                result.counts.events_read);
+      EXPECT_EQ(
+          result.counts.used + result.counts.outside_window + result.counts.invalid() + result.counts.not_in_accounts,
+          result.counts.events_read);
     }
   }
 }
@@ -514,7 +545,8 @@ TEST(UsageAggregate, DisjointPartsFinishAsTheWhole) {
     EXPECT_EQ(got.counts.outside_window, expected.counts.outside_window);
     EXPECT_EQ(got.counts.invalid(), expected.counts.invalid());
     EXPECT_EQ(got.counts.events_read, expected.counts.events_read);
-    const usage_result expected_table = whole.finish(table), got_table = usage_aggregator::finish_disjoint(views, table);
+    const usage_result expected_table = whole.finish(table),
+                       got_table = usage_aggregator::finish_disjoint(views, table);
     EXPECT_EQ(rows_of(got_table), rows_of(expected_table));
     EXPECT_EQ(got_table.counts.not_in_accounts, expected_table.counts.not_in_accounts);
     EXPECT_EQ(got_table.counts.used, expected_table.counts.used);

@@ -25,10 +25,10 @@ struct portfolio_outcomes {
 TEST(Validate, WilsonPerQuadrantAndNewcombeDifferencesByHand) {
   // High risk 56/70 vs low risk 48/80: Newcombe (1998, Stat Med 17:873) method 10 gives 0.0524 to 0.3339.
   portfolio_outcomes p;
-  p.add(0, 30, 28);  // high_scale_high_risk
-  p.add(2, 40, 28);  // low_scale_high_risk
-  p.add(1, 40, 24);  // high_scale_low_risk
-  p.add(3, 40, 24);  // low_scale_low_risk
+  p.add(0, 30, 28);           // high_scale_high_risk
+  p.add(2, 40, 28);           // low_scale_high_risk
+  p.add(1, 40, 24);           // high_scale_low_risk
+  p.add(3, 40, 24);           // low_scale_low_risk
   p.archetype.push_back(-1);  // an invalid account is skipped
   p.borderline.push_back(0);
   p.outcome.push_back(1.0);
@@ -67,10 +67,14 @@ TEST(Validate, SaysWhenTheQuadrantsDoNotSeparateTheOutcome) {
   p.add(3, 20, 10, 5);
   const auto r = riskscale::validate(p.archetype, p.borderline, p.outcome, "churned");
   EXPECT_FALSE(r.quadrants_separate);
-  EXPECT_NE(r.verdict.find("The quadrants do not separate churned: every two archetypes' 95 % Wilson intervals overlap."),
-            std::string::npos) << r.verdict;
-  EXPECT_NE(r.verdict.find("High- and low-risk accounts do not differ in churned (the interval of the difference contains 0)"),
-            std::string::npos) << r.verdict;
+  EXPECT_NE(
+      r.verdict.find("The quadrants do not separate churned: every two archetypes' 95 % Wilson intervals overlap."),
+      std::string::npos)
+      << r.verdict;
+  EXPECT_NE(r.verdict.find(
+                "High- and low-risk accounts do not differ in churned (the interval of the difference contains 0)"),
+            std::string::npos)
+      << r.verdict;
   EXPECT_EQ(r.borderline.accounts, 20u);
   EXPECT_EQ(r.borderline.events, 20u);  // the first 5 of each group are both borderline and events
   EXPECT_DOUBLE_EQ(r.borderline.interval.upper, 1.0);

@@ -39,14 +39,22 @@ struct account {
 
   /// Sets the named input field, or the risk factor of that name (the inverse of `field`).
   void set_field(std::string_view name, double value) {
-    if (name == "sensitive_data") sensitive_data = value;
-    else if (name == "org_disruption") org_disruption = value;
-    else if (name == "physical_safety") physical_safety = value;
-    else if (name == "legal_exposure") legal_exposure = value;
-    else if (name == "active_days") active_days = value;
-    else if (name == "users") users = value;
-    else if (name == "seats") seats = value;
-    else extra_factors[std::string(name)] = value;
+    if (name == "sensitive_data")
+      sensitive_data = value;
+    else if (name == "org_disruption")
+      org_disruption = value;
+    else if (name == "physical_safety")
+      physical_safety = value;
+    else if (name == "legal_exposure")
+      legal_exposure = value;
+    else if (name == "active_days")
+      active_days = value;
+    else if (name == "users")
+      users = value;
+    else if (name == "seats")
+      seats = value;
+    else
+      extra_factors[std::string(name)] = value;
   }
 };
 
@@ -66,10 +74,10 @@ inline constexpr field_range count_range{0.0, 1e9};
 /// Why a row of a batch got no scores; `ok` for a classified row.
 enum class row_status : std::uint8_t {
   ok = 0,
-  not_a_number = 1,  ///< the value is NaN (in a table: a missing cell)
-  infinite = 2,      ///< the value is +inf or -inf
-  below_range = 3,   ///< finite but below the field's lower bound
-  above_range = 4,   ///< finite but above the field's upper bound
+  not_a_number = 1,    ///< the value is NaN (in a table: a missing cell)
+  infinite = 2,        ///< the value is +inf or -inf
+  below_range = 3,     ///< finite but below the field's lower bound
+  above_range = 4,     ///< finite but above the field's upper bound
   missing_value = 5,   ///< SPEC §9: the source cell is empty
   unmapped_value = 6,  ///< SPEC §9: the cell's text matches no key of a `map` rule without a default
 };

@@ -22,8 +22,8 @@ inline constexpr std::size_t archetype_count = 4;
 
 /// Every archetype in SPEC order, for loops and tables.
 inline constexpr std::array<archetype, archetype_count> all_archetypes = {
-    archetype::high_scale_high_risk, archetype::high_scale_low_risk,
-    archetype::low_scale_high_risk, archetype::low_scale_low_risk};
+    archetype::high_scale_high_risk, archetype::high_scale_low_risk, archetype::low_scale_high_risk,
+    archetype::low_scale_low_risk};
 
 namespace detail {
 struct archetype_names {

@@ -29,20 +29,20 @@ struct recommendation {
 /// Everything the model says about one account; it keeps its policy alive, so its views stay valid.
 struct assessment {
   std::string account_id;
-  double risk_score = 0.0;       ///< SPEC §3
-  double scale_score = 0.0;      ///< SPEC §3
-  double frequency_score = 0.0;  ///< SPEC §3
-  double reach_score = 0.0;      ///< SPEC §3
+  double risk_score = 0.0;                                         ///< SPEC §3
+  double scale_score = 0.0;                                        ///< SPEC §3
+  double frequency_score = 0.0;                                    ///< SPEC §3
+  double reach_score = 0.0;                                        ///< SPEC §3
   riskscale::archetype archetype = archetype::low_scale_low_risk;  ///< SPEC §4
-  double margin = 0.0;           ///< SPEC §4: distance to the nearest threshold
-  bool borderline = false;       ///< SPEC §4: margin < borderline_band
-  std::array<double, archetype_count> membership{};  ///< SPEC §4, archetype order, sums to 1
-  std::vector<recommendation> recommendations;       ///< SPEC §5, ranked
-  std::vector<risk_contribution> risk_contributions; ///< SPEC §6, policy factor order
+  double margin = 0.0;                                             ///< SPEC §4: distance to the nearest threshold
+  bool borderline = false;                                         ///< SPEC §4: margin < borderline_band
+  std::array<double, archetype_count> membership{};                ///< SPEC §4, archetype order, sums to 1
+  std::vector<recommendation> recommendations;                     ///< SPEC §5, ranked
+  std::vector<risk_contribution> risk_contributions;               ///< SPEC §6, policy factor order
   scale_component binding_scale_component = scale_component::frequency;  ///< SPEC §6
-  std::optional<double> users_for_high_scale;        ///< SPEC §6, low-scale accounts only
-  std::optional<double> active_days_for_high_scale;  ///< SPEC §6, low-scale accounts only
-  riskscale::policy policy;                          ///< the policy that produced this
+  std::optional<double> users_for_high_scale;                            ///< SPEC §6, low-scale accounts only
+  std::optional<double> active_days_for_high_scale;                      ///< SPEC §6, low-scale accounts only
+  riskscale::policy policy;                                              ///< the policy that produced this
 
   /// True when the risk score reaches the risk threshold.
   [[nodiscard]] bool high_risk() const noexcept { return is_high_risk(archetype); }
@@ -82,8 +82,7 @@ struct assessment {
     if (!value) {
       throw input_error(factors[i].name, std::nullopt, input.account_id,
                         "missing: the policy weighs risk factor '" + factors[i].name +
-                            "'; accepted: a value in [0, 1] in account::extra_factors[\"" +
-                            factors[i].name + "\"]");
+                            "'; accepted: a value in [0, 1] in account::extra_factors[\"" + factors[i].name + "\"]");
     }
     values[i] = *value;
   }
@@ -134,8 +133,8 @@ struct assessment {
     result.recommendations.push_back({k, pol.catalog()[k].id, scores[j]});
   }
 
-  result.risk_contributions = risk_contributions(
-      pol, std::vector<double>(values, values + factors.size()), result.risk_score);
+  result.risk_contributions =
+      risk_contributions(pol, std::vector<double>(values, values + factors.size()), result.risk_score);
   result.binding_scale_component = binding_component(result.frequency_score, result.reach_score);
   if (!std::isnan(block.users_for_high_scale[0])) result.users_for_high_scale = block.users_for_high_scale[0];
   if (!std::isnan(block.active_days_for_high_scale[0])) {

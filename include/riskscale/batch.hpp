@@ -86,8 +86,8 @@ class portfolio {
   void check_length(const std::string& name, std::size_t length) const {
     if (length != rows_) {
       throw input_error(name, std::nullopt, "",
-                        "column has " + std::to_string(length) + " values; accepted: " +
-                            std::to_string(rows_) + " (the portfolio's row count)");
+                        "column has " + std::to_string(length) + " values; accepted: " + std::to_string(rows_) +
+                            " (the portfolio's row count)");
     }
   }
 
@@ -103,25 +103,25 @@ struct batch_output {
   double* scale_score = nullptr;
   double* frequency_score = nullptr;
   double* reach_score = nullptr;
-  std::int8_t* archetype = nullptr;   ///< archetype index (SPEC §1 order), -1 for an invalid row
+  std::int8_t* archetype = nullptr;  ///< archetype index (SPEC §1 order), -1 for an invalid row
   double* margin = nullptr;
-  std::uint8_t* borderline = nullptr; ///< 0 or 1 (numpy bool layout)
+  std::uint8_t* borderline = nullptr;                 ///< 0 or 1 (numpy bool layout)
   std::array<double*, archetype_count> membership{};  ///< p_<archetype>, SPEC order
-  double* users_for_high_scale = nullptr;        ///< NaN when absent
-  double* active_days_for_high_scale = nullptr;  ///< NaN when absent
-  std::int16_t* recommendations = nullptr;       ///< ranked catalogue indices, -1 padded
-  double* recommendation_scores = nullptr;       ///< scores beside `recommendations`, NaN padded
-  std::int16_t* recommendation_count = nullptr;  ///< recommendations per row
-  row_status* status = nullptr;                  ///< required: ok, or why the row got no scores
-  std::int16_t* invalid_field = nullptr;  ///< index into policy::input_fields(), -1 when valid
+  double* users_for_high_scale = nullptr;             ///< NaN when absent
+  double* active_days_for_high_scale = nullptr;       ///< NaN when absent
+  std::int16_t* recommendations = nullptr;            ///< ranked catalogue indices, -1 padded
+  double* recommendation_scores = nullptr;            ///< scores beside `recommendations`, NaN padded
+  std::int16_t* recommendation_count = nullptr;       ///< recommendations per row
+  row_status* status = nullptr;                       ///< required: ok, or why the row got no scores
+  std::int16_t* invalid_field = nullptr;              ///< index into policy::input_fields(), -1 when valid
 
   /// This view moved to row `begin` (the recommendation arrays by `begin` rows of `width`
   /// entries): where a chunk that starts at `begin` writes.
   [[nodiscard]] batch_output at_row(std::size_t begin, std::size_t width) const noexcept {
     batch_output view = *this;
-    for (double** column : {&view.risk_score, &view.scale_score, &view.frequency_score, &view.reach_score,
-                            &view.margin, &view.membership[0], &view.membership[1], &view.membership[2],
-                            &view.membership[3], &view.users_for_high_scale, &view.active_days_for_high_scale}) {
+    for (double** column : {&view.risk_score, &view.scale_score, &view.frequency_score, &view.reach_score, &view.margin,
+                            &view.membership[0], &view.membership[1], &view.membership[2], &view.membership[3],
+                            &view.users_for_high_scale, &view.active_days_for_high_scale}) {
       if (*column != nullptr) *column += begin;
     }
     if (view.archetype != nullptr) view.archetype += begin;
@@ -222,9 +222,9 @@ inline std::vector<const double*> resolve_columns(const portfolio& input, const 
     if (column == nullptr && !optional && input.rows() > 0) {
       std::string required;
       for (std::size_t j = 0; j + 1 < fields.size(); ++j) required += (j ? ", " : "") + fields[j];
-      throw input_error(fields[i], std::nullopt, "",
-                        "missing column; the policy requires the columns " + required +
-                            " (and reads seats when present)");
+      throw input_error(
+          fields[i], std::nullopt, "",
+          "missing column; the policy requires the columns " + required + " (and reads seats when present)");
     }
     columns.push_back(column);
   }
@@ -245,18 +245,16 @@ inline void stream_block(double* destination, const double* values) noexcept {
 /// Classifies rows [begin, end) into `out` with the kernel copy for `isa` (tests force each one).
 /// `stream`: write the float columns with non-temporal stores (for results larger than the caches
 /// that are not read again at once).
-inline void classify_range(const policy& pol, const double* const* columns, std::size_t field_count,
-                           std::size_t begin, std::size_t end, const batch_output& out,
-                           simd_isa isa = best_isa(), bool stream = false) {
+inline void classify_range(const policy& pol, const double* const* columns, std::size_t field_count, std::size_t begin,
+                           std::size_t end, const batch_output& out, simd_isa isa = best_isa(), bool stream = false) {
   constexpr int B = batch_block_rows;
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const kernel_parameters parameters(pol);
   const policy_settings& settings = pol.settings();
   const std::vector<training_format>& catalog = pol.catalog();
   const std::size_t width = pol.recommendation_width();
-  const bool want_recommendations = out.recommendations != nullptr ||
-                                    out.recommendation_scores != nullptr ||
-                                    out.recommendation_count != nullptr;
+  const bool want_recommendations =
+      out.recommendations != nullptr || out.recommendation_scores != nullptr || out.recommendation_count != nullptr;
   std::vector<std::int16_t> indices(std::max<std::size_t>(width, 1));
   std::vector<double> scores(std::max<std::size_t>(width, 1));
   // SPEC §5 format scores of a block, format-major: format k of lane l at [k * B + l].
@@ -363,10 +361,9 @@ inline void classify_range(const policy& pol, const double* const* columns, std:
     for (int lane = 0; lane < count; ++lane) {
       if (block.status[lane] == row_status::ok) continue;
       const std::size_t row = offset + static_cast<std::size_t>(lane);
-      for (double* column : {out.risk_score, out.scale_score, out.frequency_score, out.reach_score,
-                             out.margin, out.membership[0], out.membership[1], out.membership[2],
-                             out.membership[3], out.users_for_high_scale,
-                             out.active_days_for_high_scale}) {
+      for (double* column : {out.risk_score, out.scale_score, out.frequency_score, out.reach_score, out.margin,
+                             out.membership[0], out.membership[1], out.membership[2], out.membership[3],
+                             out.users_for_high_scale, out.active_days_for_high_scale}) {
         if (column != nullptr) column[row] = nan;
       }
       if (out.archetype != nullptr) out.archetype[row] = -1;
@@ -443,8 +440,7 @@ inline std::size_t rank_formats(const policy& pol, const std::array<double, arch
 /// The `input_error` describing invalid row `row` of a batch, with its `refusal` as data (for front
 /// ends that raise on the first one).
 [[nodiscard]] inline input_error row_error(const portfolio& input, const policy& pol, std::size_t row,
-                                           row_status status, std::int16_t invalid_field,
-                                           std::string account_id = "") {
+                                           row_status status, std::int16_t invalid_field, std::string account_id = "") {
   const std::vector<input_descriptor> schema = input_schema(pol);
   const input_descriptor& field = schema.at(static_cast<std::size_t>(invalid_field));
   const double* column = input.find(field.name);

@@ -52,8 +52,8 @@ struct build_info {
     for (const std::string& name : names) text += (text.empty() ? "" : ", ") + name;
     return text;
   };
-  return "kernel: " + info.kernel + " (compiled: " + join(info.compiled) + "; this CPU runs: " +
-         join(info.available) + (info.fma ? "; FMA" : "; no FMA, every copy gives the same bits") + ")";
+  return "kernel: " + info.kernel + " (compiled: " + join(info.compiled) + "; this CPU runs: " + join(info.available) +
+         (info.fma ? "; FMA" : "; no FMA, every copy gives the same bits") + ")";
 }
 
 }  // namespace riskscale

@@ -61,8 +61,7 @@ inline constexpr std::array<std::string_view, 7> calibration_parameter_names = {
 struct calibration_options {
   /// The parameter groups to fit; the others keep the starting policy's values.
   std::vector<calibration_parameter> fit = {calibration_parameter::risk_threshold,
-                                            calibration_parameter::scale_threshold,
-                                            calibration_parameter::risk_weights,
+                                            calibration_parameter::scale_threshold, calibration_parameter::risk_weights,
                                             calibration_parameter::scale_weights};
   /// Strength λ of the L2 pull: the fit minimises −Σ log-likelihood + λ/2 · Σ ((θ − θ₀)/u)², u = 1
   /// for thresholds and weights and the starting value for temperature, frequency_full and
@@ -98,9 +97,9 @@ struct fitted_value {
 struct label_disagreement {
   std::size_t row = 0;
   archetype label{};
-  archetype fitted{};                ///< the fitted policy's archetype
-  archetype start{};                 ///< the starting policy's archetype
-  double label_membership = 0.0;     ///< the fitted policy's soft membership of the label (SPEC §4)
+  archetype fitted{};             ///< the fitted policy's archetype
+  archetype start{};              ///< the starting policy's archetype
+  double label_membership = 0.0;  ///< the fitted policy's soft membership of the label (SPEC §4)
 };
 
 /// Everything calibrate() found.
@@ -130,8 +129,9 @@ struct calibration_result {
     const auto a = archetype_from_string(ids[row]);
     if (!a) {
       throw input_error(column, row, "",
-                        "'" + ids[row] + "' is not an archetype id; accepted: high_scale_high_risk, "
-                        "high_scale_low_risk, low_scale_high_risk, low_scale_low_risk");
+                        "'" + ids[row] +
+                            "' is not an archetype id; accepted: high_scale_high_risk, "
+                            "high_scale_low_risk, low_scale_high_risk, low_scale_low_risk");
     }
     labels.push_back(*a);
   }
@@ -249,8 +249,7 @@ inline fit_outcome fit_rows(const likelihood_data& data, const std::vector<std::
   fit_outcome outcome{start, 0};
   const std::size_t n = layout.size();
   if (n == 0 || std::isinf(options.l2) || rows.empty()) return outcome;
-  Eigen::VectorXd x(static_cast<Eigen::Index>(n)), lower(x.size()), upper(x.size()), centre(x.size()),
-      unit(x.size());
+  Eigen::VectorXd x(static_cast<Eigen::Index>(n)), lower(x.size()), upper(x.size()), centre(x.size()), unit(x.size());
   likelihood_parameters work = start;
   likelihood_gradient ignored;
   ignored.risk_weights.assign(start.risk_weights.size(), 0.0);
@@ -303,16 +302,15 @@ inline fit_outcome fit_rows(const likelihood_data& data, const std::vector<std::
     // A line search that cannot improve further ends the fit at the best point evaluated (in the box).
   }
   k = 0;
-  layout.each(outcome.parameters, ignored, start, [&](double& value, double&, double, double, double) {
-    value = best[k++];
-  });
+  layout.each(outcome.parameters, ignored, start,
+              [&](double& value, double&, double, double, double) { value = best[k++]; });
   return outcome;
 }
 
 // The SPEC §4 hard archetype of every row under `pol`, through the batch kernel.
 [[nodiscard]] inline std::vector<std::int8_t> classify_archetypes(const portfolio& accounts, const policy& pol,
-                                                                   std::vector<row_status>& status,
-                                                                   std::vector<std::int16_t>& invalid_field) {
+                                                                  std::vector<row_status>& status,
+                                                                  std::vector<std::int16_t>& invalid_field) {
   std::vector<std::int8_t> archetypes(accounts.rows());
   status.assign(accounts.rows(), row_status::ok);
   invalid_field.assign(accounts.rows(), -1);
@@ -325,8 +323,7 @@ inline fit_outcome fit_rows(const likelihood_data& data, const std::vector<std::
 }
 
 [[nodiscard]] inline double share_agreeing(const std::vector<std::int8_t>& classified,
-                                           const std::vector<archetype>& labels,
-                                           const std::vector<std::size_t>& rows) {
+                                           const std::vector<archetype>& labels, const std::vector<std::size_t>& rows) {
   if (rows.empty()) return std::numeric_limits<double>::quiet_NaN();
   std::size_t same = 0;
   for (const std::size_t row : rows) same += classified[row] == static_cast<std::int8_t>(labels[row]);
@@ -356,7 +353,8 @@ inline fit_outcome fit_rows(const likelihood_data& data, const std::vector<std::
     chance += (label_count / total) * (classified_count / total);
   }
   result.agreement = observed / total;
-  result.kappa = chance >= 1.0 ? std::numeric_limits<double>::quiet_NaN() : (result.agreement - chance) / (1.0 - chance);
+  result.kappa =
+      chance >= 1.0 ? std::numeric_limits<double>::quiet_NaN() : (result.agreement - chance) / (1.0 - chance);
   return result;
 }
 
@@ -375,8 +373,8 @@ inline fit_outcome fit_rows(const likelihood_data& data, const std::vector<std::
                 " accounts; accepted: one label per account");
   }
   if (n < min_calibration_accounts) {
-    throw error("calibration needs at least " + std::to_string(min_calibration_accounts) +
-                " labelled accounts; got " + std::to_string(n));
+    throw error("calibration needs at least " + std::to_string(min_calibration_accounts) + " labelled accounts; got " +
+                std::to_string(n));
   }
   if (!(options.l2 >= 0.0)) {
     throw error("l2 = " + format_number(options.l2) + "; accepted: a strength >= 0 (inf keeps the starting policy)");
@@ -397,8 +395,10 @@ inline fit_outcome fit_rows(const likelihood_data& data, const std::vector<std::
   const auto refuse_side = [&](std::size_t index, bool fitted, std::string_view parameter) {
     if (side[index] != 0 || !fitted) return;
     static constexpr std::array<std::string_view, 4> names = {
-        "high risk (high_scale_high_risk or low_scale_high_risk)", "low risk (high_scale_low_risk or low_scale_low_risk)",
-        "high scale (high_scale_high_risk or high_scale_low_risk)", "low scale (low_scale_high_risk or low_scale_low_risk)"};
+        "high risk (high_scale_high_risk or low_scale_high_risk)",
+        "low risk (high_scale_low_risk or low_scale_low_risk)",
+        "high scale (high_scale_high_risk or high_scale_low_risk)",
+        "low scale (low_scale_high_risk or low_scale_low_risk)"};
     throw error("no labelled account is " + std::string(names[index]) + ", so " + std::string(parameter) +
                 " cannot be identified; label accounts of that class or leave " + std::string(parameter) +
                 " out of the fit");

@@ -33,7 +33,8 @@ namespace detail {
 // f <= 15; both are exact doubles, so the one IEEE division rounds correctly, giving the same
 // double as from_chars. False (and `value` untouched) for anything else: the general parser decides.
 inline bool parse_plain_decimal(std::string_view text, double& value) noexcept {
-  constexpr double powers_of_ten[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  constexpr double powers_of_ten[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   std::size_t position = 0;
   const bool negative = !text.empty() && text[0] == '-';
   if (negative) ++position;
@@ -95,8 +96,7 @@ inline bool decimal_text_overflows(std::string_view unsigned_text) {
   if (position < unsigned_text.size()) {
     ++position;  // skip 'e'
     bool negative_exponent = false;
-    if (position < unsigned_text.size() &&
-      (unsigned_text[position] == '+' || unsigned_text[position] == '-')) {
+    if (position < unsigned_text.size() && (unsigned_text[position] == '+' || unsigned_text[position] == '-')) {
       negative_exponent = unsigned_text[position] == '-';
       ++position;
     }

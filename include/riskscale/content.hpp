@@ -79,14 +79,13 @@ struct product_traits {
 
 /// How much an account needs education, in [0, 1], and the traits that drive it.
 struct education_priority {
-  double score = 0.0;  ///< Σ w_t x_t / Σ w_t, weights from the policy's content.education_weights
+  double score = 0.0;                  ///< Σ w_t x_t / Σ w_t, weights from the policy's content.education_weights
   std::vector<product_trait> drivers;  ///< the (at most two) traits with the largest w_t x_t > 0
   std::string reason;                  ///< e.g. "driven by complex_product (0.9) and behavior_change (0.8)"
 };
 
 /// The weighted mean of the traits (policy `content.education_weights`), with its strongest drivers.
-[[nodiscard]] inline education_priority assess_education(const product_traits& traits,
-                                                         const policy& pol = policy()) {
+[[nodiscard]] inline education_priority assess_education(const product_traits& traits, const policy& pol = policy()) {
   const auto& weights = pol.settings().content.education_weights;
   double weighted = 0.0, weight_sum = 0.0;
   std::array<std::size_t, trait_count> order{};
@@ -110,8 +109,8 @@ struct education_priority {
     result.reason = "driven by";
     for (std::size_t i = 0; i < result.drivers.size(); ++i) {
       const auto t = static_cast<std::size_t>(result.drivers[i]);
-      result.reason += std::string(i ? " and " : " ") + std::string(trait_ids[t]) + " (" +
-                       format_number(traits.values[t]) + ")";
+      result.reason +=
+          std::string(i ? " and " : " ") + std::string(trait_ids[t]) + " (" + format_number(traits.values[t]) + ")";
     }
   }
   return result;
@@ -158,8 +157,9 @@ struct content_recommendation {
     std::string reason;
     if (booster != nullptr) reason = assessed.format(*booster).name + " is recommended";
     if (strongest_trait < trait_count) {
-      reason += std::string(reason.empty() ? "" : "; ") + "strongest trait: " +
-                std::string(trait_ids[strongest_trait]) + " = " + format_number(traits.values[strongest_trait]);
+      reason += std::string(reason.empty() ? "" : "; ") +
+                "strongest trait: " + std::string(trait_ids[strongest_trait]) + " = " +
+                format_number(traits.values[strongest_trait]);
     }
     // SPEC §5's tie rule, applied to content: within 1e-12 is a tie, and ties keep list order, so a
     // format goes before the first one it beats by more than 1e-12.

@@ -54,7 +54,8 @@ class date {
         parts[p] = parts[p] * 10 + (c - '0');
       }
     }
-    if (parts[0] < first_year || parts[0] > last_year) return fail("year " + std::to_string(parts[0]) + " is outside the supported range");
+    if (parts[0] < first_year || parts[0] > last_year)
+      return fail("year " + std::to_string(parts[0]) + " is outside the supported range");
     if (parts[1] < 1 || parts[1] > 12) return fail("there is no month " + std::to_string(parts[1]));
     if (parts[2] < 1 || parts[2] > days_in_month(parts[0], parts[1])) {
       return fail("month " + std::to_string(parts[1]) + " of " + std::to_string(parts[0]) + " has " +
@@ -72,7 +73,8 @@ class date {
   [[nodiscard]] date plus_days(long days) const {
     const long target = days_ + days;
     if (target < first().days_ || target > last().days_) {
-      throw error("invalid date: " + to_string() + (days >= 0 ? " plus " : " minus ") + std::to_string(days >= 0 ? days : -days) +
+      throw error("invalid date: " + to_string() + (days >= 0 ? " plus " : " minus ") +
+                  std::to_string(days >= 0 ? days : -days) +
                   " days is outside the supported range; accepted: " + accepted_range);
     }
     return from_days(target);

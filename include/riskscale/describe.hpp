@@ -24,14 +24,14 @@ inline std::string fixed(double value, int digits = 3) {
   using detail::fixed;
   const policy_settings& s = a.policy.settings();
   std::string text;
-  text += (a.account_id.empty() ? std::string("account") : a.account_id) + ": " +
-          std::string(to_string(a.archetype)) + " (" + std::string(display_name(a.archetype)) + ": " +
-          std::string(description(a.archetype)) + ")\n";
-  text += "  risk  " + fixed(a.risk_score) + (a.high_risk() ? " >= " : " < ") + "threshold " +
-          fixed(s.risk_threshold, 2);
+  text += (a.account_id.empty() ? std::string("account") : a.account_id) + ": " + std::string(to_string(a.archetype)) +
+          " (" + std::string(display_name(a.archetype)) + ": " + std::string(description(a.archetype)) + ")\n";
+  text +=
+      "  risk  " + fixed(a.risk_score) + (a.high_risk() ? " >= " : " < ") + "threshold " + fixed(s.risk_threshold, 2);
   std::vector<risk_contribution> drivers = a.risk_contributions;
-  std::stable_sort(drivers.begin(), drivers.end(),
-                   [](const risk_contribution& x, const risk_contribution& y) { return x.contribution > y.contribution; });
+  std::stable_sort(drivers.begin(), drivers.end(), [](const risk_contribution& x, const risk_contribution& y) {
+    return x.contribution > y.contribution;
+  });
   if (!drivers.empty() && drivers.front().contribution > 0) {
     text += "; driven by";
     for (std::size_t i = 0; i < drivers.size() && i < 3 && drivers[i].contribution > 0; ++i) {
@@ -40,11 +40,10 @@ inline std::string fixed(double value, int digits = 3) {
     }
   }
   text += "\n  scale " + fixed(a.scale_score) + (a.high_scale() ? " >= " : " < ") + "threshold " +
-          fixed(s.scale_threshold, 2) + "; frequency " + fixed(a.frequency_score) + ", reach " +
-          fixed(a.reach_score) + ", held back by " + std::string(to_string(a.binding_scale_component)) + "\n";
-  text += "  margin " + fixed(a.margin) + (a.borderline ? " (borderline: within " + fixed(s.borderline_band, 2) +
-                                                              " of a threshold)"
-                                                        : "") +
+          fixed(s.scale_threshold, 2) + "; frequency " + fixed(a.frequency_score) + ", reach " + fixed(a.reach_score) +
+          ", held back by " + std::string(to_string(a.binding_scale_component)) + "\n";
+  text += "  margin " + fixed(a.margin) +
+          (a.borderline ? " (borderline: within " + fixed(s.borderline_band, 2) + " of a threshold)" : "") +
           "; membership";
   for (archetype type : all_archetypes) {
     text += " " + std::string(to_string(type)) + " " + fixed(a.membership_of(type));
@@ -68,8 +67,8 @@ inline std::string fixed(double value, int digits = 3) {
     text += "  recommended training formats:\n";
     for (std::size_t j = 0; j < a.recommendations.size(); ++j) {
       const training_format& format = a.format(a.recommendations[j]);
-      text += "    " + std::to_string(j + 1) + ". " + format.id + " (" + fixed(a.recommendations[j].score) + "): " +
-              format.name + (format.description.empty() ? "" : ", " + format.description) + "\n";
+      text += "    " + std::to_string(j + 1) + ". " + format.id + " (" + fixed(a.recommendations[j].score) +
+              "): " + format.name + (format.description.empty() ? "" : ", " + format.description) + "\n";
     }
   }
   return text;

@@ -99,8 +99,8 @@ struct account_drift {
   std::vector<double> risk_causes;  ///< Shapley value per risk factor (policy order), sums to risk_change
   double cause_frequency = std::numeric_limits<double>::quiet_NaN();
   double cause_reach = std::numeric_limits<double>::quiet_NaN();  ///< cause_frequency + cause_reach = scale_change
-  bool crossed_risk = false;   ///< moved across the risk line
-  bool crossed_scale = false;  ///< moved across the scale line
+  bool crossed_risk = false;                                      ///< moved across the risk line
+  bool crossed_scale = false;                                     ///< moved across the scale line
   /// Player index of the driver: a risk factor (0..n-1), n = frequency, n+1 = reach, or
   /// driver_policy / driver_none.
   int driver = driver_none;
@@ -169,7 +169,9 @@ struct drift_counts {
     for (std::size_t i = 0; i < drift_status_count; ++i) by_status[i] += other.by_status[i];
     return *this;
   }
-  [[nodiscard]] std::uint64_t operator[](drift_status s) const noexcept { return by_status[static_cast<std::size_t>(s)]; }
+  [[nodiscard]] std::uint64_t operator[](drift_status s) const noexcept {
+    return by_status[static_cast<std::size_t>(s)];
+  }
 };
 
 /// Compares accounts between two snapshots under one policy (drift) or the same inputs under two
@@ -181,10 +183,7 @@ class drift_comparer {
   explicit drift_comparer(const policy& pol) : drift_comparer(pol, pol) {}
   /// Old snapshot under `old_policy`, new under `new_policy`; causes only when the two are equal.
   drift_comparer(const policy& old_policy, const policy& new_policy)
-      : old_policy_(old_policy),
-        new_policy_(new_policy),
-        what_if_(old_policy != new_policy),
-        kernel_(new_policy_) {}
+      : old_policy_(old_policy), new_policy_(new_policy), what_if_(old_policy != new_policy), kernel_(new_policy_) {}
 
   /// The policy of the new snapshot, whose factors name the causes.
   [[nodiscard]] const policy& new_policy() const noexcept { return new_policy_; }
@@ -351,14 +350,15 @@ inline double cause_of(const account_drift& d, int player) {
   using detail::two_decimals;
   const policy& pol = comparer.new_policy();
   const std::string axis = risk_axis ? "risk" : "scale";
-  const double old_line = risk_axis ? comparer.old_policy().settings().risk_threshold
-                                    : comparer.old_policy().settings().scale_threshold;
+  const double old_line =
+      risk_axis ? comparer.old_policy().settings().risk_threshold : comparer.old_policy().settings().scale_threshold;
   const double new_line = risk_axis ? pol.settings().risk_threshold : pol.settings().scale_threshold;
   const double old_score = risk_axis ? d.risk_old : d.scale_old;
   const double new_score = risk_axis ? d.risk_new : d.scale_new;
   const double change = new_score - old_score;
-  const std::string line = old_line == new_line ? "the " + two_decimals(new_line) + " line"
-                                                : "the line moved " + two_decimals(old_line) + " → " + two_decimals(new_line);
+  const std::string line = old_line == new_line
+                               ? "the " + two_decimals(new_line) + " line"
+                               : "the line moved " + two_decimals(old_line) + " → " + two_decimals(new_line);
   if (!d.has_causes()) {
     std::string text = "under the new policy " + axis + " " + two_decimals(old_score) + " → " + two_decimals(new_score);
     return text + ", " + std::string(preposition) + " " + line;
@@ -372,9 +372,10 @@ inline double cause_of(const account_drift& d, int player) {
   const double cause = detail::cause_of(d, driver);
   const bool factor = driver < static_cast<int>(pol.risk_factors().size());
   std::string text = std::string(input.input) + " " + detail::value_pair(input.old_value, input.new_value, factor) +
-                     (cause > 0 ? " raised " : " lowered ") + axis +
-                     " by " + two_decimals(std::fabs(cause)) + ", " + std::string(preposition) + " " + line;
-  if (std::fabs(cause - change) > 5e-3) text += " (" + axis + " " + two_decimals(old_score) + " → " + two_decimals(new_score) + ")";
+                     (cause > 0 ? " raised " : " lowered ") + axis + " by " + two_decimals(std::fabs(cause)) + ", " +
+                     std::string(preposition) + " " + line;
+  if (std::fabs(cause - change) > 5e-3)
+    text += " (" + axis + " " + two_decimals(old_score) + " → " + two_decimals(new_score) + ")";
   return text;
 }
 
@@ -412,13 +413,13 @@ enum class drift_alert_kind : std::uint8_t {
 /// One alert row: a moved account gets one per crossed axis (risk first), a new or gone account one.
 struct drift_alert {
   drift_alert_kind kind = drift_alert_kind::new_account;
-  std::optional<archetype> from;  ///< old archetype (absent for a new account)
-  std::optional<archetype> to;    ///< new archetype (absent for a gone account)
-  int driver = driver_none;       ///< the crossed axis's driver (player index), as account_drift::driver
-  std::string reason;             ///< the crossed axis's sentence (see axis_sentence)
+  std::optional<archetype> from;             ///< old archetype (absent for a new account)
+  std::optional<archetype> to;               ///< new archetype (absent for a gone account)
+  int driver = driver_none;                  ///< the crossed axis's driver (player index), as account_drift::driver
+  std::string reason;                        ///< the crossed axis's sentence (see axis_sentence)
   std::vector<std::size_t> new_formats;      ///< recommended now and not before: new policy's catalogue, new rank order
   std::vector<std::size_t> dropped_formats;  ///< recommended before and not now: old policy's catalogue, old rank order
-  bool replan = false;  ///< the account's training plan changes: some format was added or dropped
+  bool replan = false;                       ///< the account's training plan changes: some format was added or dropped
 };
 
 namespace detail {
@@ -460,9 +461,10 @@ inline std::vector<std::size_t> ranked_difference(const drift_observation* a, co
   if (d.status == drift_status::new_account || d.status == drift_status::gone) {
     base.kind = d.status == drift_status::gone ? drift_alert_kind::gone : drift_alert_kind::new_account;
     const drift_observation& side = d.status == drift_status::gone ? *old_side : *new_side;
-    base.reason = std::string(d.status == drift_status::gone ? "not in the new snapshot; was " : "new in this snapshot: ") +
-                  std::string(to_string(side.archetype)) + " (risk " + detail::two_decimals(side.risk_score) +
-                  ", scale " + detail::two_decimals(side.scale_score) + ")";
+    base.reason =
+        std::string(d.status == drift_status::gone ? "not in the new snapshot; was " : "new in this snapshot: ") +
+        std::string(to_string(side.archetype)) + " (risk " + detail::two_decimals(side.risk_score) + ", scale " +
+        detail::two_decimals(side.scale_score) + ")";
     alerts.push_back(std::move(base));
     return alerts;
   }
@@ -481,18 +483,19 @@ inline std::vector<std::size_t> ranked_difference(const drift_observation* a, co
 
 /// A stayed account that slid into the borderline band (SPEC §4) toward a line.
 struct drift_watch {
-  bool risk_axis = true;         ///< the line approached: risk (true) or scale
-  double line = 0.0;             ///< that line's threshold under the new policy
-  double distance_old = 0.0;     ///< |score - line| in the old snapshot
-  double distance_new = 0.0;     ///< |score - line| in the new one, below the band
-  int driver = driver_none;      ///< the player that moved it most toward the line (as account_drift::driver)
-  std::string reason;            ///< "org_disruption 0.20 → 0.50 raised risk by 0.05, toward the 0.50 line"
+  bool risk_axis = true;      ///< the line approached: risk (true) or scale
+  double line = 0.0;          ///< that line's threshold under the new policy
+  double distance_old = 0.0;  ///< |score - line| in the old snapshot
+  double distance_new = 0.0;  ///< |score - line| in the new one, below the band
+  int driver = driver_none;   ///< the player that moved it most toward the line (as account_drift::driver)
+  std::string reason;         ///< "org_disruption 0.20 → 0.50 raised risk by 0.05, toward the 0.50 line"
 };
 
 /// The watch entry of an account, or nothing: a stayed account whose margin was at least the
 /// borderline band in the old snapshot and is below it in the new one; the axis is the one of its
 /// new margin (risk when both are equally close), which it approached.
-[[nodiscard]] inline std::optional<drift_watch> drift_watch_entry(const drift_comparer& comparer, const account_drift& d,
+[[nodiscard]] inline std::optional<drift_watch> drift_watch_entry(const drift_comparer& comparer,
+                                                                  const account_drift& d,
                                                                   const drift_observation* old_side,
                                                                   const drift_observation* new_side) {
   if (d.status != drift_status::stayed || old_side == nullptr || new_side == nullptr) return std::nullopt;
@@ -546,8 +549,9 @@ struct drift_watch {
           fixed(d.risk_change) + ")" + (d.crossed_risk ? ", across the risk line" : "") + "\n";
   if (d.has_causes()) {
     for (std::size_t i = 0; i < d.risk_causes.size(); ++i) {
-      text += "    " + pol.risk_factors()[i].name + " " + value_pair(old_side->factor_values[i], new_side->factor_values[i], true) +
-              ": " + fixed(d.risk_causes[i]) + "\n";
+      text += "    " + pol.risk_factors()[i].name + " " +
+              value_pair(old_side->factor_values[i], new_side->factor_values[i], true) + ": " +
+              fixed(d.risk_causes[i]) + "\n";
     }
   }
   text += "  scale " + detail::two_decimals(d.scale_old) + " → " + detail::two_decimals(d.scale_new) + " (" +
@@ -555,7 +559,8 @@ struct drift_watch {
   if (d.has_causes()) {
     text += "    frequency (active_days " + value_pair(old_side->active_days, new_side->active_days, false) +
             "): " + fixed(d.cause_frequency) + "\n";
-    text += "    reach (users " + value_pair(old_side->users, new_side->users, false) + "): " + fixed(d.cause_reach) + "\n";
+    text +=
+        "    reach (users " + value_pair(old_side->users, new_side->users, false) + "): " + fixed(d.cause_reach) + "\n";
   } else {
     text += "  causes: none (the two snapshots were classified under different policies)\n";
   }
@@ -642,7 +647,9 @@ class drift_snapshot {
     const std::size_t count = observation.valid ? std::min(observation.recommendation_count, recommendation_width_) : 0;
     a.recommendation_count = static_cast<std::uint16_t>(count);
     recommendations_.resize(recommendations_.size() + recommendation_width_, -1);  // fixed stride: no offset to look up
-    if (count > 0) std::copy_n(observation.recommendations, count, recommendations_.end() - static_cast<std::ptrdiff_t>(recommendation_width_));
+    if (count > 0)
+      std::copy_n(observation.recommendations, count,
+                  recommendations_.end() - static_cast<std::ptrdiff_t>(recommendation_width_));
     double* factors = a.factors;
     if (factor_count_ > inline_factors) {
       long_factors_.resize(long_factors_.size() + factor_count_);
@@ -671,7 +678,8 @@ class drift_snapshot {
   /// Asks the processor to fetch the record the slot of `hash` points at (call it after
   /// prefetch_slot(hash) has had time to complete: it reads the slot).
   /// Returns the candidate's index (the account find() most likely returns), or size() when there is none.
-  std::size_t prefetch_candidate(std::uint64_t hash) const noexcept {  // NOLINT(modernize-use-nodiscard): often called for its prefetch alone
+  std::size_t prefetch_candidate(
+      std::uint64_t hash) const noexcept {  // NOLINT(modernize-use-nodiscard): often called for its prefetch alone
     if (slots_.empty()) return accounts_.size();
     const slot& entry = slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)];
     if (entry.index_plus_one == 0) return accounts_.size();
@@ -818,10 +826,10 @@ class drift_snapshot {
 /// snapshot's order followed by the accounts gone from it in the old snapshot's order.
 struct drift_report {
   static constexpr std::size_t no_row = std::numeric_limits<std::size_t>::max();
-  std::vector<std::string_view> account_id;  ///< views into the caller's id arrays
-  std::vector<std::size_t> old_row, new_row; ///< row in each snapshot, no_row when absent
-  std::vector<account_drift> accounts;       ///< SPEC §11 per row
-  std::vector<std::string> reason;           ///< drift_reason per row (empty unless moved)
+  std::vector<std::string_view> account_id;                 ///< views into the caller's id arrays
+  std::vector<std::size_t> old_row, new_row;                ///< row in each snapshot, no_row when absent
+  std::vector<account_drift> accounts;                      ///< SPEC §11 per row
+  std::vector<std::string> reason;                          ///< drift_reason per row (empty unless moved)
   std::vector<std::pair<std::size_t, drift_alert>> alerts;  ///< (report row, alert)
   std::vector<std::pair<std::size_t, drift_watch>> watch;   ///< (report row, watch entry)
   drift_matrix matrix;
@@ -906,15 +914,17 @@ inline std::vector<double> factor_rows(const portfolio& input, const policy& pol
 /// With `old_policy` (what-if) the old portfolio is classified under it; pass the same inputs
 /// twice to see who would move if the policy changed. Throws input_error naming an id that
 /// appears twice in one snapshot, or a missing column.
-[[nodiscard]] inline drift_report compare_snapshots(const std::vector<std::string>& old_ids, const portfolio& old_inputs,
-                                                    const std::vector<std::string>& new_ids, const portfolio& new_inputs,
-                                                    const policy& pol, const std::optional<policy>& old_policy = std::nullopt,
+[[nodiscard]] inline drift_report compare_snapshots(const std::vector<std::string>& old_ids,
+                                                    const portfolio& old_inputs,
+                                                    const std::vector<std::string>& new_ids,
+                                                    const portfolio& new_inputs, const policy& pol,
+                                                    const std::optional<policy>& old_policy = std::nullopt,
                                                     const batch_options& options = {}) {
   const policy& before = old_policy ? *old_policy : pol;
   if (old_ids.size() != old_inputs.rows() || new_ids.size() != new_inputs.rows()) {
     throw input_error("account_id", std::nullopt, "",
-                      "has " + std::to_string(old_ids.size()) + " and " + std::to_string(new_ids.size()) +
-                          " ids for " + std::to_string(old_inputs.rows()) + " and " + std::to_string(new_inputs.rows()) +
+                      "has " + std::to_string(old_ids.size()) + " and " + std::to_string(new_ids.size()) + " ids for " +
+                          std::to_string(old_inputs.rows()) + " and " + std::to_string(new_inputs.rows()) +
                           " rows; accepted: one id per row");
   }
   const detail::id_index old_index(old_ids, "old");

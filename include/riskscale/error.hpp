@@ -36,18 +36,17 @@ class policy_error : public error {
 /// What a refused row holds as data: why (a `row_status` code such as "below_range"), the
 /// value as it was given, and the accepted range (SPEC §2), beside the sentence of `what()`.
 struct refusal {
-  std::string reason;      ///< the row status code, e.g. "not_a_number", "below_range"
-  std::string value;       ///< the value as given (a cell's text, or the number formatted); empty when the cell was empty
-  double lower = 0.0;      ///< lowest accepted value
-  double upper = 0.0;      ///< highest accepted value
+  std::string reason;  ///< the row status code, e.g. "not_a_number", "below_range"
+  std::string value;   ///< the value as given (a cell's text, or the number formatted); empty when the cell was empty
+  double lower = 0.0;  ///< lowest accepted value
+  double upper = 0.0;  ///< highest accepted value
 };
 
 /// An account's input was refused (SPEC §2): names the field, and the row and account when known;
 /// a refused row of a batch also carries its `refusal` as data, so no front end parses `what()`.
 class input_error : public error {
  public:
-  input_error(std::string field, std::optional<std::size_t> row, std::string account_id,
-              const std::string& message)
+  input_error(std::string field, std::optional<std::size_t> row, std::string account_id, const std::string& message)
       : error(compose(field, row, account_id, message)),
         field_(std::move(field)),
         row_(row),
@@ -72,8 +71,8 @@ class input_error : public error {
   [[nodiscard]] const std::optional<refusal>& why() const noexcept { return refusal_; }
 
  private:
-  static std::string compose(const std::string& field, std::optional<std::size_t> row,
-                             const std::string& account_id, const std::string& message) {
+  static std::string compose(const std::string& field, std::optional<std::size_t> row, const std::string& account_id,
+                             const std::string& message) {
     std::string where = "invalid input";
     if (!account_id.empty()) where += " for account '" + account_id + "'";
     if (row) where += " at row " + std::to_string(*row);

@@ -27,14 +27,14 @@ enum class scale_component : std::uint8_t { frequency = 0, reach = 1 };
 }
 
 /// SPEC §6: the component with the lower value, frequency when they are equal.
-[[nodiscard]] constexpr scale_component binding_component(double frequency_score,
-                                                          double reach_score) noexcept {
+[[nodiscard]] constexpr scale_component binding_component(double frequency_score, double reach_score) noexcept {
   return reach_score < frequency_score ? scale_component::reach : scale_component::frequency;
 }
 
 /// SPEC §6: splits `risk_score` over the policy's factors given their input values (policy order).
-[[nodiscard]] inline std::vector<risk_contribution> risk_contributions(
-    const policy& pol, const std::vector<double>& factor_values, double risk_score) {
+[[nodiscard]] inline std::vector<risk_contribution> risk_contributions(const policy& pol,
+                                                                       const std::vector<double>& factor_values,
+                                                                       double risk_score) {
   const auto& factors = pol.risk_factors();
   std::vector<risk_contribution> contributions(factors.size());
   std::size_t certain = 0;  // factors with w_i x_i = 1, which alone make R = 1

@@ -26,11 +26,11 @@ enum class input_rule_kind : std::uint8_t {
 /// One SPEC §9 rule. Only the members of its `kind` are meaningful; `policy` validates them.
 struct input_rule {
   input_rule_kind kind = input_rule_kind::column;
-  std::string column;              ///< source column (every kind but `value` and `max`)
-  bool shorthand = false;          ///< written as a bare column name (`"users": "Seats"`), dumped so again
-  double value = 0.0;              ///< `value`
-  double scale = 1.0;              ///< `affine`: a
-  double offset = 0.0;             ///< `affine`: b
+  std::string column;      ///< source column (every kind but `value` and `max`)
+  bool shorthand = false;  ///< written as a bare column name (`"users": "Seats"`), dumped so again
+  double value = 0.0;      ///< `value`
+  double scale = 1.0;      ///< `affine`: a
+  double offset = 0.0;     ///< `affine`: b
   std::vector<std::pair<std::string, double>> map;  ///< `map`: keys as written, in file order
   std::optional<double> default_value;              ///< `map`: the value of an unmatched cell; none = invalid
   std::vector<std::array<double, 2>> points;        ///< `bands`: [lower, v]; `linear`: [x, y]

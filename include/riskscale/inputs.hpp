@@ -158,8 +158,7 @@ class input_plan {
 };
 
 /// Maps every row of `table` (SPEC §9); invalid rows get a status, never an exception.
-[[nodiscard]] mapped_inputs map_inputs(const source_table& table, const policy& pol,
-                                       const batch_options& options = {});
+[[nodiscard]] mapped_inputs map_inputs(const source_table& table, const policy& pol, const batch_options& options = {});
 
 /// Maps `table` through `pol`'s `inputs` and classifies it into `out` (SPEC §9 then §3–§8), in
 /// parallel ranges; a row whose mapping fails gets the mapping's status and field. When `inputs` is

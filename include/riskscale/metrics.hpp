@@ -10,7 +10,6 @@
 // the metric reports, so they get per-row reasons and are left out of the aggregates.
 #pragma once
 
-
 #include "riskscale/metrics/reasons.hpp"
 #include "riskscale/metrics/columns.hpp"
 #include "riskscale/metrics/statistics.hpp"

@@ -46,9 +46,16 @@ inline constexpr std::array<output_column, 15> classify_output_columns = {{
 
 /// The number columns of SPEC §8 in the order of one (columns, rows) float block, as `batch_output`
 /// holds them: the four scores, margin, the four memberships, then the two counterfactuals.
-inline constexpr std::array<std::string_view, 11> classify_number_columns = {
-    "risk_score", "scale_score", "frequency_score", "reach_score", "margin",
-    "p_high_scale_high_risk", "p_high_scale_low_risk", "p_low_scale_high_risk", "p_low_scale_low_risk",
-    "users_for_high_scale", "active_days_for_high_scale"};
+inline constexpr std::array<std::string_view, 11> classify_number_columns = {"risk_score",
+                                                                             "scale_score",
+                                                                             "frequency_score",
+                                                                             "reach_score",
+                                                                             "margin",
+                                                                             "p_high_scale_high_risk",
+                                                                             "p_high_scale_low_risk",
+                                                                             "p_low_scale_high_risk",
+                                                                             "p_low_scale_low_risk",
+                                                                             "users_for_high_scale",
+                                                                             "active_days_for_high_scale"};
 
 }  // namespace riskscale

@@ -26,8 +26,8 @@ namespace riskscale {
 /// What a touchpoint is for.
 enum class touchpoint_kind : std::int8_t { welcome, training, milestone, check_in, support };
 /// The touchpoint kind ids, in `touchpoint_kind` order.
-inline constexpr std::array<std::string_view, 5> touchpoint_kind_ids = {"welcome", "training", "milestone",
-                                                                        "check_in", "support"};
+inline constexpr std::array<std::string_view, 5> touchpoint_kind_ids = {"welcome", "training", "milestone", "check_in",
+                                                                        "support"};
 /// The id of a touchpoint kind.
 [[nodiscard]] constexpr std::string_view to_string(touchpoint_kind k) noexcept {
   return touchpoint_kind_ids[static_cast<std::size_t>(k)];
@@ -35,15 +35,15 @@ inline constexpr std::array<std::string_view, 5> touchpoint_kind_ids = {"welcome
 
 /// One dated contact with the account's users.
 struct touchpoint {
-  int day = 0;                    ///< offset from the plan's start, 0 = welcome day
-  riskscale::date date;           ///< start + day
+  int day = 0;           ///< offset from the plan's start, 0 = welcome day
+  riskscale::date date;  ///< start + day
   plan_stage stage = plan_stage::launch;
   riskscale::channel channel = channel::email;
   touchpoint_kind kind = touchpoint_kind::check_in;
   std::string title;
-  std::string format;             ///< training or content format id, empty for none
+  std::string format;  ///< training or content format id, empty for none
   riskscale::audience audience = audience::all;
-  std::string detail;             ///< criterion, support resources or the format's description
+  std::string detail;  ///< criterion, support resources or the format's description
 };
 
 /// A milestone of a plan: its target day and the measurable criterion checked that day.
@@ -72,7 +72,7 @@ struct onboarding_plan {
   product_traits traits;
   riskscale::education_priority education;
   riskscale::date start;
-  riskscale::date end;                       ///< the last day of the plan
+  riskscale::date end;  ///< the last day of the plan
   int length_days = 0;
   std::array<int, stage_count> stage_start{};  ///< first day of launch, adoption, reinforcement
   std::array<cadence, stage_count> cadences{};
@@ -103,7 +103,9 @@ inline std::string join_resources(const std::vector<support_resource>& resources
 class schedule {
  public:
   schedule(int length, int cap, bool tracks)
-      : length_(length), cap_(cap), tracks_(tracks),
+      : length_(length),
+        cap_(cap),
+        tracks_(tracks),
         load_(audience_count, std::vector<int>(static_cast<std::size_t>(std::max(length, 1)), 0)) {}
 
   // True when one more touchpoint for `who` on `day` keeps every 7-day window within the cap.
@@ -214,7 +216,7 @@ inline int cadence_gap(cadence c, int step) noexcept {
   const double complexity_trait = traits[product_trait::complex_product];
   result.complexity = complexity_trait >= settings.complex_from    ? complexity::complex
                       : complexity_trait >= settings.moderate_from ? complexity::moderate
-                                                                    : complexity::simple;
+                                                                   : complexity::simple;
   const int length = settings.length_days[a][static_cast<std::size_t>(result.complexity)];
   result.length_days = length;
   result.start = start;
@@ -244,8 +246,8 @@ inline int cadence_gap(cadence c, int step) noexcept {
                                       : plan_stage::launch;
   };
 
-  const std::vector<audience> tracks =
-      result.role_tracks ? std::vector<audience>{audience::admins, audience::end_users} : std::vector<audience>{audience::all};
+  const std::vector<audience> tracks = result.role_tracks ? std::vector<audience>{audience::admins, audience::end_users}
+                                                          : std::vector<audience>{audience::all};
   const bool high_risk = assessed.high_risk();
   detail::schedule plan_schedule(length, result.max_touches_per_week, result.role_tracks);
   const auto make = [&](touchpoint_kind kind, channel ch, std::string title, std::string format, audience who,
@@ -271,9 +273,10 @@ inline int cadence_gap(cadence c, int step) noexcept {
                                 0, 0);
   }
   if (high_risk) {
-    plan_schedule.place_forward(make(touchpoint_kind::welcome, channel::call, "Kick-off call with your customer success manager",
-                                     "", audience::all, "goals, risks of misuse, who must be certified"),
-                                0, 0);
+    plan_schedule.place_forward(
+        make(touchpoint_kind::welcome, channel::call, "Kick-off call with your customer success manager", "",
+             audience::all, "goals, risks of misuse, who must be certified"),
+        0, 0);
   }
   plan_schedule.place_forward(make(touchpoint_kind::support, channel::email, "Where to get help", "", audience::all,
                                    detail::join_resources(settings.support)),
@@ -281,9 +284,11 @@ inline int cadence_gap(cadence c, int step) noexcept {
 
   // 2. Milestones, each measured on its target day (or the nearest day the guard allows).
   std::vector<milestone_rule> rules = settings.milestones[a];
-  std::stable_sort(rules.begin(), rules.end(), [](const milestone_rule& x, const milestone_rule& y) { return x.at < y.at; });
+  std::stable_sort(rules.begin(), rules.end(),
+                   [](const milestone_rule& x, const milestone_rule& y) { return x.at < y.at; });
   for (const milestone_rule& rule : rules) {
-    const int target = std::clamp(static_cast<int>(std::ceil(rule.at * length)) - 1, std::min(1, length - 1), length - 1);
+    const int target =
+        std::clamp(static_cast<int>(std::ceil(rule.at * length)) - 1, std::min(1, length - 1), length - 1);
     const audience who = result.role_tracks ? rule.audience : audience::all;
     touchpoint t = make(touchpoint_kind::milestone, channel::in_product, "Milestone: " + rule.title, "", who,
                         "measure: " + rule.criterion);
@@ -301,9 +306,10 @@ inline int cadence_gap(cadence c, int step) noexcept {
     const int week_end = std::min(week_start + 6, length - 1);
     const auto is_support = [](const touchpoint& t) { return t.kind == touchpoint_kind::support; };
     if (plan_schedule.has(week_start, week_end, audience::all, is_support)) continue;
-    touchpoint t = make(touchpoint_kind::support, high_risk ? channel::call : channel::email,
-                        high_risk ? "Office hours: questions before you use it for real" : "Where to get help this week",
-                        "", audience::all, detail::join_resources(settings.support));
+    touchpoint t =
+        make(touchpoint_kind::support, high_risk ? channel::call : channel::email,
+             high_risk ? "Office hours: questions before you use it for real" : "Where to get help this week", "",
+             audience::all, detail::join_resources(settings.support));
     if (!plan_schedule.place_forward(t, week_start, week_end)) {
       result.notes.push_back("week starting day " + std::to_string(week_start) + " has no room for support");
     }
@@ -349,7 +355,8 @@ inline int cadence_gap(cadence c, int step) noexcept {
   const int span_end = reinforcement_start - 1 >= 1 ? reinforcement_start - 1 : length - 1;
   const int span = std::max(1, span_end);  // days 1..span_end
   for (std::size_t i = 0; i < materials.size(); ++i) {
-    const int desired = std::min(length - 1, 1 + static_cast<int>(i * static_cast<std::size_t>(span) / materials.size()));
+    const int desired =
+        std::min(length - 1, 1 + static_cast<int>(i * static_cast<std::size_t>(span) / materials.size()));
     // Forward first (keeps the order), then back towards the welcome day, whose pack may carry it.
     if (!plan_schedule.place_forward(materials[i], desired, length - 1) &&
         !plan_schedule.place_backward(materials[i], desired - 1, 0)) {

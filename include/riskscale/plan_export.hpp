@@ -18,7 +18,6 @@ namespace riskscale {
 
 namespace detail {
 
-
 // RFC 5545 §3.3.11: TEXT escapes backslash, semicolon, comma and newline.
 inline std::string ics_text(std::string_view text) {
   std::string escaped;
@@ -73,9 +72,9 @@ inline void append_plan_csv(std::string& out, const onboarding_plan& p) {
     out += std::to_string(t.day);
     out += ',';
     out += t.date.to_string();
-    for (std::string_view field : {to_string(t.stage), to_string(t.channel), to_string(t.kind),
-                                   std::string_view(t.title), std::string_view(t.format), to_string(t.audience),
-                                   std::string_view(t.detail), archetype_id}) {
+    for (std::string_view field :
+         {to_string(t.stage), to_string(t.channel), to_string(t.kind), std::string_view(t.title),
+          std::string_view(t.format), to_string(t.audience), std::string_view(t.detail), archetype_id}) {
       out += ',';
       append_csv_field(out, field);
     }
@@ -104,7 +103,9 @@ inline void append_plan_csv(std::string& out, const onboarding_plan& p) {
   nlohmann::ordered_json stages = nlohmann::ordered_json::array();
   for (std::size_t s = 0; s < stage_count; ++s) {
     const int last = s + 1 < stage_count ? p.stage_start[s + 1] - 1 : p.length_days - 1;
-    stages.push_back({{"stage", std::string(stage_ids[s])}, {"first_day", p.stage_start[s]}, {"last_day", last},
+    stages.push_back({{"stage", std::string(stage_ids[s])},
+                      {"first_day", p.stage_start[s]},
+                      {"last_day", last},
                       {"cadence", std::string(to_string(p.cadences[s]))}});
   }
   doc["stages"] = stages;
@@ -118,8 +119,12 @@ inline void append_plan_csv(std::string& out, const onboarding_plan& p) {
   doc["training_materials"] = {{"training_formats", p.training_formats}, {"content_formats", content}};
   nlohmann::ordered_json milestones = nlohmann::ordered_json::array();
   for (const milestone& m : p.milestones) {
-    milestones.push_back({{"id", m.id}, {"title", m.title}, {"day", m.day}, {"date", m.date.to_string()},
-                          {"criterion", m.criterion}, {"audience", std::string(to_string(m.audience))}});
+    milestones.push_back({{"id", m.id},
+                          {"title", m.title},
+                          {"day", m.day},
+                          {"date", m.date.to_string()},
+                          {"criterion", m.criterion},
+                          {"audience", std::string(to_string(m.audience))}});
   }
   doc["milestones"] = milestones;
   nlohmann::ordered_json support = nlohmann::ordered_json::array();
@@ -127,9 +132,14 @@ inline void append_plan_csv(std::string& out, const onboarding_plan& p) {
   doc["support_resources"] = support;
   nlohmann::ordered_json touchpoints = nlohmann::ordered_json::array();
   for (const touchpoint& t : p.touchpoints) {
-    touchpoints.push_back({{"day", t.day}, {"date", t.date.to_string()}, {"stage", std::string(to_string(t.stage))},
-                           {"channel", std::string(to_string(t.channel))}, {"kind", std::string(to_string(t.kind))},
-                           {"title", t.title}, {"format", t.format}, {"audience", std::string(to_string(t.audience))},
+    touchpoints.push_back({{"day", t.day},
+                           {"date", t.date.to_string()},
+                           {"stage", std::string(to_string(t.stage))},
+                           {"channel", std::string(to_string(t.channel))},
+                           {"kind", std::string(to_string(t.kind))},
+                           {"title", t.title},
+                           {"format", t.format},
+                           {"audience", std::string(to_string(t.audience))},
                            {"detail", t.detail}});
   }
   doc["touchpoints"] = touchpoints;
@@ -192,7 +202,8 @@ inline void append_plan_csv(std::string& out, const onboarding_plan& p) {
 
 /// An iCalendar (RFC 5545) calendar with an all-day event for every live session and every milestone;
 /// `dtstamp` is the creation time in "YYYYMMDDTHHMMSSZ" form (now, when empty).
-[[nodiscard]] inline std::string plan_to_ics(const std::vector<const onboarding_plan*>& plans, std::string dtstamp = "") {
+[[nodiscard]] inline std::string plan_to_ics(const std::vector<const onboarding_plan*>& plans,
+                                             std::string dtstamp = "") {
   if (dtstamp.empty()) dtstamp = ics_timestamp_now();
   std::string out = ics_calendar_begin();
   for (const onboarding_plan* p : plans) out += ics_plan_events(*p, dtstamp);

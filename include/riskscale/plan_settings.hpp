@@ -43,8 +43,7 @@ inline constexpr std::size_t trait_count = 6;
 
 /// The trait ids, in `product_trait` order; also their JSON keys and column names.
 inline constexpr std::array<std::string_view, trait_count> trait_ids = {
-    "complex_product", "behavior_change", "diverse_users", "frequent_updates", "product_suite",
-    "support_heavy"};
+    "complex_product", "behavior_change", "diverse_users", "frequent_updates", "product_suite", "support_heavy"};
 
 /// The trait with this id, or nothing.
 [[nodiscard]] constexpr std::optional<product_trait> trait_from_string(std::string_view id) noexcept {
@@ -61,8 +60,8 @@ enum class channel : std::int8_t { email, in_product, live_virtual, onsite, lab,
 /// Number of channels.
 inline constexpr std::size_t channel_count = 6;
 /// The channel ids, in `channel` order.
-inline constexpr std::array<std::string_view, channel_count> channel_ids = {
-    "email", "in_product", "live_virtual", "onsite", "lab", "call"};
+inline constexpr std::array<std::string_view, channel_count> channel_ids = {"email",  "in_product", "live_virtual",
+                                                                            "onsite", "lab",        "call"};
 /// The id of a channel, e.g. "live_virtual".
 [[nodiscard]] constexpr std::string_view to_string(channel c) noexcept {
   return channel_ids[static_cast<std::size_t>(c)];
@@ -134,7 +133,7 @@ struct content_format {
   std::string id;
   std::string name;
   std::string description;
-  riskscale::channel channel = channel::email;  ///< how it reaches learners in a plan
+  riskscale::channel channel = channel::email;      ///< how it reaches learners in a plan
   std::array<double, trait_count> trait_weights{};  ///< score contribution per trait, each in [0, 1]
   /// Boost in [0, 1] when a training format of this id is recommended (the largest applies).
   std::vector<std::pair<std::string, double>> training_boosts;
@@ -152,24 +151,37 @@ struct content_format {
   // Trait order: complex_product, behavior_change, diverse_users, frequent_updates, product_suite,
   // support_heavy. Weights of a format sum to at most 1, so a score stays in [0, 1] without a boost.
   return {
-      {"recorded_webinar", "Recorded webinar",
+      {"recorded_webinar",
+       "Recorded webinar",
        "an interface overview, or a complex topic a person should explain, recorded once",
-       channel::email, t{0.4, 0.2, 0.0, 0.3, 0.1, 0.0},
+       channel::email,
+       t{0.4, 0.2, 0.0, 0.3, 0.1, 0.0},
        {{"on_demand_library", 0.4}, {"virtual_ilt_one_to_many", 0.5}, {"virtual_ilt_advanced", 0.5}}},
-      {"recorded_screencast", "Recorded screencast",
-       "step-by-step recording of a complex configuration or process", channel::in_product,
+      {"recorded_screencast",
+       "Recorded screencast",
+       "step-by-step recording of a complex configuration or process",
+       channel::in_product,
        t{0.5, 0.0, 0.0, 0.2, 0.0, 0.3},
-       {{"on_demand_library", 0.5}, {"role_based_on_demand", 0.5}, {"microlearning_video", 0.6},
+       {{"on_demand_library", 0.5},
+        {"role_based_on_demand", 0.5},
+        {"microlearning_video", 0.6},
         {"in_product_walkthrough", 0.4}}},
-      {"infographic_pdf", "Infographic PDF",
-       "a one-page high-level overview with quick facts, reusing marketing material", channel::email,
-       t{0.0, 0.1, 0.3, 0.2, 0.4, 0.0}, {{"role_based_email_nurture", 0.5}}},
-      {"slide_deck", "Slide deck", "in-person training material, reused as a handout and for self-study",
-       channel::email, t{0.1, 0.3, 0.1, 0.0, 0.0, 0.0},
-       {{"virtual_ilt_advanced", 1.0}, {"virtual_ilt_one_to_many", 1.0}, {"onsite_training", 1.0},
-        {"live_lab", 1.0}}},
-      {"quiz_knowledge_check", "Quiz / knowledge check",
-       "short quiz that measures understanding and keeps learners engaged", channel::in_product,
+      {"infographic_pdf",
+       "Infographic PDF",
+       "a one-page high-level overview with quick facts, reusing marketing material",
+       channel::email,
+       t{0.0, 0.1, 0.3, 0.2, 0.4, 0.0},
+       {{"role_based_email_nurture", 0.5}}},
+      {"slide_deck",
+       "Slide deck",
+       "in-person training material, reused as a handout and for self-study",
+       channel::email,
+       t{0.1, 0.3, 0.1, 0.0, 0.0, 0.0},
+       {{"virtual_ilt_advanced", 1.0}, {"virtual_ilt_one_to_many", 1.0}, {"onsite_training", 1.0}, {"live_lab", 1.0}}},
+      {"quiz_knowledge_check",
+       "Quiz / knowledge check",
+       "short quiz that measures understanding and keeps learners engaged",
+       channel::in_product,
        t{0.3, 0.3, 0.0, 0.0, 0.0, 0.0},
        {{"knowledge_certification", 1.0}, {"supervised_assessment", 1.0}, {"practical_certification", 1.0}}},
   };
@@ -193,8 +205,8 @@ struct content_settings {
 struct milestone_rule {
   std::string id;
   std::string title;
-  double at = 1.0;              ///< target day as a share of the plan length, in (0, 1]
-  std::string criterion;        ///< what is measured, e.g. "80% of users finished the on-demand basics"
+  double at = 1.0;        ///< target day as a share of the plan length, in (0, 1]
+  std::string criterion;  ///< what is measured, e.g. "80% of users finished the on-demand basics"
   riskscale::audience audience = audience::all;  ///< the track it measures
 
   friend bool operator==(const milestone_rule& a, const milestone_rule& b) {
@@ -246,51 +258,51 @@ struct plan_settings {
   /// `diverse_users` from which a plan splits into admin and end-user tracks, in [0, 1].
   double role_tracks_from = 0.6;
   /// Channel of each training format in a plan; a format not listed goes out by email.
-  std::vector<std::pair<std::string, channel>> format_channels{
-      {"knowledge_certification", channel::in_product}, {"supervised_assessment", channel::live_virtual},
-      {"on_demand_library", channel::email},            {"virtual_ilt_advanced", channel::live_virtual},
-      {"virtual_ilt_one_to_many", channel::live_virtual}, {"in_product_walkthrough", channel::in_product},
-      {"microlearning_video", channel::email},          {"live_lab", channel::lab},
-      {"onsite_training", channel::onsite},             {"practical_certification", channel::lab},
-      {"role_based_on_demand", channel::email},         {"role_based_email_nurture", channel::email}};
+  std::vector<std::pair<std::string, channel>> format_channels{{"knowledge_certification", channel::in_product},
+                                                               {"supervised_assessment", channel::live_virtual},
+                                                               {"on_demand_library", channel::email},
+                                                               {"virtual_ilt_advanced", channel::live_virtual},
+                                                               {"virtual_ilt_one_to_many", channel::live_virtual},
+                                                               {"in_product_walkthrough", channel::in_product},
+                                                               {"microlearning_video", channel::email},
+                                                               {"live_lab", channel::lab},
+                                                               {"onsite_training", channel::onsite},
+                                                               {"practical_certification", channel::lab},
+                                                               {"role_based_on_demand", channel::email},
+                                                               {"role_based_email_nurture", channel::email}};
   /// Training formats given to the admin track only when a plan has role tracks.
   std::vector<std::string> admin_only_formats{"virtual_ilt_advanced"};
   /// Training formats given to the end-user track only when a plan has role tracks.
   std::vector<std::string> end_user_only_formats{"in_product_walkthrough", "microlearning_video"};
   /// Milestones per archetype, in target order.
   std::array<std::vector<milestone_rule>, archetype_count> milestones{{
-      {{"basics_done", "On-demand basics finished", 0.3, "80% of users finished the on-demand basics",
-        audience::all},
+      {{"basics_done", "On-demand basics finished", 0.3, "80% of users finished the on-demand basics", audience::all},
        {"admins_certified", "Admins certified", 0.7, "certification passed by all admins", audience::admins},
        {"users_certified", "Users certified", 1.0, "90% of users passed the knowledge certification",
         audience::end_users}},
-      {{"first_login", "Everyone logged in", 0.25, "90% of invited users logged in at least once",
-        audience::all},
-       {"core_workflow", "Core workflow adopted", 0.6, "70% of users completed the core workflow twice",
-        audience::all},
+      {{"first_login", "Everyone logged in", 0.25, "90% of invited users logged in at least once", audience::all},
+       {"core_workflow", "Core workflow adopted", 0.6, "70% of users completed the core workflow twice", audience::all},
        {"weekly_active", "Weekly active", 1.0, "60% of seats active in the last 7 days", audience::all}},
       {{"lab_completed", "Sandbox lab completed", 0.4, "every user completed the sandbox lab", audience::all},
        {"practically_certified", "Practical certification", 1.0,
         "practical certification passed by every user before live use", audience::all}},
-      {{"setup_done", "Set up for their role", 0.5, "every user opened the content for their role",
-        audience::all},
+      {{"setup_done", "Set up for their role", 0.5, "every user opened the content for their role", audience::all},
        {"self_sufficient", "Self-sufficient", 1.0, "75% of users active without a support ticket this week",
         audience::all}},
   }};
   /// Support resources every week of a plan points to.
-  std::vector<support_resource> support{
-      {"Customer success manager", "your named CSM, by email or a booked call"},
-      {"Help centre", "the Help menu inside the product"},
-      {"Support desk", "chat or email, answered within one business day"},
-      {"Community forum", "peer answers and product announcements"}};
+  std::vector<support_resource> support{{"Customer success manager", "your named CSM, by email or a booked call"},
+                                        {"Help centre", "the Help menu inside the product"},
+                                        {"Support desk", "chat or email, answered within one business day"},
+                                        {"Community forum", "peer answers and product announcements"}};
 
   friend bool operator==(const plan_settings& a, const plan_settings& b) {
     return std::tie(a.max_touches_per_week, a.moderate_from, a.complex_from, a.length_days, a.launch_share,
-                    a.reinforcement_share, a.cadences, a.role_tracks_from, a.format_channels,
-                    a.admin_only_formats, a.end_user_only_formats, a.milestones, a.support) ==
+                    a.reinforcement_share, a.cadences, a.role_tracks_from, a.format_channels, a.admin_only_formats,
+                    a.end_user_only_formats, a.milestones, a.support) ==
            std::tie(b.max_touches_per_week, b.moderate_from, b.complex_from, b.length_days, b.launch_share,
-                    b.reinforcement_share, b.cadences, b.role_tracks_from, b.format_channels,
-                    b.admin_only_formats, b.end_user_only_formats, b.milestones, b.support);
+                    b.reinforcement_share, b.cadences, b.role_tracks_from, b.format_channels, b.admin_only_formats,
+                    b.end_user_only_formats, b.milestones, b.support);
   }
   friend bool operator!=(const plan_settings& a, const plan_settings& b) { return !(a == b); }
 };

@@ -28,8 +28,7 @@ struct risk_factor {
 
 /// The SPEC §3 default risk factors, in SPEC §2 order.
 [[nodiscard]] inline std::vector<risk_factor> default_risk_factors() {
-  return {{"sensitive_data", 0.8}, {"org_disruption", 0.5}, {"physical_safety", 1.0},
-          {"legal_exposure", 0.9}};
+  return {{"sensitive_data", 0.8}, {"org_disruption", 0.5}, {"physical_safety", 1.0}, {"legal_exposure", 0.9}};
 }
 
 /// The editable parameters of a policy, SPEC defaults in place; turn them into a `policy` to use them.
@@ -39,11 +38,11 @@ struct policy_settings {
   double frequency_weight = 0.4;  ///< SPEC §3: scale weight of frequency, as given (normalised on use)
   double reach_weight = 0.6;      ///< SPEC §3: scale weight of reach, as given (normalised on use)
   std::vector<risk_factor> risk_weights = default_risk_factors();  ///< SPEC §3 noisy-OR factors
-  double risk_threshold = 0.5;    ///< SPEC §4
-  double scale_threshold = 0.5;   ///< SPEC §4
-  double borderline_band = 0.05;  ///< SPEC §4
-  double temperature = 0.1;       ///< SPEC §4: τ of the soft membership
-  double min_score = 0.25;        ///< SPEC §5: lowest format score that is recommended
+  double risk_threshold = 0.5;                                     ///< SPEC §4
+  double scale_threshold = 0.5;                                    ///< SPEC §4
+  double borderline_band = 0.05;                                   ///< SPEC §4
+  double temperature = 0.1;                                        ///< SPEC §4: τ of the soft membership
+  double min_score = 0.25;           ///< SPEC §5: lowest format score that is recommended
   std::optional<std::size_t> top_k;  ///< SPEC §5: most recommendations per account; none = no limit
   std::vector<training_format> catalog = default_catalog();  ///< SPEC §5
   content_settings content;  ///< content formats from product traits (README "Onboarding plans")
@@ -56,8 +55,7 @@ struct policy_settings {
            a.risk_weights == b.risk_weights && a.risk_threshold == b.risk_threshold &&
            a.scale_threshold == b.scale_threshold && a.borderline_band == b.borderline_band &&
            a.temperature == b.temperature && a.min_score == b.min_score && a.top_k == b.top_k &&
-           a.catalog == b.catalog && a.content == b.content && a.plans == b.plans &&
-           a.inputs == b.inputs;
+           a.catalog == b.catalog && a.content == b.content && a.plans == b.plans && a.inputs == b.inputs;
   }
   friend bool operator!=(const policy_settings& a, const policy_settings& b) { return !(a == b); }
 };
@@ -80,13 +78,9 @@ class policy {
   /// The parameters this policy was built from.
   [[nodiscard]] const policy_settings& settings() const noexcept { return data_->settings; }
   /// The risk factors, in policy order.
-  [[nodiscard]] const std::vector<risk_factor>& risk_factors() const noexcept {
-    return data_->settings.risk_weights;
-  }
+  [[nodiscard]] const std::vector<risk_factor>& risk_factors() const noexcept { return data_->settings.risk_weights; }
   /// The training-format catalogue, in catalogue order.
-  [[nodiscard]] const std::vector<training_format>& catalog() const noexcept {
-    return data_->settings.catalog;
-  }
+  [[nodiscard]] const std::vector<training_format>& catalog() const noexcept { return data_->settings.catalog; }
   /// Frequency weight normalised so that it and `reach_weight()` sum to 1 (SPEC §3).
   [[nodiscard]] double frequency_weight() const noexcept { return data_->frequency_weight; }
   /// Reach weight normalised so that it and `frequency_weight()` sum to 1 (SPEC §3).
@@ -118,8 +112,7 @@ class policy {
 };
 
 /// Field names no risk factor may take, because they are other SPEC §2 inputs.
-inline constexpr std::string_view reserved_field_names[] = {"account_id", "active_days", "users",
-                                                            "seats"};
+inline constexpr std::string_view reserved_field_names[] = {"account_id", "active_days", "users", "seats"};
 
 }  // namespace riskscale
 

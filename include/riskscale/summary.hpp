@@ -35,7 +35,7 @@ struct summary_state {
   std::vector<std::size_t> format_count;        ///< catalogue order
   std::vector<std::size_t> first_choice_count;  ///< catalogue order
   std::size_t watch_size = 0;
-  std::vector<near_threshold_account> watch;    ///< smallest margin first
+  std::vector<near_threshold_account> watch;  ///< smallest margin first
 };
 
 /// Counts, means and watch list of a classified portfolio; `add` rows, `merge` partial summaries.
@@ -44,17 +44,23 @@ class portfolio_summary {
   /// An empty summary for portfolios classified under `pol`, keeping the `watch_size` accounts
   /// with the smallest margin.
   explicit portfolio_summary(const policy& pol, std::size_t watch_size = 10)
-      : format_count_(pol.catalog().size()), first_choice_count_(pol.catalog().size()),
-        watch_size_(watch_size) {}
+      : format_count_(pol.catalog().size()), first_choice_count_(pol.catalog().size()), watch_size_(watch_size) {}
 
   /// The summary `state` describes, for portfolios classified under `pol`; throws `error` when its
   /// format counts are not one per catalogue format of `pol`.
   portfolio_summary(const policy& pol, summary_state state)
-      : accounts_(state.accounts), invalid_(state.invalid), borderline_(state.borderline),
-        per_archetype_(state.per_archetype), borderline_per_archetype_(state.borderline_per_archetype),
-        sum_risk_(state.sum_risk), sum_scale_(state.sum_scale),
-        sum_frequency_(state.sum_frequency), sum_reach_(state.sum_reach), format_count_(std::move(state.format_count)),
-        first_choice_count_(std::move(state.first_choice_count)), watch_size_(state.watch_size),
+      : accounts_(state.accounts),
+        invalid_(state.invalid),
+        borderline_(state.borderline),
+        per_archetype_(state.per_archetype),
+        borderline_per_archetype_(state.borderline_per_archetype),
+        sum_risk_(state.sum_risk),
+        sum_scale_(state.sum_scale),
+        sum_frequency_(state.sum_frequency),
+        sum_reach_(state.sum_reach),
+        format_count_(std::move(state.format_count)),
+        first_choice_count_(std::move(state.first_choice_count)),
+        watch_size_(state.watch_size),
         watch_(std::move(state.watch)) {
     if (format_count_.size() != pol.catalog().size() || first_choice_count_.size() != pol.catalog().size()) {
       throw error("summary state has " + std::to_string(format_count_.size()) +
@@ -66,14 +72,15 @@ class portfolio_summary {
 
   /// Everything this summary holds, as plain data (`portfolio_summary(pol, state)` makes it again).
   [[nodiscard]] summary_state state() const {
-    return {accounts_, invalid_, borderline_, per_archetype_, borderline_per_archetype_, sum_risk_, sum_scale_, sum_frequency_, sum_reach_,
-            format_count_, first_choice_count_, watch_size_, watch_};
+    return {accounts_,           invalid_,    borderline_,    per_archetype_, borderline_per_archetype_,
+            sum_risk_,           sum_scale_,  sum_frequency_, sum_reach_,     format_count_,
+            first_choice_count_, watch_size_, watch_};
   }
 
   /// Adds one classified account; `recommendations` are `count` ranked catalogue indices.
-  void add(const std::string& account_id, riskscale::archetype type, double margin, bool borderline,
-           double risk_score, double scale_score, double frequency_score, double reach_score,
-           const std::int16_t* recommendations, std::size_t count, std::size_t order) {
+  void add(const std::string& account_id, riskscale::archetype type, double margin, bool borderline, double risk_score,
+           double scale_score, double frequency_score, double reach_score, const std::int16_t* recommendations,
+           std::size_t count, std::size_t order) {
     ++accounts_;
     ++per_archetype_[static_cast<std::size_t>(type)];
     borderline_ += borderline ? 1 : 0;
@@ -156,9 +163,7 @@ class portfolio_summary {
   /// Accounts that got each catalogue format, catalogue order.
   [[nodiscard]] const std::vector<std::size_t>& format_counts() const noexcept { return format_count_; }
   /// Accounts whose first recommendation is each catalogue format, catalogue order.
-  [[nodiscard]] const std::vector<std::size_t>& first_choice_counts() const noexcept {
-    return first_choice_count_;
-  }
+  [[nodiscard]] const std::vector<std::size_t>& first_choice_counts() const noexcept { return first_choice_count_; }
   /// Share of the classified accounts that got catalogue format `k`, 0 for an empty portfolio.
   [[nodiscard]] double format_share(std::size_t k) const noexcept {
     return accounts_ == 0 || k >= format_count_.size()
@@ -176,9 +181,7 @@ class portfolio_summary {
     return order;
   }
   /// The accounts with the smallest margins, smallest first (ties: input order).
-  [[nodiscard]] const std::vector<near_threshold_account>& closest_to_threshold() const noexcept {
-    return watch_;
-  }
+  [[nodiscard]] const std::vector<near_threshold_account>& closest_to_threshold() const noexcept { return watch_; }
 
  private:
   [[nodiscard]] double mean(double sum) const noexcept {

@@ -50,8 +50,9 @@ inline constexpr date last_event_date = *date::from_ymd(2199, 12, 31);
   if (fields->epoch) return event_date_from_epoch_seconds(fields->epoch_seconds);
   const std::optional<date> local = date::from_ymd(fields->year, fields->month, fields->day);
   if (!local) return std::nullopt;
-  const date utc = date::from_days_since_epoch(
-      local->days_since_epoch() + static_cast<long>(detail::floor_div(fields->seconds_of_day, detail::seconds_per_day)));
+  const date utc =
+      date::from_days_since_epoch(local->days_since_epoch() + static_cast<long>(detail::floor_div(
+                                                                  fields->seconds_of_day, detail::seconds_per_day)));
   if (utc < first_event_date || last_event_date < utc) return std::nullopt;
   return utc;
 }
@@ -102,12 +103,13 @@ struct usage_options {
   /// Throws `error` naming the value and what is accepted when the options are not usable.
   void validate() const {
     if (window_days < 1 || window_days > max_usage_window_days) {
-      throw error("window_days = " + std::to_string(window_days) + " is out of range; accepted: a whole number of days from 1 to " +
+      throw error("window_days = " + std::to_string(window_days) +
+                  " is out of range; accepted: a whole number of days from 1 to " +
                   std::to_string(max_usage_window_days));
     }
     if (as_of && (*as_of < first_event_date || last_event_date < *as_of)) {
-      throw error("as_of = " + as_of->to_string() + " is out of range; accepted: a date from " + first_event_date.to_string() +
-                  " to " + last_event_date.to_string());
+      throw error("as_of = " + as_of->to_string() + " is out of range; accepted: a date from " +
+                  first_event_date.to_string() + " to " + last_event_date.to_string());
     }
   }
 };
@@ -178,12 +180,12 @@ class usage_aggregator {
   /// to `statuses`; faster, because the table memory of 16 events at a time is fetched together
   /// instead of one cache miss after another.
   void add_batch(const event_text* events, std::size_t count, event_status* statuses) {
-    add_checked_batch(count, statuses, [&](std::size_t i, std::string_view& account, std::string_view& user,
-                                           std::int32_t& day) {
-      account = events[i].account;
-      user = events[i].user;
-      return check_event(account, user, events[i].time, day);
-    });
+    add_checked_batch(count, statuses,
+                      [&](std::size_t i, std::string_view& account, std::string_view& user, std::int32_t& day) {
+                        account = events[i].account;
+                        user = events[i].user;
+                        return check_event(account, user, events[i].time, day);
+                      });
   }
 
   /// One event whose time is seconds since 1970-01-01 UTC (nothing: missing), for `add_batch`.
@@ -194,12 +196,12 @@ class usage_aggregator {
 
   /// `add_epoch_seconds` of `count` events, batched as `add_batch` is.
   void add_batch(const event_seconds* events, std::size_t count, event_status* statuses) {
-    add_checked_batch(count, statuses, [&](std::size_t i, std::string_view& account, std::string_view& user,
-                                           std::int32_t& day) {
-      account = events[i].account;
-      user = events[i].user;
-      return check_epoch_event(account, user, events[i].seconds, day);
-    });
+    add_checked_batch(count, statuses,
+                      [&](std::size_t i, std::string_view& account, std::string_view& user, std::int32_t& day) {
+                        account = events[i].account;
+                        user = events[i].user;
+                        return check_epoch_event(account, user, events[i].seconds, day);
+                      });
   }
 
   /// Adds one event whose time is already a number of seconds since 1970-01-01 UTC (a datetime
@@ -249,7 +251,8 @@ class usage_aggregator {
     if (other.window_ != window_ || other.options_.as_of != options_.as_of) {
       throw error("cannot merge usage aggregates of different windows (W " + std::to_string(window_) + " and " +
                   std::to_string(other.window_) + ", as_of " + describe_as_of(options_.as_of) + " and " +
-                  describe_as_of(other.options_.as_of) + "); accepted: aggregates made with the same as_of and window_days");
+                  describe_as_of(other.options_.as_of) +
+                  "); accepted: aggregates made with the same as_of and window_days");
     }
     events_read_ += other.events_read_;
     valid_ += other.valid_;
@@ -378,7 +381,8 @@ class usage_aggregator {
       put(static_cast<std::uint32_t>(id.size()));
       out.append(id);
       put(accounts_[a].latest);
-      for (int k = 0; k < window_; ++k) put(account_days_[a * static_cast<std::size_t>(window_) + static_cast<std::size_t>(k)]);
+      for (int k = 0; k < window_; ++k)
+        put(account_days_[a * static_cast<std::size_t>(window_) + static_cast<std::size_t>(k)]);
     }
     put(static_cast<std::uint64_t>(pairs_.size()));
     for (std::size_t p = 0; p < pairs_.size(); ++p) {
@@ -418,7 +422,8 @@ class usage_aggregator {
     get(has_as_of);
     get(latest);
     if (window < 1 || window > max_usage_window_days) throw fail("the window is out of range");
-    if (has_as_of > 1 || (has_as_of == 1 ? !valid_day(as_of) : as_of != no_day)) throw fail("the as_of date is out of range");
+    if (has_as_of > 1 || (has_as_of == 1 ? !valid_day(as_of) : as_of != no_day))
+      throw fail("the as_of date is out of range");
     if (latest != no_day && !valid_day(latest)) throw fail("the latest date is out of range");
     usage_options options;
     options.window_days = window;
@@ -436,7 +441,8 @@ class usage_aggregator {
     std::uint64_t account_count = 0;
     get(account_count);
     // Each account takes at least 9 + 8·W bytes: a count beyond that is refused before any allocation.
-    if (account_count > (bytes.size() - at) / (9 + 8 * static_cast<std::size_t>(window))) throw fail("the account count is too large");
+    if (account_count > (bytes.size() - at) / (9 + 8 * static_cast<std::size_t>(window)))
+      throw fail("the account count is too large");
     result.account_index_.reset(static_cast<std::size_t>(account_count));
     std::uint64_t stored_events = 0;
     for (std::uint64_t a = 0; a < account_count; ++a) {
@@ -456,7 +462,8 @@ class usage_aggregator {
       }
       result.accounts_[index].latest = account_latest;
       for (int k = 0; k < window; ++k) {
-        std::uint64_t& count = result.account_days_[index * static_cast<std::size_t>(window) + static_cast<std::size_t>(k)];
+        std::uint64_t& count =
+            result.account_days_[index * static_cast<std::size_t>(window) + static_cast<std::size_t>(k)];
         get(count);
         if (account_latest == no_day && count != 0) throw fail("an account without events has event counts");
         if (count > result.valid_ - stored_events) throw fail("the accounts hold more events than were read");
@@ -506,9 +513,9 @@ class usage_aggregator {
   static constexpr std::size_t account_head_bytes = 16;
   struct account_entry {
     std::uint64_t hash = 0;
-    std::size_t id_offset = 0;     ///< where the id lies in `account_ids_`
+    std::size_t id_offset = 0;  ///< where the id lies in `account_ids_`
     std::uint32_t id_size = 0;
-    std::int32_t latest = no_day;  ///< the account's latest stored event date
+    std::int32_t latest = no_day;        ///< the account's latest stored event date
     char head[account_head_bytes] = {};  ///< the id's first bytes: most comparisons end here
   };
   static constexpr std::size_t inline_user_bytes = 28;
@@ -518,7 +525,7 @@ class usage_aggregator {
     std::uint64_t bits = 0;         ///< the day set when W ≤ 64 (bit k: the date `latest − k`)
     std::uint64_t user_offset = 0;  ///< where a long user id lies in `user_ids_`
     std::uint32_t account = 0;
-    std::int32_t latest = no_day;   ///< the pair's latest stored date
+    std::int32_t latest = no_day;  ///< the pair's latest stored date
     std::uint32_t user_size = 0;
     char user_head[inline_user_bytes] = {};  ///< a user id of at most 28 bytes
   };
@@ -788,7 +795,8 @@ class usage_aggregator {
     }
   }
 
-  [[nodiscard]] std::uint32_t find_pair(std::uint32_t account, std::string_view user, std::uint64_t hash) const noexcept {
+  [[nodiscard]] std::uint32_t find_pair(std::uint32_t account, std::string_view user,
+                                        std::uint64_t hash) const noexcept {
     for (std::size_t slot = pair_index_.home(hash);; slot = pair_index_.next(slot)) {
       const std::int64_t e = pair_index_.entry(slot);
       if (e < 0) return no_entry;
@@ -861,8 +869,9 @@ class usage_aggregator {
     std::int32_t latest = no_day;
     for (const usage_aggregator* part : parts) {
       if (part->window_ != first.window_ || part->options_.as_of != first.options_.as_of) {
-        throw error("cannot finish usage aggregates of different windows together; accepted: aggregates made with "
-                    "the same as_of and window_days");
+        throw error(
+            "cannot finish usage aggregates of different windows together; accepted: aggregates made with "
+            "the same as_of and window_days");
       }
       latest = std::max(latest, part->latest_);
     }
@@ -885,7 +894,8 @@ class usage_aggregator {
     }
     result.counts.outside_window -= all_events;
     const auto twice = [](std::string_view id) {
-      return error("the account '" + std::string(id) + "' has events in two usage aggregates given as disjoint; "
+      return error("the account '" + std::string(id) +
+                   "' has events in two usage aggregates given as disjoint; "
                    "accepted: aggregates of disjoint accounts (else merge them)");
     };
     if (account_ids == nullptr) {
@@ -914,7 +924,8 @@ class usage_aggregator {
       for (std::size_t row = 0; row < account_ids->size(); ++row) {
         const std::string_view id = trim_id((*account_ids)[row]);
         if (id.empty()) {
-          throw input_error("account_id", row, "", "the account table has an empty account id; accepted: one non-empty id per row");
+          throw input_error("account_id", row, "",
+                            "the account table has an empty account id; accepted: one non-empty id per row");
         }
         const auto inserted = rows.emplace(id, row);
         if (!inserted.second) {
@@ -970,7 +981,8 @@ class usage_aggregator {
     }
     return totals;
   }
-  [[nodiscard]] account_usage usage_of(std::uint32_t a, const window_totals& totals, const std::optional<date>& as_of) const {
+  [[nodiscard]] account_usage usage_of(std::uint32_t a, const window_totals& totals,
+                                       const std::optional<date>& as_of) const {
     account_usage usage;
     usage.account_id = std::string(account_id(a));
     usage.active_users = totals.users[a];

@@ -20,18 +20,18 @@ namespace riskscale {
 
 /// The outcome rate of one group of accounts and its Wilson interval.
 struct outcome_rate {
-  std::string group;        ///< an archetype id, "borderline" or "not_borderline"
+  std::string group;  ///< an archetype id, "borderline" or "not_borderline"
   std::size_t accounts = 0;
-  std::size_t events = 0;   ///< accounts with outcome 1
+  std::size_t events = 0;                                  ///< accounts with outcome 1
   double rate = std::numeric_limits<double>::quiet_NaN();  ///< events / accounts, NaN when empty
-  metrics::interval interval;  ///< Wilson score interval, NaN when empty
+  metrics::interval interval;                              ///< Wilson score interval, NaN when empty
 };
 
 /// What validate() found.
 struct validation_result {
   double confidence = 0.95;
-  std::size_t accounts = 0;  ///< accounts counted (rows with an archetype)
-  std::size_t skipped = 0;   ///< rows without an archetype (invalid accounts), left out
+  std::size_t accounts = 0;                                 ///< accounts counted (rows with an archetype)
+  std::size_t skipped = 0;                                  ///< rows without an archetype (invalid accounts), left out
   std::array<outcome_rate, archetype_count> per_archetype;  ///< SPEC §1 order
   outcome_rate borderline, not_borderline;
   outcome_rate high_risk, low_risk, high_scale, low_scale;
@@ -101,7 +101,8 @@ inline void finish_outcome(outcome_rate& rate, double z) noexcept {
     detail::add_outcome(is_high_scale(a) ? r.high_scale : r.low_scale, event);
   }
   for (auto& rate : r.per_archetype) detail::finish_outcome(rate, z);
-  for (outcome_rate* rate : {&r.borderline, &r.not_borderline, &r.high_risk, &r.low_risk, &r.high_scale, &r.low_scale}) {
+  for (outcome_rate* rate :
+       {&r.borderline, &r.not_borderline, &r.high_risk, &r.low_risk, &r.high_scale, &r.low_scale}) {
     detail::finish_outcome(*rate, z);
   }
   const auto difference = [z](const outcome_rate& one, const outcome_rate& two) {
@@ -124,7 +125,8 @@ inline void finish_outcome(outcome_rate& rate, double z) noexcept {
   }
   const std::string level = format_number(confidence * 100.0) + " %";
   if (populated < 2) {
-    r.verdict = "Fewer than two archetypes have accounts, so the quadrants cannot be compared on " + outcome_column + ".";
+    r.verdict =
+        "Fewer than two archetypes have accounts, so the quadrants cannot be compared on " + outcome_column + ".";
   } else if (r.quadrants_separate) {
     r.verdict = "The quadrants separate " + outcome_column + ": at least two archetypes' " + level +
                 " Wilson intervals do not overlap.";

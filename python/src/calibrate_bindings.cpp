@@ -20,9 +20,9 @@ using riskscale::policy;
 using riskscale_python::borrow_column;
 
 // Fits without the GIL; returns (fitted policy, report JSON text). Every number is the core's.
-py::tuple calibrate_columns(const py::dict& columns, const std::vector<std::string>& labels, const std::string& label_column,
-                            const policy& start, const std::vector<std::string>& fit, std::size_t folds,
-                            std::uint64_t seed, double l2) {
+py::tuple calibrate_columns(const py::dict& columns, const std::vector<std::string>& labels,
+                            const std::string& label_column, const policy& start, const std::vector<std::string>& fit,
+                            std::size_t folds, std::uint64_t seed, double l2) {
   const std::size_t rows = labels.size();
   std::vector<py::array_t<double>> held;
   riskscale::portfolio input(rows);
@@ -60,21 +60,24 @@ py::dict validate_columns(const py::array_t<std::int8_t, py::array::c_style | py
                            "lower"_a = g.interval.lower, "upper"_a = g.interval.upper));
   };
   for (const auto& g : r.per_archetype) add(g);
-  for (const auto* g : {&r.borderline, &r.not_borderline, &r.high_risk, &r.low_risk, &r.high_scale, &r.low_scale}) add(*g);
+  for (const auto* g : {&r.borderline, &r.not_borderline, &r.high_risk, &r.low_risk, &r.high_scale, &r.low_scale})
+    add(*g);
   const auto difference = [](const riskscale::metrics::difference_interval& d) {
     return py::dict("difference"_a = d.difference, "lower"_a = d.lower, "upper"_a = d.upper);
   };
   return py::dict("groups"_a = groups, "accounts"_a = r.accounts, "skipped"_a = r.skipped,
                   "high_minus_low_risk"_a = difference(r.risk_difference),
                   "high_minus_low_scale"_a = difference(r.scale_difference),
-                  "quadrants_separate"_a = r.quadrants_separate, "verdict"_a = r.verdict, "confidence"_a = r.confidence);
+                  "quadrants_separate"_a = r.quadrants_separate, "verdict"_a = r.verdict,
+                  "confidence"_a = r.confidence);
 }
 
 }  // namespace
 
 void bind_calibrate(py::module_& m) {
   m.def("calibrate_columns", &calibrate_columns, "columns"_a, "labels"_a, "label_column"_a, "policy"_a, "fit"_a,
-        "folds"_a, "seed"_a, "l2"_a, "Fits a policy to archetype labels (calibrate.hpp); returns (policy, report JSON).");
+        "folds"_a, "seed"_a, "l2"_a,
+        "Fits a policy to archetype labels (calibrate.hpp); returns (policy, report JSON).");
   m.def("validate_columns", &validate_columns, "archetype"_a, "borderline"_a, "outcome"_a, "outcome_column"_a,
         "confidence"_a, "Outcome rates and intervals per group (validate.hpp).");
   py::list names;

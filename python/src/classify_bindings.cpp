@@ -160,10 +160,10 @@ row_codes classify_with_codes(const riskscale::portfolio& input, const policy& p
   const auto encode = [&](const riskscale::chunk& piece, const riskscale::batch_output& view) {
     worker_state& state = workers[piece.worker];
     for (std::size_t row = 0; row < piece.rows(); ++row) {
-      codes[piece.begin + row] =
-          view.status[row] == riskscale::row_status::ok
-              ? state.table.code_of(Key::make(state.ranked.data() + row * width, static_cast<std::size_t>(state.count[row])))
-              : -1;
+      codes[piece.begin + row] = view.status[row] == riskscale::row_status::ok
+                                     ? state.table.code_of(Key::make(state.ranked.data() + row * width,
+                                                                     static_cast<std::size_t>(state.count[row])))
+                                     : -1;
     }
   };
   if (mapping != nullptr) {
@@ -244,8 +244,8 @@ py::dict classify_into_arrays(const riskscale::portfolio& input, const policy& p
         std::vector<std::size_t>& counted = uses[worker];
         for (std::size_t row = begin; row < end; ++row) {
           const std::int64_t code = codes[row];
-          const std::size_t object = code >= 0 ? static_cast<std::size_t>(to_list[static_cast<std::size_t>(code)])
-                                               : objects.size() - 1;
+          const std::size_t object =
+              code >= 0 ? static_cast<std::size_t>(to_list[static_cast<std::size_t>(code)]) : objects.size() - 1;
           ++counted[object];
           cells[row] = objects[object];
         }
@@ -300,7 +300,8 @@ class python_sources {
         if (cells.dtype().kind() != 'O' || cells.ndim() != 1 || !(cells.flags() & py::array::c_style)) {
           throw py::type_error("column '" + name + "': text cells must be a 1-D C-contiguous object array");
         }
-        if (static_cast<std::size_t>(cells.shape(0)) != rows) throw py::value_error("column '" + name + "': wrong length");
+        if (static_cast<std::size_t>(cells.shape(0)) != rows)
+          throw py::value_error("column '" + name + "': wrong length");
         objects_.push_back(cells);
         missing_.clear();
         if (spec.size() > 2) {
@@ -313,7 +314,8 @@ class python_sources {
         table_.add(name, riskscale::source_column::text(views.data()));
       } else if (kind == "categories") {
         codes_.push_back(py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>(spec[1]));
-        if (static_cast<std::size_t>(codes_.back().shape(0)) != rows) throw py::value_error("column '" + name + "': wrong length");
+        if (static_cast<std::size_t>(codes_.back().shape(0)) != rows)
+          throw py::value_error("column '" + name + "': wrong length");
         const auto categories = py::reinterpret_borrow<py::list>(spec[2]);
         texts_.emplace_back(categories.size());
         auto& views = texts_.back();
@@ -408,16 +410,22 @@ void bind_classify(py::module_& m) {
         "SPEC §9 then §8: raw source columns through the policy's inputs; derived inputs as a block.");
   m.def("source_failures", &source_failures, "columns"_a, "policy"_a, "rows"_a, "failed_rows"_a, "fields"_a,
         "(source column, reason, message) of each listed row's failed input.");
-  m.def("output_columns", [] {
-    py::list out;
-    for (const auto& column : riskscale::classify_output_columns) out.append(std::string(column.name));
-    return out;
-  }, "The SPEC §8 output columns, in order.");
-  m.def("source_columns", [](const policy& pol) {
-    py::list out;
-    for (const auto& request : riskscale::source_columns(pol)) {
-      out.append(py::make_tuple(request.column, request.json_path, request.optional));
-    }
-    return out;
-  }, "policy"_a, "(column, JSON path, optional) of every column the policy reads, the account id first.");
+  m.def(
+      "output_columns",
+      [] {
+        py::list out;
+        for (const auto& column : riskscale::classify_output_columns) out.append(std::string(column.name));
+        return out;
+      },
+      "The SPEC §8 output columns, in order.");
+  m.def(
+      "source_columns",
+      [](const policy& pol) {
+        py::list out;
+        for (const auto& request : riskscale::source_columns(pol)) {
+          out.append(py::make_tuple(request.column, request.json_path, request.optional));
+        }
+        return out;
+      },
+      "policy"_a, "(column, JSON path, optional) of every column the policy reads, the account id first.");
 }

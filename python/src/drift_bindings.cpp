@@ -59,8 +59,8 @@ py::dict drift_columns(const std::vector<std::string>& old_ids, const py::dict& 
   std::optional<riskscale::drift_report> computed;
   {
     py::gil_scoped_release release;
-    computed.emplace(riskscale::compare_snapshots(old_ids, before.input, new_ids, after.input, pol, old_policy,
-                                                  {threads, 0}));
+    computed.emplace(
+        riskscale::compare_snapshots(old_ids, before.input, new_ids, after.input, pol, old_policy, {threads, 0}));
   }
   const riskscale::drift_report& report = *computed;
   const std::size_t rows = report.accounts.size();
@@ -81,13 +81,16 @@ py::dict drift_columns(const std::vector<std::string>& old_ids, const py::dict& 
     status.mutable_data()[i] = static_cast<std::int8_t>(d.status);
     old_state.mutable_data()[i] = static_cast<std::int8_t>(d.old_state);
     new_state.mutable_data()[i] = static_cast<std::int8_t>(d.new_state);
-    old_row.mutable_data()[i] = report.old_row[i] == riskscale::drift_report::no_row ? -1 : static_cast<std::int64_t>(report.old_row[i]);
-    new_row.mutable_data()[i] = report.new_row[i] == riskscale::drift_report::no_row ? -1 : static_cast<std::int64_t>(report.new_row[i]);
+    old_row.mutable_data()[i] =
+        report.old_row[i] == riskscale::drift_report::no_row ? -1 : static_cast<std::int64_t>(report.old_row[i]);
+    new_row.mutable_data()[i] =
+        report.new_row[i] == riskscale::drift_report::no_row ? -1 : static_cast<std::int64_t>(report.new_row[i]);
     driver.mutable_data()[i] = static_cast<std::int16_t>(d.driver);
-    const double values[8] = {d.risk_old, d.risk_new, d.scale_old, d.scale_new, d.risk_change, d.scale_change,
-                              d.cause_frequency, d.cause_reach};
+    const double values[8] = {d.risk_old,    d.risk_new,     d.scale_old,       d.scale_new,
+                              d.risk_change, d.scale_change, d.cause_frequency, d.cause_reach};
     for (std::size_t k = 0; k < 8; ++k) numbers.mutable_data()[k * rows + i] = values[k];
-    for (std::size_t j = 0; j < factors; ++j) causes.mutable_data()[j * rows + i] = d.has_causes() ? d.risk_causes[j] : nan;
+    for (std::size_t j = 0; j < factors; ++j)
+      causes.mutable_data()[j * rows + i] = d.has_causes() ? d.risk_causes[j] : nan;
     account_id.append(py::str(report.account_id[i].data(), report.account_id[i].size()));
     reason.append(py::str(report.reason[i]));
   }
@@ -120,7 +123,8 @@ py::dict drift_columns(const std::vector<std::string>& old_ids, const py::dict& 
   auto matrix = new_column<std::int64_t>(riskscale::drift_matrix_size, riskscale::drift_matrix_size);
   for (std::size_t i = 0; i < riskscale::drift_matrix_size; ++i) {
     for (std::size_t j = 0; j < riskscale::drift_matrix_size; ++j) {
-      matrix.mutable_data()[i * riskscale::drift_matrix_size + j] = static_cast<std::int64_t>(report.matrix.counts[i][j]);
+      matrix.mutable_data()[i * riskscale::drift_matrix_size + j] =
+          static_cast<std::int64_t>(report.matrix.counts[i][j]);
     }
   }
   std::vector<std::string> drivers;  // driver code + 2 -> name: policy, none, factors..., frequency, reach
@@ -141,7 +145,8 @@ py::dict drift_columns(const std::vector<std::string>& old_ids, const py::dict& 
                   "new_state"_a = new_state, "old_row"_a = old_row, "new_row"_a = new_row, "driver"_a = driver,
                   "driver_names"_a = drivers, "numbers"_a = numbers, "causes"_a = causes, "reason"_a = reason,
                   "alerts"_a = alerts, "watch"_a = watch, "matrix"_a = matrix,
-                  "old_status"_a = snapshot_status(report.old_result), "new_status"_a = snapshot_status(report.new_result));
+                  "old_status"_a = snapshot_status(report.old_result),
+                  "new_status"_a = snapshot_status(report.new_result));
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ namespace metrics = riskscale::metrics;
 template <typename T>
 inline metrics::column_view<T> view(const py::object& value, const char* name) {
   if (value.is_none()) return {};
-  if (!py::isinstance<py::array_t<T, py::array::c_style>>(value) || py::reinterpret_borrow<py::array>(value).ndim() != 1) {
+  if (!py::isinstance<py::array_t<T, py::array::c_style>>(value) ||
+      py::reinterpret_borrow<py::array>(value).ndim() != 1) {
     throw py::type_error(std::string("column '") + name + "': expected a 1-D C-contiguous numpy array of " +
                          std::string(py::str(py::dtype::of<T>())));
   }

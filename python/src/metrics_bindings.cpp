@@ -102,12 +102,12 @@ py::dict funnel(const std::vector<std::string>& stage_names, const py::list& sta
   });
   return py::dict("step_conversion"_a = conversion, "overall_conversion"_a = overall, "largest_drop_step"_a = largest,
                   "reasons"_a = reasons, "groups"_a = group_list(groups, [](const metrics::funnel_group& g) {
-                    py::dict d = funnel_steps_dict(g.steps);
-                    d["rows"] = g.rows;
-                    d["excluded"] = g.excluded;
-                    d["counts"] = g.counts;
-                    return d;
-                  }));
+                                           py::dict d = funnel_steps_dict(g.steps);
+                                           d["rows"] = g.rows;
+                                           d["excluded"] = g.excluded;
+                                           d["counts"] = g.counts;
+                                           return d;
+                                         }));
 }
 
 // Stage counts per cohort, cohorts × stages.
@@ -123,7 +123,8 @@ py::array_t<double> funnel_counts(const py::object& furthest_stage, const py::ob
 }
 
 py::list program(const py::object& completed, const py::object& course, std::size_t course_count,
-                 const py::object& assessment_passed, const py::object& days_to_completion, const py::object& archetype) {
+                 const py::object& assessment_passed, const py::object& days_to_completion,
+                 const py::object& archetype) {
   metrics::program_input in;
   in.completed = view<double>(completed, "completed");
   in.course = view<std::int32_t>(course, "course");
@@ -155,15 +156,14 @@ py::list impact(const py::object& completed, const py::object& outcome, const py
   const metrics::impact_settings settings{min_group_size, confidence};
   const auto groups = translating([&] { return metrics::impact(in, settings); });
   return group_list(groups, [](const metrics::impact_group& g) {
-    return py::dict("accounts_completed"_a = g.accounts_completed, "outcome_completed"_a = g.outcome_completed,
-                    "rate_completed"_a = g.rate_completed, "completed_ci_lower"_a = g.completed_interval.lower,
-                    "completed_ci_upper"_a = g.completed_interval.upper,
-                    "accounts_not_completed"_a = g.accounts_not_completed,
-                    "outcome_not_completed"_a = g.outcome_not_completed, "rate_not_completed"_a = g.rate_not_completed,
-                    "not_completed_ci_lower"_a = g.not_completed_interval.lower,
-                    "not_completed_ci_upper"_a = g.not_completed_interval.upper,
-                    "difference"_a = g.difference.difference, "ci_lower"_a = g.difference.lower,
-                    "ci_upper"_a = g.difference.upper, "reasons"_a = g.reasons);
+    return py::dict(
+        "accounts_completed"_a = g.accounts_completed, "outcome_completed"_a = g.outcome_completed,
+        "rate_completed"_a = g.rate_completed, "completed_ci_lower"_a = g.completed_interval.lower,
+        "completed_ci_upper"_a = g.completed_interval.upper, "accounts_not_completed"_a = g.accounts_not_completed,
+        "outcome_not_completed"_a = g.outcome_not_completed, "rate_not_completed"_a = g.rate_not_completed,
+        "not_completed_ci_lower"_a = g.not_completed_interval.lower,
+        "not_completed_ci_upper"_a = g.not_completed_interval.upper, "difference"_a = g.difference.difference,
+        "ci_lower"_a = g.difference.lower, "ci_upper"_a = g.difference.upper, "reasons"_a = g.reasons);
   });
 }
 
@@ -235,21 +235,24 @@ py::dict training_cost(const py::object& users, const py::array_t<std::int16_t, 
   for (std::size_t m = 0; m < metrics::delivery_mode_count; ++m) modes[py::str(names[m])] = per_mode[m];
   return py::dict("total_cost"_a = total, "cost_per_learner"_a = per_learner, "mode_cost"_a = modes,
                   "reasons"_a = reasons, "groups"_a = group_list(groups, [&](const metrics::cost_group& g) {
-                    py::dict mode_cost;
-                    for (std::size_t m = 0; m < metrics::delivery_mode_count; ++m) {
-                      mode_cost[py::str(names[m])] = g.mode_cost[m];
-                    }
-                    return py::dict("accounts"_a = g.accounts, "unpriced"_a = g.unpriced, "users"_a = g.users,
-                                    "total_cost"_a = g.total_cost, "cost_per_learner"_a = g.cost_per_learner,
-                                    "mode_cost"_a = mode_cost, "reasons"_a = g.reasons);
-                  }));
+                                           py::dict mode_cost;
+                                           for (std::size_t m = 0; m < metrics::delivery_mode_count; ++m) {
+                                             mode_cost[py::str(names[m])] = g.mode_cost[m];
+                                           }
+                                           return py::dict("accounts"_a = g.accounts, "unpriced"_a = g.unpriced,
+                                                           "users"_a = g.users, "total_cost"_a = g.total_cost,
+                                                           "cost_per_learner"_a = g.cost_per_learner,
+                                                           "mode_cost"_a = mode_cost, "reasons"_a = g.reasons);
+                                         }));
 }
 
 // Sessions, total cost and cost per learner of one mode for each learner count.
 py::dict delivery_costs(const std::string& mode_name, const py::array_t<double, py::array::c_style>& learners,
                         const std::vector<std::string>& settings_layers) {
   const auto mode = metrics::delivery_mode_from_string(mode_name);
-  if (!mode) throw riskscale::error("delivery mode '" + mode_name + "'; accepted: ilt_onsite, ilt_virtual, on_demand, certification, email_nurture");
+  if (!mode)
+    throw riskscale::error("delivery mode '" + mode_name +
+                           "'; accepted: ilt_onsite, ilt_virtual, on_demand, certification, email_nurture");
   const metrics::cost_settings settings = cost_settings_of(settings_layers);
   const auto rows = static_cast<std::size_t>(learners.size());
   auto sessions = new_column<double>(rows), total = new_column<double>(rows), per_learner = new_column<double>(rows);
@@ -273,11 +276,13 @@ std::optional<std::uint64_t> break_even(const std::string& mode_name, const std:
 void bind_metrics(py::module_& m) {
   m.attr("METRIC_REASONS") = [] {
     py::list names;
-    for (std::size_t i = 0; i < metrics::reason_count; ++i) names.append(std::string(metrics::to_string(static_cast<metrics::reason>(i))));
+    for (std::size_t i = 0; i < metrics::reason_count; ++i)
+      names.append(std::string(metrics::to_string(static_cast<metrics::reason>(i))));
     return names;
   }();
   m.attr("DELIVERY_MODES") = mode_names();
-  m.def("metrics_describe_reasons", [](metrics::reason_set set) { return metrics::describe(set); }, "reasons"_a);
+  m.def(
+      "metrics_describe_reasons", [](metrics::reason_set set) { return metrics::describe(set); }, "reasons"_a);
   m.def("metrics_adoption", &adoption, "seats"_a, "trained"_a, "active"_a, "archetype"_a = py::none(),
         "trained_inactive"_a = py::none(), "active_untrained"_a = py::none());
   m.def("metrics_count_users", &count_users, "account"_a, "trained"_a, "active"_a, "accounts"_a);
@@ -287,18 +292,26 @@ void bind_metrics(py::module_& m) {
         "assessment_passed"_a = py::none(), "days_to_completion"_a = py::none(), "archetype"_a = py::none());
   m.def("metrics_impact", &impact, "completed"_a, "outcome"_a, "archetype"_a = py::none(), "min_group_size"_a = 10,
         "confidence"_a = 0.95);
-  m.def("metrics_wilson_interval", [](double x, double n, double confidence) {
-    const metrics::interval w = metrics::wilson_interval(x, n, metrics::z_for_confidence(confidence));
-    return py::make_tuple(w.lower, w.upper);
-  }, "successes"_a, "trials"_a, "confidence"_a = 0.95);
-  m.def("metrics_newcombe_interval", [](double x1, double n1, double x2, double n2, double confidence) {
-    const metrics::difference_interval d = metrics::newcombe_interval(x1, n1, x2, n2, metrics::z_for_confidence(confidence));
-    return py::make_tuple(d.difference, d.lower, d.upper);
-  }, "x1"_a, "n1"_a, "x2"_a, "n2"_a, "confidence"_a = 0.95);
+  m.def(
+      "metrics_wilson_interval",
+      [](double x, double n, double confidence) {
+        const metrics::interval w = metrics::wilson_interval(x, n, metrics::z_for_confidence(confidence));
+        return py::make_tuple(w.lower, w.upper);
+      },
+      "successes"_a, "trials"_a, "confidence"_a = 0.95);
+  m.def(
+      "metrics_newcombe_interval",
+      [](double x1, double n1, double x2, double n2, double confidence) {
+        const metrics::difference_interval d =
+            metrics::newcombe_interval(x1, n1, x2, n2, metrics::z_for_confidence(confidence));
+        return py::make_tuple(d.difference, d.lower, d.upper);
+      },
+      "x1"_a, "n1"_a, "x2"_a, "n2"_a, "confidence"_a = 0.95);
   m.def("metrics_interaction_rate", &interaction_rate, "interactions"_a, "posts"_a, "followers"_a,
         "archetype"_a = py::none());
-  m.def("metrics_cost_settings", [](const std::vector<std::string>& layers) { return cost_settings_of(layers).to_json(); },
-        "layers"_a);
+  m.def(
+      "metrics_cost_settings",
+      [](const std::vector<std::string>& layers) { return cost_settings_of(layers).to_json(); }, "layers"_a);
   m.def("metrics_training_cost", &training_cost, "users"_a, "recommendations"_a, "format_ids"_a, "archetype"_a,
         "settings_layers"_a);
   m.def("metrics_delivery_costs", &delivery_costs, "mode"_a, "learners"_a, "settings_layers"_a);

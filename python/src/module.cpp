@@ -36,8 +36,9 @@ riskscale::account account_from(const py::dict& fields, const policy& pol) {
     const double number = PyFloat_AsDouble(value);  // floats, ints, numpy scalars
     if (number == -1.0 && PyErr_Occurred()) {
       PyErr_Clear();
-      throw riskscale::input_error(name, std::nullopt, a.account_id,
-                                   name + " = " + std::string(py::repr(value)) + " is not a number; accepted: a number");
+      throw riskscale::input_error(
+          name, std::nullopt, a.account_id,
+          name + " = " + std::string(py::repr(value)) + " is not a number; accepted: a number");
     }
     return number;
   };
@@ -55,7 +56,8 @@ riskscale::account account_from(const py::dict& fields, const policy& pol) {
 py::tuple assessment_state(const riskscale::assessment& a) {
   py::list recommendations, contributions;
   for (const auto& r : a.recommendations) recommendations.append(py::make_tuple(r.format_index, r.score));
-  for (const auto& c : a.risk_contributions) contributions.append(py::make_tuple(std::string(c.factor), c.value, c.contribution));
+  for (const auto& c : a.risk_contributions)
+    contributions.append(py::make_tuple(std::string(c.factor), c.value, c.contribution));
   return py::make_tuple(a.policy.to_json(0), a.account_id, a.risk_score, a.scale_score, a.frequency_score,
                         a.reach_score, static_cast<int>(a.archetype), a.margin, a.borderline,
                         py::make_tuple(a.membership[0], a.membership[1], a.membership[2], a.membership[3]),
@@ -106,7 +108,8 @@ riskscale::assessment assessment_from_state(const py::tuple& state) {
 py::tuple rank_memberships(const py::array_t<double, py::array::c_style | py::array::forcecast>& p0,
                            const py::array_t<double, py::array::c_style | py::array::forcecast>& p1,
                            const py::array_t<double, py::array::c_style | py::array::forcecast>& p2,
-                           const py::array_t<double, py::array::c_style | py::array::forcecast>& p3, const policy& pol) {
+                           const py::array_t<double, py::array::c_style | py::array::forcecast>& p3,
+                           const policy& pol) {
   const auto rows = static_cast<std::size_t>(p0.shape(0));
   const std::size_t width = std::max<std::size_t>(pol.recommendation_width(), 1);
   auto indices = new_column<std::int16_t>(rows, width);
@@ -141,16 +144,13 @@ struct python_summary {
 };
 
 // Rows of one table (or one partition, `part`: its rows order after those of earlier parts).
-void summary_add_rows(python_summary& s, const py::list& account_ids,
-                      const py::array_t<std::int8_t, py::array::c_style>& archetype,
-                      const py::array_t<double, py::array::c_style>& margin,
-                      const py::array_t<bool, py::array::c_style>& borderline,
-                      const py::array_t<double, py::array::c_style>& risk,
-                      const py::array_t<double, py::array::c_style>& scale,
-                      const py::array_t<double, py::array::c_style>& frequency,
-                      const py::array_t<double, py::array::c_style>& reach,
-                      const py::array_t<std::int16_t, py::array::c_style>& ranked,
-                      const py::array_t<std::int16_t, py::array::c_style>& counts, std::size_t part) {
+void summary_add_rows(
+    python_summary& s, const py::list& account_ids, const py::array_t<std::int8_t, py::array::c_style>& archetype,
+    const py::array_t<double, py::array::c_style>& margin, const py::array_t<bool, py::array::c_style>& borderline,
+    const py::array_t<double, py::array::c_style>& risk, const py::array_t<double, py::array::c_style>& scale,
+    const py::array_t<double, py::array::c_style>& frequency, const py::array_t<double, py::array::c_style>& reach,
+    const py::array_t<std::int16_t, py::array::c_style>& ranked,
+    const py::array_t<std::int16_t, py::array::c_style>& counts, std::size_t part) {
   const auto rows = static_cast<std::size_t>(archetype.shape(0));
   const auto width = static_cast<std::size_t>(ranked.ndim() == 2 ? ranked.shape(1) : 0);
   constexpr std::size_t rows_per_part = std::size_t{1} << 40;  // input order across partitions
@@ -208,12 +208,11 @@ py::tuple summary_state_tuple(const riskscale::portfolio_summary& one) {
   for (const auto& e : st.watch) {
     watch.append(py::make_tuple(e.account_id, static_cast<int>(e.archetype), e.margin, e.order));
   }
-  return py::make_tuple(st.accounts, st.invalid, st.borderline,
-                        std::vector<std::size_t>(st.per_archetype.begin(), st.per_archetype.end()),
-                        std::vector<std::size_t>(st.borderline_per_archetype.begin(), st.borderline_per_archetype.end()),
-                        st.sum_risk,
-                        st.sum_scale, st.sum_frequency, st.sum_reach, st.format_count, st.first_choice_count,
-                        st.watch_size, watch);
+  return py::make_tuple(
+      st.accounts, st.invalid, st.borderline,
+      std::vector<std::size_t>(st.per_archetype.begin(), st.per_archetype.end()),
+      std::vector<std::size_t>(st.borderline_per_archetype.begin(), st.borderline_per_archetype.end()), st.sum_risk,
+      st.sum_scale, st.sum_frequency, st.sum_reach, st.format_count, st.first_choice_count, st.watch_size, watch);
 }
 
 riskscale::portfolio_summary summary_from_tuple(const policy& pol, const py::tuple& t) {
@@ -249,10 +248,13 @@ void bind_summary(py::module_& m) {
       .def(py::init<const policy&, std::size_t>(), "policy"_a, "watch"_a)
       .def("add_rows", &summary_add_rows, "account_ids"_a, "archetype"_a, "margin"_a, "borderline"_a, "risk"_a,
            "scale"_a, "frequency"_a, "reach"_a, "ranked"_a, "counts"_a, "part"_a = 0)
-      .def("merge", [](python_summary& s, const python_summary& other) {
-        s.total.merge(other.total);
-        for (std::size_t a = 0; a < riskscale::archetype_count; ++a) s.per_type[a].merge(other.per_type[a]);
-      }, "other"_a)
+      .def(
+          "merge",
+          [](python_summary& s, const python_summary& other) {
+            s.total.merge(other.total);
+            for (std::size_t a = 0; a < riskscale::archetype_count; ++a) s.per_type[a].merge(other.per_type[a]);
+          },
+          "other"_a)
       .def("tables", &summary_tables)
       .def(py::pickle(
           [](const python_summary& s) {
@@ -316,7 +318,8 @@ PYBIND11_MODULE(_core, m) {
 
   py::list archetypes;
   for (auto type : riskscale::all_archetypes) {
-    archetypes.append(py::make_tuple(std::string(riskscale::to_string(type)), std::string(riskscale::display_name(type)),
+    archetypes.append(py::make_tuple(std::string(riskscale::to_string(type)),
+                                     std::string(riskscale::display_name(type)),
                                      std::string(riskscale::description(type))));
   }
   m.attr("ARCHETYPES") = archetypes;
@@ -330,11 +333,12 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("has_inputs", [](const policy& p) { return !p.settings().inputs.empty(); })
       .def_property_readonly("account_id_column", &riskscale::account_id_column)
       .def_property_readonly("recommendation_width", &policy::recommendation_width)
-      .def_property_readonly("catalog_ids", [](const policy& p) {
-        std::vector<std::string> ids;
-        for (const auto& format : p.catalog()) ids.push_back(format.id);
-        return ids;
-      })
+      .def_property_readonly("catalog_ids",
+                             [](const policy& p) {
+                               std::vector<std::string> ids;
+                               for (const auto& format : p.catalog()) ids.push_back(format.id);
+                               return ids;
+                             })
       .def("__eq__", [](const policy& a, const policy& b) { return a == b; })
       .def(py::pickle([](const policy& p) { return p.to_json(0); },
                       [](const std::string& text) { return policy::from_json(text); }));
@@ -345,31 +349,38 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("scale_score", &riskscale::assessment::scale_score)
       .def_readonly("frequency_score", &riskscale::assessment::frequency_score)
       .def_readonly("reach_score", &riskscale::assessment::reach_score)
-      .def_property_readonly("archetype", [](const riskscale::assessment& a) { return std::string(riskscale::to_string(a.archetype)); })
+      .def_property_readonly(
+          "archetype", [](const riskscale::assessment& a) { return std::string(riskscale::to_string(a.archetype)); })
       .def_readonly("margin", &riskscale::assessment::margin)
       .def_readonly("borderline", &riskscale::assessment::borderline)
       .def_property_readonly("high_risk", &riskscale::assessment::high_risk)
       .def_property_readonly("high_scale", &riskscale::assessment::high_scale)
-      .def_property_readonly("membership", [](const riskscale::assessment& a) {
-        py::dict out;
-        for (auto type : riskscale::all_archetypes) out[py::str(std::string(riskscale::to_string(type)))] = a.membership_of(type);
-        return out;
-      })
-      .def_property_readonly("recommendation_tuples", [](const riskscale::assessment& a) {
-        py::list out;
-        for (const auto& r : a.recommendations) {
-          const auto& format = a.format(r);
-          out.append(py::make_tuple(format.id, format.name, format.description, r.score));
-        }
-        return out;
-      })
-      .def_property_readonly("risk_contributions", [](const riskscale::assessment& a) {
-        py::dict out;
-        for (const auto& c : a.risk_contributions) out[py::str(std::string(c.factor))] = c.contribution;
-        return out;
-      })
-      .def_property_readonly("binding_scale_component",
-                             [](const riskscale::assessment& a) { return std::string(riskscale::to_string(a.binding_scale_component)); })
+      .def_property_readonly("membership",
+                             [](const riskscale::assessment& a) {
+                               py::dict out;
+                               for (auto type : riskscale::all_archetypes)
+                                 out[py::str(std::string(riskscale::to_string(type)))] = a.membership_of(type);
+                               return out;
+                             })
+      .def_property_readonly("recommendation_tuples",
+                             [](const riskscale::assessment& a) {
+                               py::list out;
+                               for (const auto& r : a.recommendations) {
+                                 const auto& format = a.format(r);
+                                 out.append(py::make_tuple(format.id, format.name, format.description, r.score));
+                               }
+                               return out;
+                             })
+      .def_property_readonly("risk_contributions",
+                             [](const riskscale::assessment& a) {
+                               py::dict out;
+                               for (const auto& c : a.risk_contributions)
+                                 out[py::str(std::string(c.factor))] = c.contribution;
+                               return out;
+                             })
+      .def_property_readonly(
+          "binding_scale_component",
+          [](const riskscale::assessment& a) { return std::string(riskscale::to_string(a.binding_scale_component)); })
       .def_readonly("users_for_high_scale", &riskscale::assessment::users_for_high_scale)
       .def_readonly("active_days_for_high_scale", &riskscale::assessment::active_days_for_high_scale)
       .def_readonly("policy", &riskscale::assessment::policy)
@@ -379,58 +390,69 @@ PYBIND11_MODULE(_core, m) {
         return assessment_state(a).equal(assessment_state(b));
       });
 
-  m.def("assess", [](const py::dict& fields, const policy& pol) { return riskscale::assess(account_from(fields, pol), pol); },
-        "fields"_a, "policy"_a);
+  m.def(
+      "assess",
+      [](const py::dict& fields, const policy& pol) { return riskscale::assess(account_from(fields, pol), pol); },
+      "fields"_a, "policy"_a);
   bind_classify(m);
   bind_summary(m);
   m.def("rank_memberships", &rank_memberships);
   // A refused row as data (the core's refusal and sentence), for InputError's attributes and message.
-  m.def("row_refusal", [](const policy& pol, std::size_t field, double value, std::uint8_t status,
-                          std::optional<std::string> text) {
-    const std::vector<riskscale::input_descriptor> schema = riskscale::input_schema(pol);
-    const riskscale::input_descriptor& input = schema.at(field);
-    const auto reason = static_cast<riskscale::row_status>(status);
-    std::optional<std::string_view> cell;
-    if (text) cell = *text;
-    const riskscale::refusal why = riskscale::refusal_of(input, value, reason, cell);
-    return py::dict("field"_a = input.name, "reason"_a = why.reason, "value"_a = why.value, "lower"_a = why.lower,
-                    "upper"_a = why.upper, "message"_a = riskscale::describe_refusal(input, value, reason, cell));
-  }, "policy"_a, "field"_a, "value"_a, "status"_a, "text"_a = py::none());
+  m.def(
+      "row_refusal",
+      [](const policy& pol, std::size_t field, double value, std::uint8_t status, std::optional<std::string> text) {
+        const std::vector<riskscale::input_descriptor> schema = riskscale::input_schema(pol);
+        const riskscale::input_descriptor& input = schema.at(field);
+        const auto reason = static_cast<riskscale::row_status>(status);
+        std::optional<std::string_view> cell;
+        if (text) cell = *text;
+        const riskscale::refusal why = riskscale::refusal_of(input, value, reason, cell);
+        return py::dict("field"_a = input.name, "reason"_a = why.reason, "value"_a = why.value, "lower"_a = why.lower,
+                        "upper"_a = why.upper, "message"_a = riskscale::describe_refusal(input, value, reason, cell));
+      },
+      "policy"_a, "field"_a, "value"_a, "status"_a, "text"_a = py::none());
   // The inputs the policy reads (SPEC §2), one dict each, in policy.input_fields() order.
-  m.def("input_schema", [](const policy& pol) {
-    py::list out;
-    for (const auto& input : riskscale::input_schema(pol)) {
-      out.append(py::dict("name"_a = input.name, "lower"_a = input.range.lower, "upper"_a = input.range.upper,
-                          "optional"_a = input.optional,
-                          "empty_is_absent"_a = input.empty == riskscale::empty_cell::absent));
-    }
-    return out;
-  }, "policy"_a);
+  m.def(
+      "input_schema",
+      [](const policy& pol) {
+        py::list out;
+        for (const auto& input : riskscale::input_schema(pol)) {
+          out.append(py::dict("name"_a = input.name, "lower"_a = input.range.lower, "upper"_a = input.range.upper,
+                              "optional"_a = input.optional,
+                              "empty_is_absent"_a = input.empty == riskscale::empty_cell::absent));
+        }
+        return out;
+      },
+      "policy"_a);
   // Flag cells read by the core's rule: 1.0/0.0, NaN for an empty cell, and the rows that are no flag.
-  m.def("parse_flags", [](const py::array& values) {
-    const py::array objects = py::array::ensure(values);
-    const auto rows = static_cast<std::size_t>(objects.size());
-    auto out = new_column<double>(rows);
-    double* flags = out.mutable_data();
-    std::vector<std::size_t> not_flags;
-    py::object flat = objects.attr("ravel")();
-    for (std::size_t row = 0; row < rows; ++row) {
-      const py::object cell = flat[py::int_(row)];
-      flags[row] = std::numeric_limits<double>::quiet_NaN();
-      if (cell.is_none()) continue;
-      if (PyFloat_Check(cell.ptr()) && std::isnan(PyFloat_AS_DOUBLE(cell.ptr()))) continue;
-      const std::string text = py::isinstance<py::str>(cell) ? cell.cast<std::string>() : std::string(py::str(cell));
-      if (riskscale::is_blank(text)) continue;
-      if (const std::optional<bool> flag = riskscale::parse_flag(text)) {
-        flags[row] = *flag ? 1.0 : 0.0;
-      } else if (PyFloat_Check(cell.ptr()) || PyLong_Check(cell.ptr())) {
-        flags[row] = PyFloat_AsDouble(cell.ptr());  // a number other than 0 or 1: the metric refuses it by value
-      } else {
-        not_flags.push_back(row);
-      }
-    }
-    return py::make_tuple(out, not_flags);
-  }, "values"_a);
+  m.def(
+      "parse_flags",
+      [](const py::array& values) {
+        const py::array objects = py::array::ensure(values);
+        const auto rows = static_cast<std::size_t>(objects.size());
+        auto out = new_column<double>(rows);
+        double* flags = out.mutable_data();
+        std::vector<std::size_t> not_flags;
+        py::object flat = objects.attr("ravel")();
+        for (std::size_t row = 0; row < rows; ++row) {
+          const py::object cell = flat[py::int_(row)];
+          flags[row] = std::numeric_limits<double>::quiet_NaN();
+          if (cell.is_none()) continue;
+          if (PyFloat_Check(cell.ptr()) && std::isnan(PyFloat_AS_DOUBLE(cell.ptr()))) continue;
+          const std::string text =
+              py::isinstance<py::str>(cell) ? cell.cast<std::string>() : std::string(py::str(cell));
+          if (riskscale::is_blank(text)) continue;
+          if (const std::optional<bool> flag = riskscale::parse_flag(text)) {
+            flags[row] = *flag ? 1.0 : 0.0;
+          } else if (PyFloat_Check(cell.ptr()) || PyLong_Check(cell.ptr())) {
+            flags[row] = PyFloat_AsDouble(cell.ptr());  // a number other than 0 or 1: the metric refuses it by value
+          } else {
+            not_flags.push_back(row);
+          }
+        }
+        return py::make_tuple(out, not_flags);
+      },
+      "values"_a);
   m.attr("FLAG_TEXTS") = std::string(riskscale::flag_texts);
   {
     const riskscale::metrics::impact_settings defaults;
@@ -440,47 +462,54 @@ PYBIND11_MODULE(_core, m) {
                                          "confidence"_a = defaults.confidence, "outcomes"_a = py::tuple(outcomes));
   }
   // Text cells read by the core's number rule, as the CLI reads CSV cells: "1e309" is infinite in both.
-  m.def("parse_numbers", [](const py::array& values) {
-    const py::array objects = py::array::ensure(values);
-    const auto rows = static_cast<std::size_t>(objects.size());
-    auto out = new_column<double>(rows);
-    double* numbers = out.mutable_data();
-    std::vector<std::size_t> not_numbers;
-    const py::object math_isnan = py::module_::import("math").attr("isnan");
-    py::object flat = objects.attr("ravel")();
-    for (std::size_t row = 0; row < rows; ++row) {
-      const py::object cell = flat[py::int_(row)];
-      numbers[row] = std::numeric_limits<double>::quiet_NaN();
-      if (cell.is_none()) continue;
-      if (py::isinstance<py::str>(cell)) {
-        const std::string text = cell.cast<std::string>();
-        if (riskscale::is_blank(text)) continue;  // blank: missing, as an empty CSV cell
-        double number = 0.0;
-        if (riskscale::parse_number(text, number)) numbers[row] = number;
-        else not_numbers.push_back(row);
-        continue;
-      }
-      PyObject* raw = cell.ptr();
-      if (PyBool_Check(raw) || !(PyFloat_Check(raw) || PyLong_Check(raw) || PyNumber_Check(raw))) {
-        if (!py::hasattr(cell, "__float__") || PyBool_Check(raw)) {
-          // pandas.NA and NaT are missing; anything else (a bool, a list) is no number.
-          const std::string type_name = py::str(py::type::of(cell).attr("__name__"));
-          if (type_name != "NAType" && type_name != "NaTType") not_numbers.push_back(row);
-          continue;
+  m.def(
+      "parse_numbers",
+      [](const py::array& values) {
+        const py::array objects = py::array::ensure(values);
+        const auto rows = static_cast<std::size_t>(objects.size());
+        auto out = new_column<double>(rows);
+        double* numbers = out.mutable_data();
+        std::vector<std::size_t> not_numbers;
+        const py::object math_isnan = py::module_::import("math").attr("isnan");
+        py::object flat = objects.attr("ravel")();
+        for (std::size_t row = 0; row < rows; ++row) {
+          const py::object cell = flat[py::int_(row)];
+          numbers[row] = std::numeric_limits<double>::quiet_NaN();
+          if (cell.is_none()) continue;
+          if (py::isinstance<py::str>(cell)) {
+            const std::string text = cell.cast<std::string>();
+            if (riskscale::is_blank(text)) continue;  // blank: missing, as an empty CSV cell
+            double number = 0.0;
+            if (riskscale::parse_number(text, number))
+              numbers[row] = number;
+            else
+              not_numbers.push_back(row);
+            continue;
+          }
+          PyObject* raw = cell.ptr();
+          if (PyBool_Check(raw) || !(PyFloat_Check(raw) || PyLong_Check(raw) || PyNumber_Check(raw))) {
+            if (!py::hasattr(cell, "__float__") || PyBool_Check(raw)) {
+              // pandas.NA and NaT are missing; anything else (a bool, a list) is no number.
+              const std::string type_name = py::str(py::type::of(cell).attr("__name__"));
+              if (type_name != "NAType" && type_name != "NaTType") not_numbers.push_back(row);
+              continue;
+            }
+          }
+          const double number = PyFloat_AsDouble(raw);
+          if (number == -1.0 && PyErr_Occurred()) {
+            PyErr_Clear();
+            not_numbers.push_back(row);
+            continue;
+          }
+          numbers[row] = number;
         }
-      }
-      const double number = PyFloat_AsDouble(raw);
-      if (number == -1.0 && PyErr_Occurred()) {
-        PyErr_Clear();
-        not_numbers.push_back(row);
-        continue;
-      }
-      numbers[row] = number;
-    }
-    return py::make_tuple(out, not_numbers);
-  }, "values"_a);
+        return py::make_tuple(out, not_numbers);
+      },
+      "values"_a);
   bind_plans(m);
-  m.def("status_name", [](std::uint8_t status) { return std::string(riskscale::to_string(static_cast<riskscale::row_status>(status))); });
+  m.def("status_name", [](std::uint8_t status) {
+    return std::string(riskscale::to_string(static_cast<riskscale::row_status>(status)));
+  });
   bind_metrics(m);
   bind_usage(m);
   bind_drift(m);

@@ -18,8 +18,10 @@ riskscale::product_traits traits_from(const py::object& traits) {
   riskscale::product_traits result;
   if (traits.is_none()) return result;
   if (!py::hasattr(traits, "items")) {
-    throw riskscale::error("traits: expected a mapping of trait name to a number in [0, 1], such as "
-                           "{'complex_product': 0.8}; got " + std::string(py::str(py::type::of(traits).attr("__name__"))));
+    throw riskscale::error(
+        "traits: expected a mapping of trait name to a number in [0, 1], such as "
+        "{'complex_product': 0.8}; got " +
+        std::string(py::str(py::type::of(traits).attr("__name__"))));
   }
   for (const auto& item : traits.attr("items")()) {
     const auto pair = item.cast<py::tuple>();
@@ -54,7 +56,8 @@ std::optional<int> touches_option(const py::object& value) {
                            "; accepted: an integer >= 1, or None for the policy's value");
   }
   int overflow = 0;
-  const long long number = PyLong_AsLongLongAndOverflow(py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr())).ptr(), &overflow);
+  const long long number =
+      PyLong_AsLongLongAndOverflow(py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr())).ptr(), &overflow);
   if (overflow > 0 || number > std::numeric_limits<int>::max()) return std::numeric_limits<int>::max();
   if (overflow < 0 || number < 1) {
     throw riskscale::error("invalid plan option max_touches_per_week = " + std::string(py::repr(value)) +
@@ -67,25 +70,33 @@ std::optional<int> touches_option(const py::object& value) {
 
 void bind_plans(py::module_& m) {
   py::class_<riskscale::onboarding_plan>(m, "Plan")
-      .def("to_json", [](const riskscale::onboarding_plan& p, int indent) { return riskscale::plan_to_json(p, indent); },
-           "indent"_a = 2)
-      .def("to_csv", [](const riskscale::onboarding_plan& p, bool header) { return riskscale::plan_to_csv(p, header); },
-           "header"_a = true)
-      .def("to_ics", [](const riskscale::onboarding_plan& p, const std::string& dtstamp) {
-        return riskscale::plan_to_ics(p, dtstamp);
-      }, "dtstamp"_a = "")
+      .def(
+          "to_json", [](const riskscale::onboarding_plan& p, int indent) { return riskscale::plan_to_json(p, indent); },
+          "indent"_a = 2)
+      .def(
+          "to_csv", [](const riskscale::onboarding_plan& p, bool header) { return riskscale::plan_to_csv(p, header); },
+          "header"_a = true)
+      .def(
+          "to_ics",
+          [](const riskscale::onboarding_plan& p, const std::string& dtstamp) {
+            return riskscale::plan_to_ics(p, dtstamp);
+          },
+          "dtstamp"_a = "")
       .def_property_readonly("busiest_week", &riskscale::busiest_week);
 
-  m.def("plan", [](const riskscale::assessment& assessed, const py::object& traits, const std::string& start,
-                   const py::object& max_touches_per_week, std::optional<bool> role_tracks) {
-    riskscale::plan_options options;
-    options.max_touches_per_week = touches_option(max_touches_per_week);
-    options.role_tracks = role_tracks;
-    const riskscale::date start_date = start.empty() ? riskscale::date::today_utc() : riskscale::date::parse(start);
-    const riskscale::product_traits checked = traits_from(traits);
-    py::gil_scoped_release release;
-    return riskscale::plan(assessed, checked, start_date, options);
-  }, "assessment"_a, "traits"_a, "start"_a, "max_touches_per_week"_a, "role_tracks"_a);
+  m.def(
+      "plan",
+      [](const riskscale::assessment& assessed, const py::object& traits, const std::string& start,
+         const py::object& max_touches_per_week, std::optional<bool> role_tracks) {
+        riskscale::plan_options options;
+        options.max_touches_per_week = touches_option(max_touches_per_week);
+        options.role_tracks = role_tracks;
+        const riskscale::date start_date = start.empty() ? riskscale::date::today_utc() : riskscale::date::parse(start);
+        const riskscale::product_traits checked = traits_from(traits);
+        py::gil_scoped_release release;
+        return riskscale::plan(assessed, checked, start_date, options);
+      },
+      "assessment"_a, "traits"_a, "start"_a, "max_touches_per_week"_a, "role_tracks"_a);
 
   m.def("plans_csv", [](const std::vector<const riskscale::onboarding_plan*>& plans) {
     if (plans.empty()) return std::string();
@@ -93,25 +104,34 @@ void bind_plans(py::module_& m) {
     for (const riskscale::onboarding_plan* p : plans) riskscale::append_plan_csv(out, *p);
     return out;
   });
-  m.def("plans_ics", [](const std::vector<const riskscale::onboarding_plan*>& plans, const std::string& dtstamp) {
-    return riskscale::plan_to_ics(plans, dtstamp);
-  }, "plans"_a, "dtstamp"_a = "");
+  m.def(
+      "plans_ics",
+      [](const std::vector<const riskscale::onboarding_plan*>& plans, const std::string& dtstamp) {
+        return riskscale::plan_to_ics(plans, dtstamp);
+      },
+      "plans"_a, "dtstamp"_a = "");
 
-  m.def("recommend_content", [](const riskscale::assessment& assessed, const py::object& traits) {
-    return content_list(riskscale::recommend_content(assessed, traits_from(traits)), assessed.policy);
-  }, "assessment"_a, "traits"_a);
+  m.def(
+      "recommend_content",
+      [](const riskscale::assessment& assessed, const py::object& traits) {
+        return content_list(riskscale::recommend_content(assessed, traits_from(traits)), assessed.policy);
+      },
+      "assessment"_a, "traits"_a);
 
-  m.def("education_priority", [](const py::object& traits, const riskscale::policy& pol) {
-    const riskscale::education_priority e = riskscale::assess_education(traits_from(traits), pol);
-    py::list drivers;
-    for (auto t : e.drivers) drivers.append(std::string(riskscale::to_string(t)));
-    return py::make_tuple(e.score, drivers, e.reason);
-  }, "traits"_a, "policy"_a);
+  m.def(
+      "education_priority",
+      [](const py::object& traits, const riskscale::policy& pol) {
+        const riskscale::education_priority e = riskscale::assess_education(traits_from(traits), pol);
+        py::list drivers;
+        for (auto t : e.drivers) drivers.append(std::string(riskscale::to_string(t)));
+        return py::make_tuple(e.score, drivers, e.reason);
+      },
+      "traits"_a, "policy"_a);
 
   const auto ids = [](const auto& array) { return std::vector<std::string>(array.begin(), array.end()); };
   m.attr("TRAITS") = py::cast(ids(riskscale::trait_ids));
-  m.attr("PLAN_CATEGORIES") = py::dict("stage"_a = ids(riskscale::stage_ids), "channel"_a = ids(riskscale::channel_ids),
-                                       "kind"_a = ids(riskscale::touchpoint_kind_ids),
-                                       "audience"_a = ids(riskscale::audience_ids));
+  m.attr("PLAN_CATEGORIES") =
+      py::dict("stage"_a = ids(riskscale::stage_ids), "channel"_a = ids(riskscale::channel_ids),
+               "kind"_a = ids(riskscale::touchpoint_kind_ids), "audience"_a = ids(riskscale::audience_ids));
   m.attr("PLAN_CSV_COLUMNS") = py::cast(ids(riskscale::plan_csv_columns));
 }

@@ -66,7 +66,8 @@ struct report_metrics {
     in.completed = view<double>(completed, "completed");
     in.outcome = view<double>(outcome, "outcome");
     in.archetype = view<std::int8_t>(archetype, "archetype");
-    lifecycle.impact.push_back({outcome_name, translating([&] { return metrics::impact(in, lifecycle.impact_settings); })});
+    lifecycle.impact.push_back(
+        {outcome_name, translating([&] { return metrics::impact(in, lifecycle.impact_settings); })});
   }
   void add_interaction(const py::object& interactions, const py::object& posts, const py::object& followers,
                        const py::object& archetype) {
@@ -85,9 +86,10 @@ std::vector<riskscale::onboarding_plan> plans_of(const std::map<std::string, std
     const auto found = columns.find(name);
     return found == columns.end() ? std::vector<std::string>() : found->second;
   };
-  const riskscale::report::plan_rows rows{column("account_id"), column("day"),     column("date"),  column("stage"),
-                                          column("channel"),    column("kind"),    column("title"), column("archetype"),
-                                          column("format"),     column("audience"), column("detail")};
+  const riskscale::report::plan_rows rows{column("account_id"), column("day"),       column("date"),
+                                          column("stage"),      column("channel"),   column("kind"),
+                                          column("title"),      column("archetype"), column("format"),
+                                          column("audience"),   column("detail")};
   try {
     return riskscale::report::plans_from_rows(rows);
   } catch (const riskscale::input_error& e) {
@@ -114,10 +116,10 @@ struct borrowed_snapshot {
 
 // The same core calls as `riskscale report` (cli/report_command.cpp), so the same inputs give the same bytes.
 std::string report_html(std::vector<std::string> ids, const py::dict& columns, const policy& pol,
-                        std::optional<std::vector<std::string>> previous_ids, const std::optional<py::dict>& previous_columns,
-                        const std::optional<std::string>& account, const std::string& title, const std::string& start,
-                        std::size_t top, unsigned threads, const std::optional<std::string>& goals,
-                        const report_metrics* lifecycle,
+                        std::optional<std::vector<std::string>> previous_ids,
+                        const std::optional<py::dict>& previous_columns, const std::optional<std::string>& account,
+                        const std::string& title, const std::string& start, std::size_t top, unsigned threads,
+                        const std::optional<std::string>& goals, const report_metrics* lifecycle,
                         const std::optional<std::map<std::string, std::vector<std::string>>>& plan_columns) {
   const borrowed_snapshot current(std::move(ids), columns);
   std::optional<borrowed_snapshot> before;
@@ -147,7 +149,8 @@ std::string report_html(std::vector<std::string> ids, const py::dict& columns, c
 void bind_report(py::module_& m) {
   py::class_<report_metrics>(m, "ReportMetrics", "The metric results of a report's Onboarding and lifecycle section.")
       .def(py::init<>())
-      .def("add_adoption", &report_metrics::add_adoption, "seats"_a, "trained"_a, "active"_a, "archetype"_a = py::none())
+      .def("add_adoption", &report_metrics::add_adoption, "seats"_a, "trained"_a, "active"_a,
+           "archetype"_a = py::none())
       .def("add_funnel", &report_metrics::add_funnel, "stage_names"_a, "stages"_a, "archetype"_a = py::none())
       .def("add_program", &report_metrics::add_program, "completed"_a, "course"_a, "courses"_a,
            "assessment_passed"_a = py::none(), "days_to_completion"_a = py::none(), "archetype"_a = py::none())

@@ -41,7 +41,8 @@ class text_column {
       rows_ = static_cast<std::size_t>(codes_.shape(0));
       categorical_ = true;
       // Categories (a list of str) are read once: every row is then an index into them.
-      for (const py::handle category : py::list(spec[1])) category_objects_.push_back(py::reinterpret_borrow<py::object>(category));
+      for (const py::handle category : py::list(spec[1]))
+        category_objects_.push_back(py::reinterpret_borrow<py::object>(category));
       for (const py::object& o : category_objects_) category_views_.push_back(view_of(o.ptr(), kept_categories_));
     } else {
       throw py::value_error(std::string("column '") + name + "': unknown kind " + kind);
@@ -118,12 +119,14 @@ py::dict add_events(usage_aggregator& state, const py::tuple& account_spec, cons
   if (time_kind == "seconds") {
     seconds = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(time_spec[1]);
     seconds_missing = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(time_spec[2]);
-    if (static_cast<std::size_t>(seconds.shape(0)) != rows || static_cast<std::size_t>(seconds_missing.shape(0)) != rows) {
+    if (static_cast<std::size_t>(seconds.shape(0)) != rows ||
+        static_cast<std::size_t>(seconds_missing.shape(0)) != rows) {
       throw py::value_error("the time column's length differs from the id columns'");
     }
   } else if (from_float) {
     float_seconds = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(time_spec[1]);
-    if (static_cast<std::size_t>(float_seconds.shape(0)) != rows) throw py::value_error("the time column's length differs");
+    if (static_cast<std::size_t>(float_seconds.shape(0)) != rows)
+      throw py::value_error("the time column's length differs");
   } else {
     time_text.emplace(time_spec, "time", missing_values);
     if (time_text->rows() != rows) throw py::value_error("the time column's length differs from the id columns'");
@@ -160,8 +163,9 @@ py::dict add_events(usage_aggregator& state, const py::tuple& account_spec, cons
       batch_statuses.resize(count);
       for (std::size_t i = 0; i < count; ++i) {
         const std::size_t row = first + i;
-        second_batch[i] = {account_views[i], user_views[i],
-                           seconds_missing.data()[row] ? std::nullopt : std::optional<std::int64_t>(seconds.data()[row])};
+        second_batch[i] = {
+            account_views[i], user_views[i],
+            seconds_missing.data()[row] ? std::nullopt : std::optional<std::int64_t>(seconds.data()[row])};
       }
       state.add_batch(second_batch.data(), count, batch_statuses.data());
       for (std::size_t i = 0; i < count; ++i) {
@@ -238,14 +242,17 @@ void bind_usage(py::module_& m) {
   py::class_<usage_aggregator>(m, "UsageAggregate")
       .def(py::init(&make_aggregate), "as_of"_a = py::none(), "window_days"_a = riskscale::default_usage_window_days)
       .def("add_events", &add_events, "account"_a, "user"_a, "time"_a, "missing_values"_a)
-      .def("merge", [](usage_aggregator& self, const usage_aggregator& other) {
-        py::gil_scoped_release release;
-        self.merge(other);
-      })
+      .def("merge",
+           [](usage_aggregator& self, const usage_aggregator& other) {
+             py::gil_scoped_release release;
+             self.merge(other);
+           })
       .def("finish", &finish, "account_ids"_a = py::none())
-      .def_property_readonly("as_of", [](const usage_aggregator& s) -> py::object {
-        return s.options().as_of ? py::object(py::str(s.options().as_of->to_string())) : py::object(py::none());
-      })
+      .def_property_readonly("as_of",
+                             [](const usage_aggregator& s) -> py::object {
+                               return s.options().as_of ? py::object(py::str(s.options().as_of->to_string()))
+                                                        : py::object(py::none());
+                             })
       .def_property_readonly("window_days", [](const usage_aggregator& s) { return s.options().window_days; })
       .def_property_readonly("events_read", &usage_aggregator::events_read)
       .def_property_readonly("pairs", &usage_aggregator::pairs)

@@ -62,7 +62,7 @@ std::optional<riskscale::account> account_from_record(const chunk& c, std::size_
 }
 
 std::vector<riskscale::input_origin> input_origins(const chunk& c, std::size_t r, const input_layout& layout,
-                                                  const riskscale::policy& pol) {
+                                                   const riskscale::policy& pol) {
   if (!layout.mapped) return {};
   mapped_chunk one;
   one.fill(c, {r}, layout.account_id, *layout.mapped);

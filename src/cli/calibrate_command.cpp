@@ -53,7 +53,8 @@ std::string fixed(double value, int digits = 4) {
 
 std::string confusion_table(const label_agreement& a, bool markdown) {
   std::string out = markdown ? "| label \\ classified |" : "  label \\ classified      ";
-  for (const auto arch : all_archetypes) out += markdown ? " " + std::string(to_string(arch)) + " |" : "  " + std::string(to_string(arch));
+  for (const auto arch : all_archetypes)
+    out += markdown ? " " + std::string(to_string(arch)) + " |" : "  " + std::string(to_string(arch));
   out += '\n';
   if (markdown) out += "|---|---:|---:|---:|---:|\n";
   for (std::size_t l = 0; l < archetype_count; ++l) {
@@ -73,13 +74,15 @@ std::string calibration_text(const calibration_result& r, bool markdown, const s
   const std::string h = markdown ? "## " : "";
   std::string out = h + "Calibration of " + std::to_string(r.accounts) + " labelled accounts\n\n";
   const auto line = [&](const std::string& what, const label_agreement& a) {
-    out += (markdown ? "- " : "") + what + ": agreement " + percent(a.agreement) + ", Cohen's kappa " + fixed(a.kappa, 3) + "\n";
+    out += (markdown ? "- " : "") + what + ": agreement " + percent(a.agreement) + ", Cohen's kappa " +
+           fixed(a.kappa, 3) + "\n";
   };
   line("starting policy", r.start_agreement);
   line("fitted policy  ", r.fitted_agreement);
   if (r.folds >= 2) {
     out += (markdown ? "- " : "") + std::to_string(r.folds) + "-fold cross-validated agreement: " + percent(r.cv_mean) +
-           " (spread " + percent(r.cv_spread) + "; starting policy on the same folds " + percent(r.cv_start_mean) + ")\n";
+           " (spread " + percent(r.cv_spread) + "; starting policy on the same folds " + percent(r.cv_start_mean) +
+           ")\n";
   }
   out += "\n" + h + "Parameters (before -> after)\n\n";
   if (markdown) out += "| parameter | before | after |\n|---|---:|---:|\n";
@@ -89,8 +92,10 @@ std::string calibration_text(const calibration_result& r, bool markdown, const s
   }
   out += "\n" + h + "Confusion, starting policy (rows: label)\n\n" + confusion_table(r.start_agreement, markdown);
   out += "\n" + h + "Confusion, fitted policy (rows: label)\n\n" + confusion_table(r.fitted_agreement, markdown);
-  out += "\n" + h + std::to_string(r.disagreements.size()) + " labelled accounts the fitted policy still disagrees with\n\n";
-  if (markdown && !r.disagreements.empty()) out += "| line | label | fitted | start | p(label) |\n|---:|---|---|---|---:|\n";
+  out += "\n" + h + std::to_string(r.disagreements.size()) +
+         " labelled accounts the fitted policy still disagrees with\n\n";
+  if (markdown && !r.disagreements.empty())
+    out += "| line | label | fitted | start | p(label) |\n|---:|---|---|---|---:|\n";
   for (const auto& d : r.disagreements) {
     const std::string row = std::to_string(d.row);
     out += markdown ? "| " + row + " | " + std::string(to_string(d.label)) + " | " + std::string(to_string(d.fitted)) +
@@ -113,8 +118,11 @@ std::optional<bool> flag(std::string_view cell) {
 }  // namespace
 
 CLI::App* add_calibrate_command(CLI::App& app, calibrate_command_options& options) {
-  CLI::App* c = app.add_subcommand("calibrate", "Fit a policy's thresholds and weights to accounts labelled with an archetype");
-  c->add_option("input", options.input, "Labelled accounts CSV (read as classify reads it, through the policy's inputs)")->required();
+  CLI::App* c =
+      app.add_subcommand("calibrate", "Fit a policy's thresholds and weights to accounts labelled with an archetype");
+  c->add_option("input", options.input,
+                "Labelled accounts CSV (read as classify reads it, through the policy's inputs)")
+      ->required();
   c->add_option("--label", options.label, "Column of archetype ids (or use --risk-label and --scale-label)");
   c->add_option("--risk-label", options.risk_label, "Column of high/low risk labels (with --scale-label)");
   c->add_option("--scale-label", options.scale_label, "Column of high/low scale labels (with --risk-label)");
@@ -124,17 +132,20 @@ CLI::App* add_calibrate_command(CLI::App& app, calibrate_command_options& option
                 "also temperature, frequency_full, reach_full)");
   c->add_option("--folds", options.folds, "Cross-validation folds (0 = none; default 5)");
   c->add_option("--seed", options.seed, "Seed of the fold shuffle (default 0)");
-  c->add_option("--l2", options.l2, "Strength of the L2 pull toward the starting policy (default 1; 0 = none; inf = keep)");
+  c->add_option("--l2", options.l2,
+                "Strength of the L2 pull toward the starting policy (default 1; 0 = none; inf = keep)");
   c->add_option("-o,--output", options.output, "Fitted policy JSON file")->required();
   c->add_option("--format", options.format, "Report on stdout: text, json or markdown (default text)");
-  c->footer("Example:\n  riskscale calibrate labelled.csv --label cs_archetype --policy current.json -o fitted.json\n"
-            "Exit status: 0; 2 on a bad file, label, policy or too few labelled accounts.");
+  c->footer(
+      "Example:\n  riskscale calibrate labelled.csv --label cs_archetype --policy current.json -o fitted.json\n"
+      "Exit status: 0; 2 on a bad file, label, policy or too few labelled accounts.");
   return c;
 }
 
 CLI::App* add_validate_command(CLI::App& app, validate_command_options& options) {
   CLI::App* v = app.add_subcommand("validate", "Outcome rate per archetype with Wilson and Newcombe intervals");
-  v->add_option("input", options.input, "Classified CSV (riskscale classify output with a 0/1 outcome column)")->required();
+  v->add_option("input", options.input, "Classified CSV (riskscale classify output with a 0/1 outcome column)")
+      ->required();
   v->add_option("--outcome", options.outcome, "0/1 outcome column (churned, renewed, ...)")->required();
   v->add_option("--confidence", options.confidence, "Confidence level of the intervals (default 0.95)");
   v->add_option("--format", options.format, "text, json or markdown (default text)");
@@ -287,14 +298,20 @@ int run_validate(const validate_command_options& options) {
     throw cli_error(source.name + ": " + e.what());
   }
   const auto rate_json = [](const outcome_rate& g) {
-    const auto number = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); };
-    return nlohmann::ordered_json{{"group", g.group}, {"accounts", g.accounts}, {"events", g.events},
-                                  {"rate", number(g.rate)}, {"lower", number(g.interval.lower)},
+    const auto number = [](double v) {
+      return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+    };
+    return nlohmann::ordered_json{{"group", g.group},
+                                  {"accounts", g.accounts},
+                                  {"events", g.events},
+                                  {"rate", number(g.rate)},
+                                  {"lower", number(g.interval.lower)},
                                   {"upper", number(g.interval.upper)}};
   };
   std::vector<const outcome_rate*> groups;
   for (const auto& g : r.per_archetype) groups.push_back(&g);
-  for (const outcome_rate* g : {&r.borderline, &r.not_borderline, &r.high_risk, &r.low_risk, &r.high_scale, &r.low_scale}) {
+  for (const outcome_rate* g :
+       {&r.borderline, &r.not_borderline, &r.high_risk, &r.low_risk, &r.high_scale, &r.low_scale}) {
     groups.push_back(g);
   }
   if (options.format == "json") {
@@ -306,8 +323,11 @@ int run_validate(const validate_command_options& options) {
     out["groups"] = nlohmann::ordered_json::array();
     for (const auto* g : groups) out["groups"].push_back(rate_json(*g));
     const auto diff = [](const metrics::difference_interval& d) {
-      const auto number = [](double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); };
-      return nlohmann::ordered_json{{"difference", number(d.difference)}, {"lower", number(d.lower)}, {"upper", number(d.upper)}};
+      const auto number = [](double v) {
+        return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+      };
+      return nlohmann::ordered_json{
+          {"difference", number(d.difference)}, {"lower", number(d.lower)}, {"upper", number(d.upper)}};
     };
     out["high_minus_low_risk"] = diff(r.risk_difference);
     out["high_minus_low_scale"] = diff(r.scale_difference);
@@ -317,20 +337,22 @@ int run_validate(const validate_command_options& options) {
     return 0;
   }
   const bool markdown = options.format == "markdown";
-  std::string text = (markdown ? "## " : "") + options.outcome + " rate by group (" + format_number(100.0 * r.confidence) +
-                     " % Wilson intervals), " + std::to_string(r.accounts) + " accounts" +
+  std::string text = (markdown ? "## " : "") + options.outcome + " rate by group (" +
+                     format_number(100.0 * r.confidence) + " % Wilson intervals), " + std::to_string(r.accounts) +
+                     " accounts" +
                      (r.skipped ? ", " + std::to_string(r.skipped) + " without an archetype left out" : "") + "\n\n";
   if (markdown) text += "| group | accounts | events | rate | lower | upper |\n|---|---:|---:|---:|---:|---:|\n";
   for (const auto* g : groups) {
-    text += markdown ? "| " + g->group + " | " + std::to_string(g->accounts) + " | " + std::to_string(g->events) + " | " +
-                           fixed(g->rate) + " | " + fixed(g->interval.lower) + " | " + fixed(g->interval.upper) + " |\n"
-                     : "  " + g->group + std::string(22 - std::min<std::size_t>(22, g->group.size()), ' ') +
-                           std::to_string(g->events) + "/" + std::to_string(g->accounts) + "  " + fixed(g->rate) + "  [" +
-                           fixed(g->interval.lower) + ", " + fixed(g->interval.upper) + "]\n";
+    text += markdown
+                ? "| " + g->group + " | " + std::to_string(g->accounts) + " | " + std::to_string(g->events) + " | " +
+                      fixed(g->rate) + " | " + fixed(g->interval.lower) + " | " + fixed(g->interval.upper) + " |\n"
+                : "  " + g->group + std::string(22 - std::min<std::size_t>(22, g->group.size()), ' ') +
+                      std::to_string(g->events) + "/" + std::to_string(g->accounts) + "  " + fixed(g->rate) + "  [" +
+                      fixed(g->interval.lower) + ", " + fixed(g->interval.upper) + "]\n";
   }
   const auto diff_line = [&](const std::string& what, const metrics::difference_interval& d) {
-    text += (markdown ? "- " : "  ") + what + ": " + fixed(d.difference) + " [" + fixed(d.lower) + ", " + fixed(d.upper) +
-            "] (Newcombe)\n";
+    text += (markdown ? "- " : "  ") + what + ": " + fixed(d.difference) + " [" + fixed(d.lower) + ", " +
+            fixed(d.upper) + "] (Newcombe)\n";
   };
   text += "\n";
   diff_line("high - low risk", r.risk_difference);

@@ -13,16 +13,16 @@ namespace riskscale::cli {
 
 /// The options of `riskscale calibrate`.
 struct calibrate_command_options {
-  std::string input;        ///< labelled accounts CSV, read as classify reads it (SPEC §2 / §9)
-  std::string label;        ///< --label: archetype id column
-  std::string risk_label;   ///< --risk-label: high/low risk column (with --scale-label, instead of --label)
-  std::string scale_label;  ///< --scale-label: high/low scale column
-  std::string policy_path;  ///< --policy: the starting policy
-  std::string fit;          ///< --fit: comma-separated parameter groups
-  std::size_t folds = 5;    ///< --folds
-  std::uint64_t seed = 0;   ///< --seed
-  double l2 = 1.0;          ///< --l2
-  std::string output;       ///< -o: the fitted policy JSON
+  std::string input;            ///< labelled accounts CSV, read as classify reads it (SPEC §2 / §9)
+  std::string label;            ///< --label: archetype id column
+  std::string risk_label;       ///< --risk-label: high/low risk column (with --scale-label, instead of --label)
+  std::string scale_label;      ///< --scale-label: high/low scale column
+  std::string policy_path;      ///< --policy: the starting policy
+  std::string fit;              ///< --fit: comma-separated parameter groups
+  std::size_t folds = 5;        ///< --folds
+  std::uint64_t seed = 0;       ///< --seed
+  double l2 = 1.0;              ///< --l2
+  std::string output;           ///< -o: the fitted policy JSON
   std::string format = "text";  ///< --format: text, json or markdown
   std::size_t max_record_bytes = csv::reader::default_max_record_bytes;
 };

@@ -70,8 +70,8 @@ struct catalog_ids {
 // seats cell); false, with why, when a cell is refused before the model (an empty required cell, text
 // that is no number). Range checks are the model's.
 bool read_record_inputs(const chunk& c, std::size_t r, const input_layout& layout,
-                        const std::vector<input_descriptor>& schema, std::vector<double>& values,
-                        std::string& column, std::string& reason, std::string& message) {
+                        const std::vector<input_descriptor>& schema, std::vector<double>& values, std::string& column,
+                        std::string& reason, std::string& message) {
   for (std::size_t f = 0; f < schema.size(); ++f) {
     const std::size_t source = layout.fields[f];
     if (source == no_column) {
@@ -207,7 +207,7 @@ void classify_chunk(chunk& c, const chunk_job& job) {
   if (mapped == nullptr) {
     for (auto& column : columns) column.reserve(records);
   }
-  std::size_t rows = 0;  // readable records, the model's rows
+  std::size_t rows = 0;               // readable records, the model's rows
   std::vector<std::size_t> readable;  // with a mapping: the records that reach it
   std::vector<double> values(fields.size());
   const std::vector<input_descriptor> schema = input_schema(pol);
@@ -232,8 +232,8 @@ void classify_chunk(chunk& c, const chunk_job& job) {
     }
     if (!complete) {
       reject_later(r, "", "wrong_field_count",
-                    "expected " + std::to_string(layout.header.size()) + " fields as in the header, found " +
-                        std::to_string(c.field_count(r)));
+                   "expected " + std::to_string(layout.header.size()) + " fields as in the header, found " +
+                       std::to_string(c.field_count(r)));
       continue;
     }
     if (mapped != nullptr) {  // SPEC §9: the cells are the mapping's to read
@@ -324,7 +324,8 @@ void classify_chunk(chunk& c, const chunk_job& job) {
     if (mapped != nullptr) {
       for (const auto& [join, column] : mapped->kept_join) {
         const std::size_t join_row = table.join_rows[join][this_row];
-        if (join_row != std::string::npos) bound += csv::field_bound((*mapped->joins)[join].cell(join_row, column).size());
+        if (join_row != std::string::npos)
+          bound += csv::field_bound((*mapped->joins)[join].cell(join_row, column).size());
         bound += 1;
       }
       if (mapped->keep_inputs) bound += fields.size() * (csv::double_bound + 1);
@@ -357,8 +358,8 @@ void classify_chunk(chunk& c, const chunk_job& job) {
     } else {
       p = csv::write_field(p, account_id);
     }
-    for (const Eigen::ArrayXd* column : {&result.risk_score, &result.scale_score, &result.frequency_score,
-                                         &result.reach_score}) {
+    for (const Eigen::ArrayXd* column :
+         {&result.risk_score, &result.scale_score, &result.frequency_score, &result.reach_score}) {
       *p++ = ',';
       p = write_number(p, (*column)[i]);
     }

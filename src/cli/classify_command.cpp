@@ -27,8 +27,8 @@ CLI::App* add_classify_command(CLI::App& app, classify_options& options) {
   command->add_option("-o,--output", options.output, "Output CSV (- for stdout)")->required();
   command->add_option("--policy", options.policy_path, "Policy JSON file (default: the SPEC defaults)");
   command->add_option("--rejects", options.rejects, "Rejected rows CSV (default: OUT.rejects.csv)");
-  auto* keep = command->add_option("--keep", options.keep, "Input columns to pass through, comma separated")
-                   ->delimiter(',');
+  auto* keep =
+      command->add_option("--keep", options.keep, "Input columns to pass through, comma separated")->delimiter(',');
   command->add_flag("--keep-all", options.keep_all, "Pass every input column through")->excludes(keep);
   command->add_flag("--keep-inputs", options.keep_inputs,
                     "Add the model inputs derived by the policy's inputs section (SPEC §9) as columns");

@@ -34,7 +34,6 @@ namespace {
 constexpr std::size_t drift_rows_per_chunk = 2048;
 constexpr std::size_t no_match = std::numeric_limits<std::size_t>::max();
 
-
 // The account id of record r, or nothing when the record has no such field.
 std::optional<std::string_view> record_id(const chunk& c, std::size_t r, const input_layout& layout) {
   if (layout.account_id >= c.field_count(r)) return std::nullopt;
@@ -172,7 +171,8 @@ void append_drift_row(std::string& out, std::string_view id, const account_drift
   const std::string_view status = to_string(d.status);
   const std::string_view old_state = state_cell(d.old_state), new_state = state_cell(d.new_state);
   const std::size_t bound = csv::field_bound(id.size()) + 2 + status.size() + old_state.size() + new_state.size() +
-                            (10 + factors) * (csv::double_bound + 1) + driver.size() + csv::field_bound(reason.size()) + 8;
+                            (10 + factors) * (csv::double_bound + 1) + driver.size() + csv::field_bound(reason.size()) +
+                            8;
   const std::size_t old_size = out.size();
   out.resize(old_size + bound);
   char* const begin = out.data() + old_size;
@@ -400,9 +400,11 @@ int run_drift(const drift_command_options& options) {
                                                              {"policy", options.policy_path},
                                                              {"old policy", options.old_policy_path}};
   for (const std::string& join : options.joins.paths) inputs.emplace_back("join table", join);
-  std::vector<std::pair<std::string, std::string>> outputs = {{"output", options.output}, {"rejects file", rejects_path}};
+  std::vector<std::pair<std::string, std::string>> outputs = {{"output", options.output},
+                                                              {"rejects file", rejects_path}};
   for (const auto& [role, path] : {std::pair<const char*, const std::string*>{"alerts file", &options.alerts},
-                                   {"watch file", &options.watch}, {"matrix file", &options.matrix}}) {
+                                   {"watch file", &options.watch},
+                                   {"matrix file", &options.matrix}}) {
     if (!path->empty()) outputs.emplace_back(role, *path);
   }
   for (std::size_t i = 0; i < outputs.size(); ++i) {
@@ -410,7 +412,8 @@ int run_drift(const drift_command_options& options) {
       // Two outputs on one name or file clobber each other, unless both are one device (/dev/null).
       const bool one_device = outputs[j].second != "-" && output_file::is_stream(outputs[j].second);
       if (same_destination(outputs[i].second, outputs[j].second) && !one_device) {
-        throw cli_error("two outputs name the same file " + outputs[j].second + "; accepted: a different path for each");
+        throw cli_error("two outputs name the same file " + outputs[j].second +
+                        "; accepted: a different path for each");
       }
     }
   }
@@ -472,7 +475,7 @@ int run_drift(const drift_command_options& options) {
   }
 
   // 2. The new snapshot, streamed: each record matched against the old one and compared on the workers.
-  std::unordered_map<std::string, std::size_t> new_only;   // ids of the new snapshot absent from the old, their line
+  std::unordered_map<std::string, std::size_t> new_only;  // ids of the new snapshot absent from the old, their line
   drift_matrix matrix;
   drift_counts counts;
   {
@@ -516,8 +519,8 @@ int run_drift(const drift_command_options& options) {
               payload->matched[r] = match;
               // A second record with this id is an error, whichever worker sees it.
               if (const std::size_t first = snapshot.claim(match, c.lines[r])) {
-                throw cli_error(duplicate_message(*id, source.name, std::min(first, c.lines[r]),
-                                                  std::max(first, c.lines[r])));
+                throw cli_error(
+                    duplicate_message(*id, source.name, std::min(first, c.lines[r]), std::max(first, c.lines[r])));
               }
               old_side = snapshot.observation(match);
             }
@@ -656,7 +659,8 @@ explained_side read_side(const std::string& path, std::string_view account_id, c
 }  // namespace
 
 int run_explain_drift(const std::string& old_input, const std::string& new_input, const std::string& account_id,
-                      const std::string& policy_path, const std::string& old_policy_path, const join_options& join_files) {
+                      const std::string& policy_path, const std::string& old_policy_path,
+                      const join_options& join_files) {
   const policy new_policy = load_policy(policy_path);
   const policy old_policy = old_policy_path.empty() ? new_policy : load_policy(old_policy_path);
   const std::vector<join_table> joins = load_joins(join_files);
@@ -678,7 +682,8 @@ int run_explain_drift(const std::string& old_input, const std::string& new_input
   for (const drift_alert& alert : drift_alerts(comparer, d, o, n)) {
     text += "  alert " + std::string(to_string(alert.kind));
     if (!alert.new_formats.empty()) text += "; new formats: " + joined_formats(new_policy, alert.new_formats);
-    if (!alert.dropped_formats.empty()) text += "; dropped formats: " + joined_formats(old_policy, alert.dropped_formats);
+    if (!alert.dropped_formats.empty())
+      text += "; dropped formats: " + joined_formats(old_policy, alert.dropped_formats);
     text += "\n";
   }
   std::fputs(text.c_str(), stdout);

@@ -28,8 +28,9 @@ CLI::App* add_explain_command(CLI::App& app, explain_options& options) {
   add_join_options(command, options.joins);
   command->add_option("--against", options.against, "A newer snapshot: explain the account's drift (SPEC §11)");
   command->add_option("--old-policy", options.old_policy, "With --against: the policy of the first file (what-if)");
-  command->footer("Example:\n  riskscale explain accounts.csv --id ACC-000042\n"
-                  "  riskscale explain june.csv --id ACC-000042 --against july.csv");
+  command->footer(
+      "Example:\n  riskscale explain accounts.csv --id ACC-000042\n"
+      "  riskscale explain june.csv --id ACC-000042 --against july.csv");
   return command;
 }
 

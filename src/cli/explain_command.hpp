@@ -14,10 +14,10 @@ namespace riskscale::cli {
 /// The options of `riskscale explain`.
 struct explain_options {
   std::string input;
-  std::string account_id;   ///< --id
+  std::string account_id;  ///< --id
   std::string policy_path;
-  std::string against;      ///< --against: a newer snapshot (SPEC §11)
-  std::string old_policy;   ///< --old-policy: with --against, the policy of the first file
+  std::string against;     ///< --against: a newer snapshot (SPEC §11)
+  std::string old_policy;  ///< --old-policy: with --against, the policy of the first file
   std::size_t max_record_bytes = csv::reader::default_max_record_bytes;
   join_options joins;
 };

@@ -53,7 +53,8 @@ struct input_source {
     }
     file.open(path, std::ios::binary);
     if (!file) {
-      throw cli_error("cannot read " + path + ": " + std::strerror(errno) + "; accepted: a readable CSV file, or - for stdin");
+      throw cli_error("cannot read " + path + ": " + std::strerror(errno) +
+                      "; accepted: a readable CSV file, or - for stdin");
     }
     stream = &file;
     const auto bytes = std::filesystem::file_size(path, error);

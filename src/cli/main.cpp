@@ -87,7 +87,8 @@ int main(int argc, char** argv) {
 
   metrics_command_options metrics_options;
   CLI::App* metrics_command = add_metrics_command(app, metrics_options);
-  for (CLI::App* metric : metrics_command->get_subcommands({})) add_max_record_bytes(metric, metrics_options.max_record_bytes);
+  for (CLI::App* metric : metrics_command->get_subcommands({}))
+    add_max_record_bytes(metric, metrics_options.max_record_bytes);
 
   usage_command_options usage_options;
   CLI::App* usage_command = add_usage_command(app, usage_options);

@@ -57,12 +57,15 @@ std::vector<join_table> load_joins(const join_options& options) {
   std::vector<join_table> joins;
   for (const std::string& path : options.paths) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw cli_error("cannot read --join " + path + "; accepted: a readable CSV file with a " + key_column + " column");
+    if (!in)
+      throw cli_error("cannot read --join " + path + "; accepted: a readable CSV file with a " + key_column +
+                      " column");
     csv::reader reader(in);
     csv::record record;
     join_table join;
     join.path = path;
-    if (!reader.next(record)) throw cli_error("--join " + path + " is empty; accepted: a CSV file whose first row names the columns");
+    if (!reader.next(record))
+      throw cli_error("--join " + path + " is empty; accepted: a CSV file whose first row names the columns");
     if (record.malformed) throw cli_error("--join " + path + ": the header row is malformed (" + record.error + ")");
     join.header = record.fields;
     const auto key = std::find(join.header.begin(), join.header.end(), key_column);
@@ -75,8 +78,8 @@ std::vector<join_table> load_joins(const join_options& options) {
       const std::string where = "--join " + path + " line " + std::to_string(record.line);
       if (record.malformed) throw cli_error(where + ": " + record.error + "; accepted: RFC 4180 CSV");
       if (record.fields.size() != join.header.size()) {
-        throw cli_error(where + ": expected " + std::to_string(join.header.size()) + " fields as in the header, found " +
-                        std::to_string(record.fields.size()));
+        throw cli_error(where + ": expected " + std::to_string(join.header.size()) +
+                        " fields as in the header, found " + std::to_string(record.fields.size()));
       }
       const std::string id(trimmed(record.fields[join.key]));
       const auto [it, added] = join.row_of_id.emplace(id, join.rows);
@@ -145,9 +148,9 @@ mapped_layout map_sources(const std::vector<std::string>& header, const riskscal
       if (!found && request.optional) {
         where.present = false;
       } else if (!found) {
-        const std::string wanted_by = request.json_path.empty()
-                                          ? "the model input of that name needs it (the policy's inputs does not name it)"
-                                          : request.json_path + " reads it";
+        const std::string wanted_by =
+            request.json_path.empty() ? "the model input of that name needs it (the policy's inputs does not name it)"
+                                      : request.json_path + " reads it";
         throw cli_error("missing source column '" + request.column + "': " + wanted_by + "; the input has " +
                         joined(header) + (joins != nullptr && !joins->empty() ? " (and the --join columns)" : ""));
       }

@@ -24,10 +24,10 @@ namespace riskscale::cli {
 struct join_table {
   std::string path;
   std::vector<std::string> header;
-  std::size_t key = 0;                 ///< the key column
+  std::size_t key = 0;  ///< the key column
   std::size_t rows = 0;
-  std::vector<std::string> cells;      ///< row-major, rows × header.size()
-  std::vector<std::size_t> lines;      ///< line of each row in the file
+  std::vector<std::string> cells;  ///< row-major, rows × header.size()
+  std::vector<std::size_t> lines;  ///< line of each row in the file
   std::unordered_map<std::string, std::size_t> row_of_id;
   std::unique_ptr<std::atomic<bool>[]> matched;  ///< per row: some input account had its id
 
@@ -72,7 +72,7 @@ struct mapped_layout {
   std::vector<source_location> sources;  ///< every column the policy reads, riskscale::source_columns order
   const std::vector<join_table>* joins = nullptr;
   std::vector<std::pair<std::size_t, std::size_t>> kept_join;  ///< (join, column) passed through
-  bool keep_inputs = false;  ///< write the derived model inputs as columns
+  bool keep_inputs = false;                                    ///< write the derived model inputs as columns
 };
 
 /// Resolves the policy's source columns against the input header and the join tables; throws
@@ -82,9 +82,9 @@ struct mapped_layout {
 
 /// One chunk's readable records as a source table (cells borrowed from the chunk and the joins).
 struct mapped_chunk {
-  std::vector<std::size_t> records;                     ///< table row -> record of the chunk
-  std::vector<std::vector<std::string_view>> cells;     ///< per source, per table row
-  std::vector<std::vector<std::size_t>> join_rows;      ///< per join, per table row (npos: no row)
+  std::vector<std::size_t> records;                  ///< table row -> record of the chunk
+  std::vector<std::vector<std::string_view>> cells;  ///< per source, per table row
+  std::vector<std::vector<std::size_t>> join_rows;   ///< per join, per table row (npos: no row)
   riskscale::source_table table{0};
 
   /// Fills the table from `records` of `c`; `account_id` is the input column of the account id.

@@ -19,7 +19,8 @@ metric_table read_metric_table(const std::string& path, const std::vector<std::s
   csv::reader reader(*in.stream);
   reader.set_max_record_bytes(max_record_bytes);
   csv::record record;
-  if (!reader.next(record)) throw cli_error(in.name + " is empty; accepted: a CSV file whose first row names the columns");
+  if (!reader.next(record))
+    throw cli_error(in.name + " is empty; accepted: a CSV file whose first row names the columns");
   if (record.malformed) throw cli_error(in.name + ": the header row is malformed (" + record.error + ")");
   metric_table t;
   t.header = record.fields;
@@ -38,8 +39,8 @@ metric_table read_metric_table(const std::string& path, const std::vector<std::s
     }
     if (record.malformed) throw cli_error(where + ": malformed CSV record (" + record.error + ")");
     if (record.fields.size() != header.size()) {
-      throw cli_error(where + ": " + std::to_string(record.fields.size()) + " fields; accepted: " +
-                      std::to_string(header.size()) + ", as in the header");
+      throw cli_error(where + ": " + std::to_string(record.fields.size()) +
+                      " fields; accepted: " + std::to_string(header.size()) + ", as in the header");
     }
     t.lines.push_back(record.line);
     for (auto& entry : picked) entry.second->push_back(std::move(record.fields[entry.first]));
@@ -60,7 +61,8 @@ std::vector<double> metric_numbers(const metric_table& t, const std::string& nam
     if (!text.empty() && !parse_number(text, value)) {
       const std::optional<bool> word = flag ? parse_flag(text) : std::nullopt;  // the core's flag rule
       if (!word) {
-        throw cli_error(t.where(row) + ", column '" + name + "': '" + text + "' is not a number; accepted: " + accepted);
+        throw cli_error(t.where(row) + ", column '" + name + "': '" + text +
+                        "' is not a number; accepted: " + accepted);
       }
       value = *word ? 1.0 : 0.0;
     }
@@ -99,8 +101,9 @@ std::vector<std::int8_t> metric_archetypes(const metric_table& t) {
 program_table read_program_table(const std::string& path, const std::string& by, std::size_t max_record_bytes) {
   program_table p;
   metric_table& t = p.table;
-  t = read_metric_table(path, {by.empty() ? "course" : by, "completed", "assessment_passed", "days_to_completion", "archetype"},
-                        max_record_bytes);
+  t = read_metric_table(
+      path, {by.empty() ? "course" : by, "completed", "assessment_passed", "days_to_completion", "archetype"},
+      max_record_bytes);
   std::string key = by;
   if (key.empty() && t.has("course")) key = "course";
   if (!by.empty() && !t.has(by)) {
@@ -110,7 +113,8 @@ program_table read_program_table(const std::string& path, const std::string& by,
       required_metric_numbers(t, "completed", "a completed flag per enrolment: 1/0, true/false or yes/no", true);
   const std::vector<double> passed =
       metric_numbers(t, "assessment_passed", "1 passed, 0 failed, empty when not assessed", true);
-  const std::vector<double> days = metric_numbers(t, "days_to_completion", "days >= 0 for a completed enrolment, else empty");
+  const std::vector<double> days =
+      metric_numbers(t, "days_to_completion", "days >= 0 for a completed enrolment, else empty");
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
   std::vector<std::int32_t> course;
   if (!key.empty()) {
@@ -170,7 +174,8 @@ std::vector<std::string> impact_outcomes(const metric_table& t, const std::vecto
     }
   }
   if (outcomes.empty()) {
-    throw cli_error(t.source + " has no outcome column; accepted: --outcomes COLUMNS, or columns renewed, retained, expanded");
+    throw cli_error(t.source +
+                    " has no outcome column; accepted: --outcomes COLUMNS, or columns renewed, retained, expanded");
   }
   return outcomes;
 }

@@ -61,9 +61,9 @@ auto refusing(const metric_table& t, const std::map<std::string, std::string>& n
 /// The programme metric of an enrolment table: the course codes (sorted names) and the core result.
 struct program_table {
   metric_table table;
-  std::string course_column;                      ///< the course column read, empty when none
+  std::string course_column;                         ///< the course column read, empty when none
   std::map<std::string, std::int32_t> course_codes;  ///< course name -> code
-  bool by_archetype = false;                      ///< the table had an archetype column
+  bool by_archetype = false;                         ///< the table had an archetype column
   metrics::program_result result;
 };
 /// Reads an enrolment table (completed, optional course or `by`, assessment_passed, days_to_completion,
@@ -83,7 +83,8 @@ struct interaction_table {
 
 /// The outcome columns of an impact table: `requested`, or else those of renewed, retained, expanded
 /// that the table has; throws cli_error when there is none.
-[[nodiscard]] std::vector<std::string> impact_outcomes(const metric_table& t, const std::vector<std::string>& requested);
+[[nodiscard]] std::vector<std::string> impact_outcomes(const metric_table& t,
+                                                       const std::vector<std::string>& requested);
 /// The wanted columns of an impact table read with `completed` and `requested` outcomes.
 [[nodiscard]] std::vector<std::string> impact_columns(const std::string& completed,
                                                       const std::vector<std::string>& requested);

@@ -37,12 +37,12 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 using cell = std::variant<std::monostate, std::string, double, std::int64_t>;
 
 struct result {
-  std::string title;                    // text output's first line
+  std::string title;  // text output's first line
   std::vector<std::string> columns;
   std::vector<std::vector<cell>> rows;
-  std::vector<std::string> notes;        // text output's last lines
+  std::vector<std::string> notes;                                   // text output's last lines
   nlohmann::ordered_json extra = nlohmann::ordered_json::object();  // JSON keys beside "rows"
-  std::size_t excluded = 0;              // rows left out of the groups: exit status 1
+  std::size_t excluded = 0;                                         // rows left out of the groups: exit status 1
 
   void add(std::vector<cell> row) { rows.push_back(std::move(row)); }
 };
@@ -81,9 +81,12 @@ std::string render_text(const result& r) {
     std::vector<std::string> line;
     for (std::size_t c = 0; c < row.size(); ++c) {
       std::string value;
-      if (const auto* s = std::get_if<std::string>(&row[c])) value = *s;
-      else if (const auto* d = std::get_if<double>(&row[c])) value = text_number(*d);
-      else if (const auto* i = std::get_if<std::int64_t>(&row[c])) value = std::to_string(*i);
+      if (const auto* s = std::get_if<std::string>(&row[c]))
+        value = *s;
+      else if (const auto* d = std::get_if<double>(&row[c]))
+        value = text_number(*d);
+      else if (const auto* i = std::get_if<std::int64_t>(&row[c]))
+        value = std::to_string(*i);
       width[c] = std::max(width[c], value.size());
       line.push_back(std::move(value));
     }
@@ -115,10 +118,12 @@ std::string render_csv(const result& r) {
   for (const auto& row : r.rows) {
     for (std::size_t c = 0; c < row.size(); ++c) {
       if (c > 0) out += ',';
-      if (const auto* s = std::get_if<std::string>(&row[c])) csv::append_field(out, *s);
+      if (const auto* s = std::get_if<std::string>(&row[c]))
+        csv::append_field(out, *s);
       else if (const auto* d = std::get_if<double>(&row[c])) {
         if (!std::isnan(*d)) csv::append_double(out, *d);
-      } else if (const auto* i = std::get_if<std::int64_t>(&row[c])) out += std::to_string(*i);
+      } else if (const auto* i = std::get_if<std::int64_t>(&row[c]))
+        out += std::to_string(*i);
     }
     out += '\n';
   }
@@ -139,10 +144,12 @@ std::string render_json(const result& r, const metrics_command_options& options)
       if (const auto* s = std::get_if<std::string>(&row[c])) {
         invalid_text.check(*s, r.columns[c], "output row " + std::to_string(row_number + 1));
         value = *s;
-      }
-      else if (const auto* d = std::get_if<double>(&row[c])) value = std::isfinite(*d) ? nlohmann::ordered_json(*d) : nullptr;
-      else if (const auto* i = std::get_if<std::int64_t>(&row[c])) value = *i;
-      else value = nullptr;
+      } else if (const auto* d = std::get_if<double>(&row[c]))
+        value = std::isfinite(*d) ? nlohmann::ordered_json(*d) : nullptr;
+      else if (const auto* i = std::get_if<std::int64_t>(&row[c]))
+        value = *i;
+      else
+        value = nullptr;
     }
     rows.push_back(std::move(object));
   }
@@ -164,7 +171,8 @@ std::string reasons(m::reason_set set) { return m::describe(set); }
 
 result run_adoption(const metrics_command_options& o) {
   const bool level_account = o.level == "account";
-  metric_table t = read_metric_table(o.input, {"account_id", "archetype", "seats", "trained", "active"}, o.max_record_bytes);
+  metric_table t =
+      read_metric_table(o.input, {"account_id", "archetype", "seats", "trained", "active"}, o.max_record_bytes);
   const std::vector<double> seats = required_metric_numbers(t, "seats", "licensed seats per account, a count >= 0");
   std::vector<double> trained, active;
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
@@ -173,7 +181,8 @@ result run_adoption(const metrics_command_options& o) {
     if (t.has("trained") || t.has("active")) {
       throw cli_error(t.source + " has trained/active columns and --users was given; accepted: one or the other");
     }
-    if (!t.has("account_id")) throw cli_error(t.source + " lacks the column 'account_id'; accepted: the ids --users refers to");
+    if (!t.has("account_id"))
+      throw cli_error(t.source + " lacks the column 'account_id'; accepted: the ids --users refers to");
     std::unordered_map<std::string, std::int64_t> index;
     const auto& ids = t.columns.at("account_id");
     for (std::size_t row = 0; row < ids.size(); ++row) {
@@ -183,7 +192,8 @@ result run_adoption(const metrics_command_options& o) {
       }
     }
     const metric_table u = read_metric_table(o.users, {"account_id", "trained", "active"}, o.max_record_bytes);
-    if (!u.has("account_id")) throw cli_error(u.source + " lacks the column 'account_id'; accepted: the account of each user");
+    if (!u.has("account_id"))
+      throw cli_error(u.source + " lacks the column 'account_id'; accepted: the account of each user");
     std::vector<std::int64_t> account;
     const auto& user_ids = u.columns.at("account_id");
     for (std::size_t row = 0; row < user_ids.size(); ++row) {
@@ -224,8 +234,10 @@ result run_adoption(const metrics_command_options& o) {
     if (ids) out.columns.push_back("account_id");
     if (types) out.columns.push_back("archetype");
     for (const char* name : {"seats", "trained", "active"}) out.columns.emplace_back(name);
-    if (users) for (const char* name : {"users", "trained_inactive", "active_untrained"}) out.columns.emplace_back(name);
-    for (const char* name : {"training_coverage", "activation", "shelfware_seats", "reason"}) out.columns.emplace_back(name);
+    if (users)
+      for (const char* name : {"users", "trained_inactive", "active_untrained"}) out.columns.emplace_back(name);
+    for (const char* name : {"training_coverage", "activation", "shelfware_seats", "reason"})
+      out.columns.emplace_back(name);
     for (std::size_t row = 0; row < t.rows(); ++row) {
       const auto i = static_cast<Eigen::Index>(row);
       std::vector<cell> line;
@@ -233,7 +245,8 @@ result run_adoption(const metrics_command_options& o) {
       if (types) line.push_back(maybe(types, row));
       line.insert(line.end(), {seats[row], trained[row], active[row]});
       if (users) line.insert(line.end(), {users->users[i], users->trained_inactive[i], users->active_untrained[i]});
-      line.insert(line.end(), {r.training_coverage[i], r.activation[i], r.shelfware_seats[i], text(reasons(r.reasons[row]))});
+      line.insert(line.end(),
+                  {r.training_coverage[i], r.activation[i], r.shelfware_seats[i], text(reasons(r.reasons[row]))});
       out.add(std::move(line));
     }
     return out;
@@ -245,7 +258,7 @@ result run_adoption(const metrics_command_options& o) {
   for (std::size_t g : shown_groups(!archetype.empty())) {
     const m::adoption_group& group = r.groups[g];
     std::vector<cell> line{text(m::group_name(g)), count(group.accounts), count(group.excluded), group.seats,
-                           group.trained, group.active, group.shelfware_seats};
+                           group.trained,          group.active,          group.shelfware_seats};
     if (users) line.insert(line.end(), {group.trained_inactive, group.active_untrained});
     line.insert(line.end(), {group.training_coverage, group.activation, text(reasons(group.reasons))});
     out.add(std::move(line));
@@ -277,7 +290,9 @@ void add_funnel_values(std::vector<cell>& line, const std::vector<std::string>& 
 
 result run_funnel(const metrics_command_options& o) {
   const std::vector<std::string>& stages = o.stages;
-  if (stages.size() < 2) throw cli_error("--stages names " + std::to_string(stages.size()) + " stage; accepted: at least two, in funnel order");
+  if (stages.size() < 2)
+    throw cli_error("--stages names " + std::to_string(stages.size()) +
+                    " stage; accepted: at least two, in funnel order");
   const bool per_user = !o.stage_column.empty();
   std::vector<std::string> wanted = stages;
   wanted.insert(wanted.end(), {"archetype", o.by, o.stage_column, "cohort", "account_id"});
@@ -305,14 +320,17 @@ result run_funnel(const metrics_command_options& o) {
       keys.push_back(std::move(key));
     }
   } else {
-    if (!t.has(o.stage_column)) throw cli_error(t.source + " lacks the column '" + o.stage_column + "'; accepted: each user's furthest stage");
-    if (!o.by.empty() && !t.has(o.by)) throw cli_error(t.source + " lacks the column '" + o.by + "'; accepted: each user's cohort");
+    if (!t.has(o.stage_column))
+      throw cli_error(t.source + " lacks the column '" + o.stage_column + "'; accepted: each user's furthest stage");
+    if (!o.by.empty() && !t.has(o.by))
+      throw cli_error(t.source + " lacks the column '" + o.by + "'; accepted: each user's cohort");
     const auto& stage_text = t.columns.at(o.stage_column);
     std::vector<double> furthest;
     for (std::size_t row = 0; row < stage_text.size(); ++row) {
       const auto named = std::find(stages.begin(), stages.end(), stage_text[row]);
       double value = nan;
-      if (named != stages.end()) value = static_cast<double>(named - stages.begin());
+      if (named != stages.end())
+        value = static_cast<double>(named - stages.begin());
       else if (!csv::parse_double(stage_text[row], value)) {
         throw cli_error(t.where(row) + ", column '" + o.stage_column + "': '" + stage_text[row] +
                         "' is not a stage; accepted: a name of --stages or its position from 0");
@@ -403,8 +421,10 @@ result run_program(const metrics_command_options& o) {
   const std::string course_column = key.empty() ? "course" : key;
   out.title = "Programme metrics per " + course_column + " and archetype (" + t.source + ", " +
               std::to_string(t.rows()) + " enrolments)";
-  out.columns = {course_column, "archetype", "enrolments", "completions", "completion_rate", "assessed", "passed",
-                 "pass_rate", "median_days_to_completion", "reason"};
+  out.columns = {course_column, "archetype",       "enrolments",
+                 "completions", "completion_rate", "assessed",
+                 "passed",      "pass_rate",       "median_days_to_completion",
+                 "reason"};
   std::vector<std::pair<std::string, std::size_t>> courses;
   for (const auto& [name, code] : course_codes) courses.emplace_back(name, static_cast<std::size_t>(code));
   courses.emplace_back("overall", course_codes.size());
@@ -432,10 +452,22 @@ result run_impact(const metrics_command_options& o) {
   result out;
   out.title = "Impact of completed onboarding (" + o.completed + ") per outcome and archetype (" + t.source +
               "; Newcombe hybrid score interval, " + text_number(o.confidence * 100) + "%)";
-  out.columns = {"outcome", "archetype", "accounts_completed", "outcome_completed", "rate_completed",
-                 "completed_ci_lower", "completed_ci_upper", "accounts_not_completed", "outcome_not_completed",
-                 "rate_not_completed", "not_completed_ci_lower", "not_completed_ci_upper", "difference", "ci_lower",
-                 "ci_upper", "reason"};
+  out.columns = {"outcome",
+                 "archetype",
+                 "accounts_completed",
+                 "outcome_completed",
+                 "rate_completed",
+                 "completed_ci_lower",
+                 "completed_ci_upper",
+                 "accounts_not_completed",
+                 "outcome_not_completed",
+                 "rate_not_completed",
+                 "not_completed_ci_lower",
+                 "not_completed_ci_upper",
+                 "difference",
+                 "ci_lower",
+                 "ci_upper",
+                 "reason"};
   for (const auto& outcome : outcomes) {
     const auto groups = impact_of(t, o.completed, outcome, settings);
     for (std::size_t g : shown_groups(by_archetype)) {
@@ -470,7 +502,8 @@ result run_interaction(const metrics_command_options& o) {
   result out;
   if (o.level == "group") {
     out.title = "Interaction rate (%) per archetype, pooled (" + t.source + ")";
-    out.columns = {"archetype", "rows", "excluded", "interactions", "posts", "post_followers", "interaction_rate", "reason"};
+    out.columns = {"archetype", "rows",           "excluded",         "interactions",
+                   "posts",     "post_followers", "interaction_rate", "reason"};
     for (std::size_t g : shown_groups(channels.by_archetype)) {
       const m::interaction_group& x = r.groups[g];
       out.add({text(m::group_name(g)), count(x.rows), count(x.excluded), x.interactions, x.posts, x.post_followers,
@@ -553,10 +586,13 @@ result run_cost(const metrics_command_options& o) {
     add_break_even(out, settings);
     return out;
   }
-  metric_table t = read_metric_table(o.input, {"account_id", "archetype", "users", "recommendations"}, o.max_record_bytes);
+  metric_table t =
+      read_metric_table(o.input, {"account_id", "archetype", "users", "recommendations"}, o.max_record_bytes);
   const std::vector<double> users = required_metric_numbers(t, "users", "learners per account, a count >= 0");
   if (!t.has("recommendations")) {
-    throw cli_error(t.source + " lacks the column 'recommendations'; accepted: format ids joined by ';' (riskscale classify output)");
+    throw cli_error(
+        t.source +
+        " lacks the column 'recommendations'; accepted: format ids joined by ';' (riskscale classify output)");
   }
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
   // Each row's format ids as indices into the distinct ids, -1 padded.
@@ -576,7 +612,8 @@ result run_cost(const metrics_command_options& o) {
     width = std::max(width, mix[row].size());
   }
   std::vector<std::int16_t> recommendations(t.rows() * width, -1);
-  for (std::size_t row = 0; row < t.rows(); ++row) std::copy(mix[row].begin(), mix[row].end(), recommendations.begin() + static_cast<std::ptrdiff_t>(row * width));
+  for (std::size_t row = 0; row < t.rows(); ++row)
+    std::copy(mix[row].begin(), mix[row].end(), recommendations.begin() + static_cast<std::ptrdiff_t>(row * width));
   m::cost_input in;
   in.users = users;
   in.recommendations = recommendations;
@@ -621,8 +658,8 @@ result run_cost(const metrics_command_options& o) {
     out.columns.emplace_back("reason");
     for (std::size_t g : shown_groups(!archetype.empty())) {
       const m::cost_group& x = r.groups[g];
-      std::vector<cell> line{text(m::group_name(g)), count(x.accounts), count(x.unpriced), x.users, x.total_cost,
-                             x.cost_per_learner};
+      std::vector<cell> line{text(m::group_name(g)), count(x.accounts), count(x.unpriced), x.users,
+                             x.total_cost,           x.cost_per_learner};
       for (std::size_t k = 0; k < m::delivery_mode_count; ++k) line.emplace_back(x.mode_cost[k]);
       line.push_back(text(reasons(x.reasons)));
       out.add(std::move(line));
@@ -640,7 +677,8 @@ result run_cost(const metrics_command_options& o) {
 }  // namespace
 
 CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
-  CLI::App* metrics = app.add_subcommand("metrics", "Education and onboarding metrics: adoption, funnel, program, impact, interaction, cost");
+  CLI::App* metrics = app.add_subcommand(
+      "metrics", "Education and onboarding metrics: adoption, funnel, program, impact, interaction, cost");
   metrics->require_subcommand(1);
   metrics->footer(
       "Every metric groups by an `archetype` column when the CSV has one (e.g. `riskscale classify --keep-all`\n"
@@ -657,8 +695,8 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
     sub->add_option("--format", options.format, "text, json or csv (default: text)")
         ->check(CLI::IsMember({"text", "json", "csv"}));
     if (!levels.empty()) {
-      sub->add_option("--level", options.level, "Rows of the output: " + levels[0] + " or " + levels[1] +
-                                                     " (default: " + levels[0] + ")")
+      sub->add_option("--level", options.level,
+                      "Rows of the output: " + levels[0] + " or " + levels[1] + " (default: " + levels[0] + ")")
           ->check(CLI::IsMember(levels));
     }
     sub->callback([&options, name, levels] {
@@ -668,8 +706,9 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
     return sub;
   };
 
-  CLI::App* adoption = common(metrics->add_subcommand("adoption", "Adoption gap: training coverage, activation, shelfware seats"),
-                              "adoption", true, {"group", "account"});
+  CLI::App* adoption =
+      common(metrics->add_subcommand("adoption", "Adoption gap: training coverage, activation, shelfware seats"),
+             "adoption", true, {"group", "account"});
   adoption->add_option("--users", options.users,
                        "User table CSV (account_id, trained, active flags): counts trained/active per account and "
                        "adds trained_inactive, active_untrained");
@@ -680,13 +719,15 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
       "  account_id,seats,trained,active,archetype\n  ACC-1,100,80,60,high_scale_high_risk\n"
       "  riskscale metrics adoption accounts.csv --users users.csv --level account --format csv");
 
-  CLI::App* funnel = common(metrics->add_subcommand("funnel", "Funnel drop-off: step and overall conversion, largest drop"),
-                            "funnel", true, {"group", "row"});
+  CLI::App* funnel =
+      common(metrics->add_subcommand("funnel", "Funnel drop-off: step and overall conversion, largest drop"), "funnel",
+             true, {"group", "row"});
   funnel->add_option("--stages", options.stages, "Stage names in funnel order, comma separated (at least two)")
       ->required()
       ->delimiter(',');
-  funnel->add_option("--stage-column", options.stage_column,
-                     "Per-user input: the column with each user's furthest stage (a stage name or its position from 0)");
+  funnel->add_option(
+      "--stage-column", options.stage_column,
+      "Per-user input: the column with each user's furthest stage (a stage name or its position from 0)");
   funnel->add_option("--by", options.by, "Cohort column: per-user counts per cohort; copied to --level row output");
   funnel->footer(
       "Input: one row per cohort with a count column per stage, optional archetype; or, with --stage-column, one\n"
@@ -696,8 +737,8 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
       "  cohort,invited,logged_in,finished_course,certified\n  2024-01,100,80,40,30\n"
       "  riskscale metrics funnel users.csv --stages invited,logged_in,certified --stage-column stage --by cohort");
 
-  CLI::App* program = common(metrics->add_subcommand("program", "Programme metrics per course and archetype"),
-                             "program", true, {});
+  CLI::App* program =
+      common(metrics->add_subcommand("program", "Programme metrics per course and archetype"), "program", true, {});
   program->add_option("--by", options.by, "Course (or format) column (default: course, when present)");
   program->footer(
       "Input: one row per enrolment: completed (1/0), optional course, assessment_passed (1/0, empty when not\n"
@@ -705,10 +746,14 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
       "Example:\n  riskscale metrics program enrolments.csv\n"
       "  course,completed,assessment_passed,days_to_completion\n  admin-101,1,1,12");
 
-  CLI::App* impact = common(metrics->add_subcommand("impact", "Renewal/retention/expansion with vs without completed onboarding"),
-                            "impact", true, {});
-  impact->add_option("--completed", options.completed, "Column flagging completed onboarding (default: onboarding_completed)");
-  impact->add_option("--outcomes", options.outcomes, "Outcome columns, comma separated (default: renewed, retained, expanded, those present)")
+  CLI::App* impact =
+      common(metrics->add_subcommand("impact", "Renewal/retention/expansion with vs without completed onboarding"),
+             "impact", true, {});
+  impact->add_option("--completed", options.completed,
+                     "Column flagging completed onboarding (default: onboarding_completed)");
+  impact
+      ->add_option("--outcomes", options.outcomes,
+                   "Outcome columns, comma separated (default: renewed, retained, expanded, those present)")
       ->delimiter(',');
   impact->add_option("--min-group-size", options.min_group_size,
                      "A side with fewer accounts is flagged small_group (default: 10)");
@@ -720,19 +765,23 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
       "Example:\n  riskscale metrics impact accounts.csv --outcomes renewed,expanded\n"
       "  account_id,onboarding_completed,renewed,expanded\n  ACC-1,1,1,0");
 
-  CLI::App* interaction = common(metrics->add_subcommand("interaction", "Community/social interaction rate per channel and period"),
-                                 "interaction", true, {"row", "group"});
+  CLI::App* interaction =
+      common(metrics->add_subcommand("interaction", "Community/social interaction rate per channel and period"),
+             "interaction", true, {"row", "group"});
   interaction->footer(
       "Input: interactions, posts, followers (counts), optional channel, period, account_id, archetype.\n"
       "Rate = interactions / posts / followers x 100 (%); groups pool their rows.\n"
       "Example:\n  riskscale metrics interaction channels.csv\n  channel,period,interactions,posts,followers\n"
       "  forum,2024-01,50,10,1000");
 
-  CLI::App* cost = common(metrics->add_subcommand("cost", "Training cost: recommended mixes, modes compared, break-even"),
-                          "cost", false, {"group", "account"});
-  cost->add_option("--learners", options.learners, "Without input: learner counts to price every mode at, comma separated")
+  CLI::App* cost =
+      common(metrics->add_subcommand("cost", "Training cost: recommended mixes, modes compared, break-even"), "cost",
+             false, {"group", "account"});
+  cost->add_option("--learners", options.learners,
+                   "Without input: learner counts to price every mode at, comma separated")
       ->delimiter(',');
-  cost->add_option("--settings", options.settings_path, "Cost settings JSON (every key optional; see --print-settings)");
+  cost->add_option("--settings", options.settings_path,
+                   "Cost settings JSON (every key optional; see --print-settings)");
   cost->add_flag("--print-settings", options.print_settings, "Print the effective cost settings as JSON and exit");
   cost->footer(
       "Input: users and recommendations (format ids joined by ';', as classify writes them), optional account_id,\n"
@@ -753,15 +802,22 @@ int run_metrics(const metrics_command_options& options) {
     return exit_ok;
   }
   result r;
-  if (options.metric == "adoption") r = run_adoption(options);
-  else if (options.metric == "funnel") r = run_funnel(options);
-  else if (options.metric == "program") r = run_program(options);
-  else if (options.metric == "impact") r = run_impact(options);
-  else if (options.metric == "interaction") r = run_interaction(options);
-  else if (options.metric == "cost") r = run_cost(options);
-  else throw cli_error("metrics: no metric given; accepted: adoption, funnel, program, impact, interaction, cost");
+  if (options.metric == "adoption")
+    r = run_adoption(options);
+  else if (options.metric == "funnel")
+    r = run_funnel(options);
+  else if (options.metric == "program")
+    r = run_program(options);
+  else if (options.metric == "impact")
+    r = run_impact(options);
+  else if (options.metric == "interaction")
+    r = run_interaction(options);
+  else if (options.metric == "cost")
+    r = run_cost(options);
+  else
+    throw cli_error("metrics: no metric given; accepted: adoption, funnel, program, impact, interaction, cost");
   output_file output(options.output);
-  output.write(options.format == "json" ? render_json(r, options)
+  output.write(options.format == "json"  ? render_json(r, options)
                : options.format == "csv" ? render_csv(r)
                                          : render_text(r));
   output.commit();

@@ -42,9 +42,9 @@ class output_file {
 
  private:
   enum class kind { standard_output, in_place, unnamed_temporary, named_temporary };
-  std::string path_;              // as the user named it
-  std::string target_;            // after following symlinks
-  std::string temporary_path_;    // the named temporary file (named_temporary only)
+  std::string path_;            // as the user named it
+  std::string target_;          // after following symlinks
+  std::string temporary_path_;  // the named temporary file (named_temporary only)
   kind kind_ = kind::standard_output;
   int descriptor_ = -1;
   std::vector<char> buffer_ = std::vector<char>(std::size_t{1} << 16);  // this file's stdio buffer

@@ -90,7 +90,7 @@ void run_pipeline(chunk_reader& reader, unsigned workers, std::size_t max_in_fli
                   const std::function<void(chunk&)>& process, const std::function<void(chunk&)>& consume) {
   std::mutex mutex;
   std::condition_variable changed;
-  std::deque<std::unique_ptr<chunk>> waiting;         // read, not yet processed
+  std::deque<std::unique_ptr<chunk>> waiting;          // read, not yet processed
   std::map<std::size_t, std::unique_ptr<chunk>> done;  // processed, keyed by sequence
   std::vector<std::unique_ptr<chunk>> spare;           // consumed, ready for reuse
   std::size_t in_flight = 0;

@@ -21,9 +21,9 @@ struct chunk {
   std::size_t first_order = 0;  ///< 0-based index of its first record among all data records
   std::size_t bytes_end = 0;    ///< input bytes consumed once this chunk was read (for progress)
 
-  std::vector<std::size_t> lines;        ///< physical line where each record starts
-  std::vector<std::string> errors;       ///< per record: the CSV problem, empty when well-formed
-  std::vector<bool> oversized;           ///< per record: longer than the maximum record size
+  std::vector<std::size_t> lines;   ///< physical line where each record starts
+  std::vector<std::string> errors;  ///< per record: the CSV problem, empty when well-formed
+  std::vector<bool> oversized;      ///< per record: longer than the maximum record size
   /// Where a record's text or a field's value lies in `text`.
   struct span {
     span(std::size_t first, std::size_t last) noexcept : begin(first), end(last) {}
@@ -32,16 +32,16 @@ struct chunk {
   /// Every record's original text; after a record whose fields are not plain slices of it
   /// (quoted fields), its field values too.
   std::string text;
-  std::vector<span> raw_span;            ///< each record's original text
-  std::vector<span> cell_span;           ///< each field's value, record after record
-  std::vector<std::size_t> record_end;   ///< end of each record's fields in `cell_span`
+  std::vector<span> raw_span;           ///< each record's original text
+  std::vector<span> cell_span;          ///< each field's value, record after record
+  std::vector<std::size_t> record_end;  ///< end of each record's fields in `cell_span`
 
   std::string output;   ///< formatted output rows
   std::string rejects;  ///< formatted rejects rows
   std::size_t classified = 0;
   std::size_t rejected = 0;
   std::optional<portfolio_summary> summary;  ///< partial summary, when the command wants one
-  std::shared_ptr<void> payload;  ///< a command's own results of `process` for `consume` (drift)
+  std::shared_ptr<void> payload;             ///< a command's own results of `process` for `consume` (drift)
 
   /// Number of records.
   [[nodiscard]] std::size_t size() const noexcept { return lines.size(); }

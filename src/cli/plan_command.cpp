@@ -62,7 +62,9 @@ std::optional<riskscale::product_traits> record_traits(const chunk& c, std::size
     const std::string name(riskscale::trait_ids[trait]);
     double value = 0.0;
     if (!csv::parse_double(text, value) || !(value >= 0.0 && value <= 1.0)) {
-      problem = {name, "invalid_trait", name + " = '" + std::string(text) + "' is not a number in [0, 1]; accepted: a number in [0, 1], or empty for the --traits value"};
+      problem = {name, "invalid_trait",
+                 name + " = '" + std::string(text) +
+                     "' is not a number in [0, 1]; accepted: a number in [0, 1], or empty for the --traits value"};
       return std::nullopt;
     }
     traits.set(name, value);
@@ -73,8 +75,10 @@ std::optional<riskscale::product_traits> record_traits(const chunk& c, std::size
 }  // namespace
 
 CLI::App* add_plan_command(CLI::App& app, plan_command_options& options) {
-  CLI::App* command = app.add_subcommand("plan", "Dated onboarding plan of one account (--id) or of every account (--all)");
-  command->add_option("input", options.input, "Accounts CSV (- for stdin); columns named after a trait override --traits")
+  CLI::App* command =
+      app.add_subcommand("plan", "Dated onboarding plan of one account (--id) or of every account (--all)");
+  command
+      ->add_option("input", options.input, "Accounts CSV (- for stdin); columns named after a trait override --traits")
       ->required();
   auto* id = command->add_option("--id", options.account_id, "account_id of the account to plan");
   auto* all = command->add_flag("--all", options.all, "Plan every account; touchpoints of all plans in one file");
@@ -109,8 +113,8 @@ int run_plan(const plan_command_options& options) {
   std::vector<std::pair<std::string, std::string>> inputs = {
       {"input", options.input}, {"policy", options.policy_path}, {"traits file", options.traits_path}};
   for (const std::string& join : options.joins.paths) inputs.emplace_back("join table", join);
-  refuse_clobbering(inputs,
-                    options.all ? std::vector<std::pair<std::string, std::string>>{{"output", options.output},
+  refuse_clobbering(inputs, options.all
+                                ? std::vector<std::pair<std::string, std::string>>{{"output", options.output},
                                                                                    {"rejects file", rejects_to.path}}
                                 : std::vector<std::pair<std::string, std::string>>{{"output", options.output}});
   const riskscale::policy pol = load_policy(options.policy_path);

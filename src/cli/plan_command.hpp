@@ -22,9 +22,9 @@ struct plan_command_options {
   std::string output = "-";
   std::string rejects;
   std::string policy_path;
-  unsigned threads = 0;     ///< --threads with --all (0: all cores)
+  unsigned threads = 0;                                                  ///< --threads with --all (0: all cores)
   std::size_t max_record_bytes = csv::reader::default_max_record_bytes;  ///< --max-record-bytes
-  join_options joins;       ///< --join tables (SPEC §9 sources)
+  join_options joins;                                                    ///< --join tables (SPEC §9 sources)
 };
 
 /// Adds the `plan` subcommand to `app`, filling `options` when it is parsed.

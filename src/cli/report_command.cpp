@@ -84,8 +84,8 @@ loaded_snapshot read_snapshot(const std::string& path, const policy& pol, const 
 }  // namespace
 
 CLI::App* add_report_command(CLI::App& app, report_command_options& options) {
-  CLI::App* report = app.add_subcommand(
-      "report", "Portfolio report (or one account's welcome pack) as one self-contained HTML file");
+  CLI::App* report =
+      app.add_subcommand("report", "Portfolio report (or one account's welcome pack) as one self-contained HTML file");
   report->add_option("input", options.input, "Accounts CSV (- for stdin), read as classify reads it")->required();
   report->add_option("-o,--output", options.output, "HTML file (- for stdout)")->required();
   report->add_option("--policy", options.policy_path, "Policy JSON file (default: the SPEC defaults)");
@@ -94,8 +94,9 @@ CLI::App* add_report_command(CLI::App& app, report_command_options& options) {
   report->add_option("--account", options.account_id, "Write the welcome pack of this account_id instead");
   report->add_option("--title", options.title, "Heading of the report (default: Portfolio report)");
   report->add_option("--start", options.start, "Welcome day of the plans, YYYY-MM-DD (default: today, UTC)");
-  report->add_option("--goals", options.goals_path,
-                     "Business goals JSON: [{\"initiative\": ..., \"metric\": ..., \"target\": ...}] (a Goals section)");
+  report->add_option(
+      "--goals", options.goals_path,
+      "Business goals JSON: [{\"initiative\": ..., \"metric\": ..., \"target\": ...}] (a Goals section)");
   report->add_option("--metrics", options.metrics,
                      "KIND=FILE, repeatable: a metric table (KIND adoption, funnel, program, impact or interaction, "
                      "as riskscale metrics reads it): the Onboarding and lifecycle section");
@@ -109,7 +110,8 @@ CLI::App* add_report_command(CLI::App& app, report_command_options& options) {
       "  riskscale report july.csv --previous june.csv --policy policy.json -o report.html\n"
       "  riskscale report accounts.csv --account ACC-000042 -o welcome.html\n"
       "  riskscale report accounts.csv --metrics adoption=seats.csv --metrics impact=renewals.csv -o report.html\n"
-      "Goal metrics: accounts, rejected, borderline_share, share_<archetype>, mean_<risk|scale|frequency|reach>_score,\n"
+      "Goal metrics: accounts, rejected, borderline_share, share_<archetype>, "
+      "mean_<risk|scale|frequency|reach>_score,\n"
       "and with --previous moved, moved_share, new_accounts, gone.\n"
       "The file has inline CSS and SVG only: no script, and nothing is fetched when it is opened.\n"
       "Exit status: 0; 1 when rows were rejected (counted in the report); 2 on a bad file, header or policy.");
@@ -124,11 +126,10 @@ int run_report(const report_command_options& options) {
   if (options.input == "-" && options.previous == "-") {
     throw cli_error("--previous -: the input already reads stdin; accepted: a file path");
   }
-  std::vector<std::pair<std::string, std::string>> inputs = {
-      {"input", options.input},
-      {"policy", options.policy_path},
-      {"previous snapshot", options.previous},
-      {"goals file", options.goals_path}};
+  std::vector<std::pair<std::string, std::string>> inputs = {{"input", options.input},
+                                                             {"policy", options.policy_path},
+                                                             {"previous snapshot", options.previous},
+                                                             {"goals file", options.goals_path}};
   for (const std::string& join : options.joins.paths) inputs.emplace_back("join table", join);
   for (const auto& [kind, path] : metric_files(options.metrics)) inputs.emplace_back(kind + " table", path);
   inputs.emplace_back("plans", options.plans_path);

@@ -72,8 +72,8 @@ std::vector<onboarding_plan> load_plans(const std::string& path, std::size_t max
                       "account_id, day, date, stage, channel, kind, title, archetype)");
     }
   }
-  report::plan_rows rows{column("account_id"), column("day"),    column("date"),     column("stage"),
-                         column("channel"),    column("kind"),   column("title"),    column("archetype"),
+  report::plan_rows rows{column("account_id"), column("day"),      column("date"),  column("stage"),
+                         column("channel"),    column("kind"),     column("title"), column("archetype"),
                          column("format"),     column("audience"), column("detail")};
   try {
     return report::plans_from_rows(rows);

@@ -102,13 +102,14 @@ int run_summary(const summary_options& options) {
   const std::string& policy_path = options.policy_path;
   const riskscale::policy pol = load_policy(policy_path);
   const summary_format format = format_name == "json"       ? summary_format::json
-                               : format_name == "markdown" ? summary_format::markdown
-                                                           : summary_format::text;
+                                : format_name == "markdown" ? summary_format::markdown
+                                                            : summary_format::text;
   input_source source(input);
   csv::reader peek(*source.stream);
   peek.set_max_record_bytes(max_record_bytes);
   csv::record header;
-  if (!peek.next(header)) throw cli_error(source.name + " is empty; accepted: a CSV file whose first row names the columns");
+  if (!peek.next(header))
+    throw cli_error(source.name + " is empty; accepted: a CSV file whose first row names the columns");
   if (header.malformed) throw cli_error(source.name + ": the header row is malformed (" + header.error + ")");
   portfolio_summary summary(pol);
   if (is_classified_output(header.fields)) {

@@ -91,23 +91,23 @@ std::string render_summary(const portfolio_summary& summary, const policy& pol, 
              padded(percent(summary.share(type)), 9, true) + "\n";
     }
   }
-  out += "\nborderline (margin < " + fixed(pol.settings().borderline_band, 2) + "): " +
-         with_thousands(summary.borderline()) + " accounts (" + percent(share_of(summary.borderline(), accounts)) +
-         ")\n";
+  out += "\nborderline (margin < " + fixed(pol.settings().borderline_band, 2) +
+         "): " + with_thousands(summary.borderline()) + " accounts (" +
+         percent(share_of(summary.borderline(), accounts)) + ")\n";
   out += "mean scores: risk " + fixed(summary.mean_risk_score(), 3) + ", scale " +
-         fixed(summary.mean_scale_score(), 3) + " (frequency " + fixed(summary.mean_frequency_score(), 3) +
-         ", reach " + fixed(summary.mean_reach_score(), 3) + ")\n\n";
+         fixed(summary.mean_scale_score(), 3) + " (frequency " + fixed(summary.mean_frequency_score(), 3) + ", reach " +
+         fixed(summary.mean_reach_score(), 3) + ")\n\n";
   if (markdown) {
     out += "## Most recommended formats\n\n| format | accounts | share | first choice |\n|---|---:|---:|---:|\n";
   } else {
-    out += "most recommended formats" + std::string(12, ' ') + padded("accounts", 10, true) +
-           padded("share", 9, true) + padded("first", 8, true) + "\n";
+    out += "most recommended formats" + std::string(12, ' ') + padded("accounts", 10, true) + padded("share", 9, true) +
+           padded("first", 8, true) + "\n";
   }
   for (std::size_t k : top) {
     const std::size_t count = summary.format_counts()[k];
     if (markdown) {
-      out += "| " + catalog[k].id + " | " + with_thousands(count) + " | " + percent(share_of(count, accounts)) +
-             " | " + with_thousands(summary.first_choice_counts()[k]) + " |\n";
+      out += "| " + catalog[k].id + " | " + with_thousands(count) + " | " + percent(share_of(count, accounts)) + " | " +
+             with_thousands(summary.first_choice_counts()[k]) + " |\n";
     } else {
       out += "  " + padded(catalog[k].id, 34) + padded(with_thousands(count), 10, true) +
              padded(percent(share_of(count, accounts)), 9, true) +

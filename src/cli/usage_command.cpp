@@ -39,8 +39,8 @@ std::size_t find_column(const std::vector<std::string>& header, const std::strin
                         const std::string& source) {
   const auto first = std::find(header.begin(), header.end(), name);
   if (first == header.end()) {
-    throw cli_error(source + " has no column '" + name + "' (" + option + "); accepted: one of its columns: " +
-                    listed(header));
+    throw cli_error(source + " has no column '" + name + "' (" + option +
+                    "); accepted: one of its columns: " + listed(header));
   }
   if (std::find(first + 1, header.end(), name) != header.end()) {
     throw cli_error(source + " has two columns named '" + name + "' (" + option + "); accepted: a column named once");
@@ -88,7 +88,8 @@ account_table read_account_table(const std::string& path, const std::string& id_
 class usage_shards {
  public:
   usage_shards(const usage_options& options, std::size_t count)
-      : parts_(count, usage_aggregator(options)), locks_(std::make_unique<std::mutex[]>(count)),
+      : parts_(count, usage_aggregator(options)),
+        locks_(std::make_unique<std::mutex[]>(count)),
         seed_(std::random_device()()) {}
   [[nodiscard]] std::size_t size() const noexcept { return parts_.size(); }
   /// The shard of an event's account id.
@@ -131,7 +132,8 @@ class usage_shards {
   }
 
  private:
-  void add_locked(std::size_t s, const std::vector<usage_aggregator::event_text>& batch, std::vector<event_status>& status) {
+  void add_locked(std::size_t s, const std::vector<usage_aggregator::event_text>& batch,
+                  std::vector<event_status>& status) {
     std::lock_guard<std::mutex> unlock(locks_[s], std::adopt_lock);
     parts_[s].add_batch(batch.data(), batch.size(), status.data());
   }
@@ -143,11 +145,15 @@ class usage_shards {
 
 std::string reject_message(event_status status, std::string_view column, std::string_view time) {
   switch (status) {
-    case event_status::missing_account: return "the account id (column " + std::string(column) + ") is empty; accepted: a non-empty id";
-    case event_status::missing_user: return "the user id (column " + std::string(column) + ") is empty; accepted: a non-empty id";
-    case event_status::missing_time: return std::string("the time (column ") + std::string(column) + ") is empty; " + accepted_times;
+    case event_status::missing_account:
+      return "the account id (column " + std::string(column) + ") is empty; accepted: a non-empty id";
+    case event_status::missing_user:
+      return "the user id (column " + std::string(column) + ") is empty; accepted: a non-empty id";
+    case event_status::missing_time:
+      return std::string("the time (column ") + std::string(column) + ") is empty; " + accepted_times;
     case event_status::invalid_time:
-      return "time '" + std::string(time) + "' is not a SPEC §10 time or lies outside 1900-01-01..2199-12-31 UTC; " + accepted_times;
+      return "time '" + std::string(time) + "' is not a SPEC §10 time or lies outside 1900-01-01..2199-12-31 UTC; " +
+             accepted_times;
     case event_status::valid: break;
   }
   return "";
@@ -176,7 +182,8 @@ CLI::App* add_usage_command(CLI::App& app, usage_command_options& options) {
   command->add_option("--account", options.account_column, "Column of the account id (default: account_id)");
   command->add_option("--user", options.user_column, "Column of the user id (default: user_id)");
   command->add_option("--time", options.time_column, "Column of the event time (default: timestamp)");
-  command->add_option("--as-of", options.as_of, "Last day of the window, YYYY-MM-DD (default: the latest valid event date)");
+  command->add_option("--as-of", options.as_of,
+                      "Last day of the window, YYYY-MM-DD (default: the latest valid event date)");
   command->add_option("--window-days", options.window_days, "Window length W in days (default: 30)")
       ->check(CLI::Range(1, max_usage_window_days));
   auto* accounts = command->add_option("--accounts", options.accounts_path,
@@ -184,7 +191,8 @@ CLI::App* add_usage_command(CLI::App& app, usage_command_options& options) {
   command->add_option("--accounts-id", options.accounts_id_column, "Id column of --accounts (default: account_id)")
       ->needs(accounts);
   command->add_option("--rejects", options.rejects, "Rejected events CSV (default: OUT.rejects.csv)");
-  command->add_option("--threads", options.threads, "Worker threads (default: all cores)")->check(CLI::Range(1u, 1024u));
+  command->add_option("--threads", options.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(1u, 1024u));
   command->footer(
       "Times: 2024-03-01, 2024-03-01T23:30:00[.250][Z|+02:00], the same with a space for T, or epoch seconds.\n"
       "Output: account_id, active_users, active_days, events, last_event; joins into classify. Example:\n"
@@ -208,7 +216,8 @@ int run_usage(const usage_command_options& options) {
     throw cli_error("the events and --accounts cannot both be stdin; accepted: a file path for one of them");
   }
   const bool with_table = !options.accounts_path.empty();
-  const account_table table = with_table ? read_account_table(options.accounts_path, options.accounts_id_column) : account_table{};
+  const account_table table =
+      with_table ? read_account_table(options.accounts_path, options.accounts_id_column) : account_table{};
 
   const bool rejects_requested = !options.rejects.empty();
   const rejects_destination rejects_to =
@@ -288,7 +297,8 @@ int run_usage(const usage_command_options& options) {
       const std::string& column = status == event_status::missing_account ? options.account_column
                                   : status == event_status::missing_user  ? options.user_column
                                                                           : options.time_column;
-      append_reject(c, r, trim_id(event.account), column, reason_id(status), reject_message(status, column, event.time));
+      append_reject(c, r, trim_id(event.account), column, reason_id(status),
+                    reject_message(status, column, event.time));
     }
   };
   const auto consume = [&](chunk& c) {
@@ -346,8 +356,8 @@ int run_usage(const usage_command_options& options) {
   char timing[64];
   std::snprintf(timing, sizeof timing, " in %.2f s\n", seconds);
   std::string summary = "usage of " + with_thousands(result.accounts.size()) + " accounts, ";
-  summary += result.as_of ? "window of " + std::to_string(result.window_days) + " days to " + result.as_of->to_string() +
-                                (window.as_of ? "" : " (the latest event date)")
+  summary += result.as_of ? "window of " + std::to_string(result.window_days) + " days to " +
+                                result.as_of->to_string() + (window.as_of ? "" : " (the latest event date)")
                           : std::string("no window (no valid event and no --as-of)");
   std::string sum = with_thousands(events) + " events read = " + with_thousands(counts.used) + " used + " +
                     with_thousands(counts.outside_window) + " outside the window + " + with_thousands(rejected) +

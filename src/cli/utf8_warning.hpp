@@ -20,7 +20,8 @@ class utf8_warning {
     if (!invalid) return;
     said_ = true;
     const std::string message = "riskscale: warning: " + where + ", column " + std::string(column) + ": '" +
-                                escaped_for_message(text) + "' is not valid UTF-8 (byte " + std::to_string(*invalid + 1) +
+                                escaped_for_message(text) + "' is not valid UTF-8 (byte " +
+                                std::to_string(*invalid + 1) +
                                 "); the JSON output writes U+FFFD in place of each invalid byte\n";
     std::fputs(message.c_str(), stderr);
   }

@@ -34,120 +34,119 @@ namespace riskscale::csv {
 // One parsed CSV record, meant to be reused across reader::next() calls so
 // that its vectors and strings keep their capacity.
 struct record {
-    // 1-based physical line number on which the record starts (blank lines and
-    // newlines embedded in quoted fields of earlier records are counted).
-    std::size_t line = 0;
-    // Field values with the quoting removed ("" collapsed to ").
-    std::vector<std::string> fields;
-    // The record's text exactly as it appears in the input, without its line
-    // terminator (embedded newlines of quoted fields are included).
-    std::string raw;
-    // True when the record broke a quoting rule; fields then hold a best-effort
-    // reading and `raw` holds the exact text.
-    bool malformed = false;
-    // What was wrong with a malformed record (the first problem found), empty
-    // otherwise, e.g. "stray quote in unquoted field (field 2)".
-    std::string error;
-    // True when the record is longer than the reader's maximum record size: it
-    // is then also `malformed`, has no fields, and `raw` holds only its first
-    // bytes (at most `reader::oversized_excerpt_bytes`).
-    bool too_large = false;
+  // 1-based physical line number on which the record starts (blank lines and
+  // newlines embedded in quoted fields of earlier records are counted).
+  std::size_t line = 0;
+  // Field values with the quoting removed ("" collapsed to ").
+  std::vector<std::string> fields;
+  // The record's text exactly as it appears in the input, without its line
+  // terminator (embedded newlines of quoted fields are included).
+  std::string raw;
+  // True when the record broke a quoting rule; fields then hold a best-effort
+  // reading and `raw` holds the exact text.
+  bool malformed = false;
+  // What was wrong with a malformed record (the first problem found), empty
+  // otherwise, e.g. "stray quote in unquoted field (field 2)".
+  std::string error;
+  // True when the record is longer than the reader's maximum record size: it
+  // is then also `malformed`, has no fields, and `raw` holds only its first
+  // bytes (at most `reader::oversized_excerpt_bytes`).
+  bool too_large = false;
 };
 
 // Reads CSV records one at a time from any std::istream in large blocks.
 // Because it reads ahead by up to a block, the stream's position says nothing
 // about the records returned so far: give each reader its own stream.
 class reader {
-public:
-    // Reads from `in`, which must outlive the reader and should not have
-    // exceptions enabled for eofbit/failbit (reaching the end sets them);
-    // `buffer_bytes` is the initial block size (at least 1) and `delimiter`
-    // separates fields and may not be '"', CR or LF (std::invalid_argument is
-    // thrown otherwise).
-    explicit reader(std::istream& in, std::size_t buffer_bytes = std::size_t{1} << 20,
-                    char delimiter = ',');
+ public:
+  // Reads from `in`, which must outlive the reader and should not have
+  // exceptions enabled for eofbit/failbit (reaching the end sets them);
+  // `buffer_bytes` is the initial block size (at least 1) and `delimiter`
+  // separates fields and may not be '"', CR or LF (std::invalid_argument is
+  // thrown otherwise).
+  explicit reader(std::istream& in, std::size_t buffer_bytes = std::size_t{1} << 20, char delimiter = ',');
 
-    // A reader owns a position in a stream, so it is movable but not copyable.
-    reader(const reader&) = delete;
-    // Copy assignment is disabled for the same reason as copying.
-    reader& operator=(const reader&) = delete;
-    // Moving hands the stream position and buffer over to the new reader.
-    reader(reader&&) noexcept = default;
-    // Move assignment is impossible because the reader refers to its stream.
-    reader& operator=(reader&&) = delete;
+  // A reader owns a position in a stream, so it is movable but not copyable.
+  reader(const reader&) = delete;
+  // Copy assignment is disabled for the same reason as copying.
+  reader& operator=(const reader&) = delete;
+  // Moving hands the stream position and buffer over to the new reader.
+  reader(reader&&) noexcept = default;
+  // Move assignment is impossible because the reader refers to its stream.
+  reader& operator=(reader&&) = delete;
 
-    // Fills `out` with the next record and returns true, or returns false at
-    // the end of the input (then `out` is left in an unspecified state). A read
-    // error of the stream is treated as end of input: check `in.bad()` after
-    // next() returns false.
-    [[nodiscard]] bool next(record& out);
+  // Fills `out` with the next record and returns true, or returns false at
+  // the end of the input (then `out` is left in an unspecified state). A read
+  // error of the stream is treated as end of input: check `in.bad()` after
+  // next() returns false.
+  [[nodiscard]] bool next(record& out);
 
-    // The longest record accepted, in bytes (default 64 MiB). A longer record is
-    // returned at once as `too_large` (with the first bytes of its text), and
-    // the next call skips the rest of it without holding it in memory, so an
-    // endless line (/dev/zero) keeps memory flat and the records after a huge
-    // one are still read.
-    void set_max_record_bytes(std::size_t bytes) noexcept { max_record_bytes_ = bytes == 0 ? 1 : bytes; }
-    [[nodiscard]] std::size_t max_record_bytes() const noexcept { return max_record_bytes_; }
+  // The longest record accepted, in bytes (default 64 MiB). A longer record is
+  // returned at once as `too_large` (with the first bytes of its text), and
+  // the next call skips the rest of it without holding it in memory, so an
+  // endless line (/dev/zero) keeps memory flat and the records after a huge
+  // one are still read.
+  void set_max_record_bytes(std::size_t bytes) noexcept { max_record_bytes_ = bytes == 0 ? 1 : bytes; }
+  [[nodiscard]] std::size_t max_record_bytes() const noexcept { return max_record_bytes_; }
 
-    // The default maximum record size, and how much of an oversized record's
-    // text is kept in `record::raw`.
-    static constexpr std::size_t default_max_record_bytes = std::size_t{64} << 20;
-    static constexpr std::size_t oversized_excerpt_bytes = 256;
+  // The default maximum record size, and how much of an oversized record's
+  // text is kept in `record::raw`.
+  static constexpr std::size_t default_max_record_bytes = std::size_t{64} << 20;
+  static constexpr std::size_t oversized_excerpt_bytes = 256;
 
-    // Number of input bytes consumed so far by the records returned (including
-    // a skipped byte order mark and skipped blank lines), for progress reports.
-    [[nodiscard]] std::size_t bytes_consumed() const noexcept { return bytes_consumed_; }
+  // Number of input bytes consumed so far by the records returned (including
+  // a skipped byte order mark and skipped blank lines), for progress reports.
+  [[nodiscard]] std::size_t bytes_consumed() const noexcept { return bytes_consumed_; }
 
-private:
-    // Moves the unconsumed bytes to the front of the buffer (growing it when
-    // they fill it) and appends more input; returns false when nothing more
-    // could be read. Offsets relative to record_begin_ stay valid across it.
-    bool refill();
+ private:
+  // Moves the unconsumed bytes to the front of the buffer (growing it when
+  // they fill it) and appends more input; returns false when nothing more
+  // could be read. Offsets relative to record_begin_ stay valid across it.
+  bool refill();
 
-    // Makes the byte at `offset` from record_begin_ available in the buffer,
-    // reading more input if needed; returns false if the input ends before it.
-    bool ensure_available(std::size_t offset);
+  // Makes the byte at `offset` from record_begin_ available in the buffer,
+  // reading more input if needed; returns false if the input ends before it.
+  bool ensure_available(std::size_t offset);
 
-    // Marks the bytes [record_begin_, record_begin_ + count) as consumed.
-    void consume(std::size_t count) noexcept;
+  // Marks the bytes [record_begin_, record_begin_ + count) as consumed.
+  void consume(std::size_t count) noexcept;
 
-    // Skips the input's leading byte order mark and any blank lines; returns
-    // false when no record remains.
-    bool skip_to_record_start();
+  // Skips the input's leading byte order mark and any blank lines; returns
+  // false when no record remains.
+  bool skip_to_record_start();
 
-    // Fast path for the common record without quotes that lies wholly in the
-    // buffer: parses it into `out`, consumes it and returns true, or returns
-    // false without consuming anything when parse_record() must handle it.
-    bool parse_plain_record(record& out);
+  // Fast path for the common record without quotes that lies wholly in the
+  // buffer: parses it into `out`, consumes it and returns true, or returns
+  // false without consuming anything when parse_record() must handle it.
+  bool parse_plain_record(record& out);
 
-    // General parser for the record at record_begin_ (any quoting, any size,
-    // malformed input): fills `out`'s fields and raw text and consumes it.
-    void parse_record(record& out);
+  // General parser for the record at record_begin_ (any quoting, any size,
+  // malformed input): fills `out`'s fields and raw text and consumes it.
+  void parse_record(record& out);
 
-    // Turns `out` into the too-large report of the record at record_begin_
-    // (nothing is consumed; the next call to next() skips the record).
-    void report_oversized(record& out);
+  // Turns `out` into the too-large report of the record at record_begin_
+  // (nothing is consumed; the next call to next() skips the record).
+  void report_oversized(record& out);
 
-    // Consumes the rest of an oversized record, block by block, following the
-    // quoting rules of parse_record so that it ends where parse_record would.
-    void skip_oversized_record();
+  // Consumes the rest of an oversized record, block by block, following the
+  // quoting rules of parse_record so that it ends where parse_record would.
+  void skip_oversized_record();
 
-    // Appends buffer bytes [begin, end) (offsets from record_begin_) to `field`.
-    void append_span(std::string& field, std::size_t begin, std::size_t end) const;
+  // Appends buffer bytes [begin, end) (offsets from record_begin_) to `field`.
+  void append_span(std::string& field, std::size_t begin, std::size_t end) const;
 
-    std::istream& in_;                 // the input stream (not owned)
-    std::unique_ptr<char[]> buffer_;   // block buffer holding the unconsumed input
-    std::size_t buffer_capacity_ = 0;  // size of buffer_ in bytes
-    std::size_t record_begin_ = 0;     // buffer index of the first unconsumed byte
-    std::size_t data_end_ = 0;         // buffer index one past the last byte read
-    std::size_t bytes_consumed_ = 0;   // total input bytes consumed so far
-    std::size_t next_line_ = 1;        // physical line number of record_begin_
-    char delimiter_ = ',';             // field separator
-    bool input_exhausted_ = false;     // the stream reported end of input or an error
-    bool byte_order_mark_checked_ = false;  // the start of input was examined for a BOM
-    std::size_t max_record_bytes_ = default_max_record_bytes;  // longest record accepted
-    bool skip_pending_ = false;        // the record at record_begin_ was reported too large
+  std::istream& in_;                                         // the input stream (not owned)
+  std::unique_ptr<char[]> buffer_;                           // block buffer holding the unconsumed input
+  std::size_t buffer_capacity_ = 0;                          // size of buffer_ in bytes
+  std::size_t record_begin_ = 0;                             // buffer index of the first unconsumed byte
+  std::size_t data_end_ = 0;                                 // buffer index one past the last byte read
+  std::size_t bytes_consumed_ = 0;                           // total input bytes consumed so far
+  std::size_t next_line_ = 1;                                // physical line number of record_begin_
+  char delimiter_ = ',';                                     // field separator
+  bool input_exhausted_ = false;                             // the stream reported end of input or an error
+  bool byte_order_mark_checked_ = false;                     // the start of input was examined for a BOM
+  std::size_t max_record_bytes_ = default_max_record_bytes;  // longest record accepted
+  bool skip_pending_ = false;                                // the record at record_begin_ was reported too large
 };
 
 // Appends `value` to `out` as one CSV field, quoted per RFC 4180 only when it

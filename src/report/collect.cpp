@@ -72,7 +72,8 @@ movement movement_of(const drift_report& drift, const policy& pol, std::size_t t
   const auto size_of_move = [&](std::size_t i) {
     return std::abs(drift.accounts[i].risk_change) + std::abs(drift.accounts[i].scale_change);
   };
-  std::stable_sort(moved.begin(), moved.end(), [&](std::size_t a, std::size_t b) { return size_of_move(a) > size_of_move(b); });
+  std::stable_sort(moved.begin(), moved.end(),
+                   [&](std::size_t a, std::size_t b) { return size_of_move(a) > size_of_move(b); });
   if (moved.size() > top) moved.resize(top);
   for (std::size_t i : moved) {
     const account_drift& d = drift.accounts[i];
@@ -128,8 +129,8 @@ report_data collect(const policy& pol, const snapshot& current, const std::optio
   std::optional<drift_report> drift;
   std::optional<batch_result> own;
   if (previous) {
-    drift.emplace(compare_snapshots(*previous->account_id, *previous->inputs, *current.account_id, *current.inputs,
-                                    pol, std::nullopt, batch));
+    drift.emplace(compare_snapshots(*previous->account_id, *previous->inputs, *current.account_id, *current.inputs, pol,
+                                    std::nullopt, batch));
   } else {
     own.emplace(rows, pol);
     batch_output view = own->view();
@@ -169,7 +170,8 @@ report_data collect(const policy& pol, const snapshot& current, const std::optio
   for (std::size_t a = 0; a < archetype_count; ++a) {
     if (typical[a] == rows) continue;
     const assessment assessed = assess(account_at(pol, current, typical[a]), pol);
-    data.journeys.push_back({static_cast<archetype>(a), assessed.account_id, plan(assessed, product_traits{}, options.start)});
+    data.journeys.push_back(
+        {static_cast<archetype>(a), assessed.account_id, plan(assessed, product_traits{}, options.start)});
   }
   return data;
 }

@@ -14,9 +14,9 @@ struct report_data;
 /// One business initiative: the report metric that tracks it and the target it should reach.
 struct goal {
   std::string initiative;
-  std::string metric;     ///< one of goal_metrics()
+  std::string metric;  ///< one of goal_metrics()
   double target = 0.0;
-  bool at_most = false;   ///< met when the value is at most the target (default: at least)
+  bool at_most = false;  ///< met when the value is at most the target (default: at least)
 
   friend bool operator==(const goal& a, const goal& b) {
     return a.initiative == b.initiative && a.metric == b.metric && a.target == b.target && a.at_most == b.at_most;

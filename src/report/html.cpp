@@ -128,7 +128,8 @@ std::string bar_chart(std::string_view id, std::string_view title, std::string_v
   out += "<line x1=\"" + std::to_string(label_width) + "\" y1=\"" + std::to_string(top) + "\" x2=\"" +
          std::to_string(label_width) + "\" y2=\"" + std::to_string(axis_y) + "\" stroke=\"#4a5568\"></line>";
   out += "<line x1=\"" + std::to_string(label_width) + "\" y1=\"" + std::to_string(axis_y) + "\" x2=\"" +
-         std::to_string(label_width + plot_width) + "\" y2=\"" + std::to_string(axis_y) + "\" stroke=\"#4a5568\"></line>\n";
+         std::to_string(label_width + plot_width) + "\" y2=\"" + std::to_string(axis_y) +
+         "\" stroke=\"#4a5568\"></line>\n";
   out += "<text x=\"" + std::to_string(label_width + plot_width / 2) + "\" y=\"" + std::to_string(axis_y + 20) +
          "\" text-anchor=\"middle\">" + escape(value_axis) + " (0 to " + escape(fixed(largest, 0)) + ")</text>";
   out += "<text x=\"4\" y=\"" + std::to_string(axis_y + 20) + "\">" + escape(label_axis) + "</text>\n</svg>\n";
@@ -166,9 +167,10 @@ std::string plan_timeline(std::string_view id, std::string_view title, const onb
                     std::to_string(height) + "\" aria-labelledby=\"" + svg_id + "-title " + svg_id + "-desc\">\n";
   out += "<title id=\"" + svg_id + "-title\">" + escape(title) + "</title>\n";
   out += "<desc id=\"" + svg_id + "-desc\">" + std::to_string(plan.touchpoints.size()) + " touchpoints over " +
-         std::to_string(plan.length_days) + " days, one lane per channel (email, in product, live virtual, on site, "
-         "lab, call); diamonds mark the " + std::to_string(plan.milestones.size()) +
-         " milestones; the table below lists every touchpoint.</desc>\n";
+         std::to_string(plan.length_days) +
+         " days, one lane per channel (email, in product, live virtual, on site, "
+         "lab, call); diamonds mark the " +
+         std::to_string(plan.milestones.size()) + " milestones; the table below lists every touchpoint.</desc>\n";
   for (int c = 0; c < lanes; ++c) {
     const int y = top + lane * c;
     out += "<rect x=\"" + std::to_string(lane_label) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
@@ -182,8 +184,8 @@ std::string plan_timeline(std::string_view id, std::string_view title, const onb
     out += "<line x1=\"" + x + "\" y1=\"" + std::to_string(top - 6) + "\" x2=\"" + x + "\" y2=\"" +
            std::to_string(top + lane * lanes) + "\" stroke=\"#c53030\" stroke-dasharray=\"3 3\"></line>";
     out += "<polygon points=\"" + fixed(x_of(m.day) - 6, 1) + "," + std::to_string(top - 12) + " " + x + "," +
-           std::to_string(top - 18) + " " + fixed(x_of(m.day) + 6, 1) + "," + std::to_string(top - 12) + " " + x +
-           "," + std::to_string(top - 6) + "\" fill=\"#c53030\"><title>" +
+           std::to_string(top - 18) + " " + fixed(x_of(m.day) + 6, 1) + "," + std::to_string(top - 12) + " " + x + "," +
+           std::to_string(top - 6) + "\" fill=\"#c53030\"><title>" +
            escape("day " + std::to_string(m.day) + ", milestone: " + m.title + " (" + m.criterion + ")") +
            "</title></polygon>\n";
   }
@@ -196,7 +198,8 @@ std::string plan_timeline(std::string_view id, std::string_view title, const onb
   }
   const int axis_y = top + lane * lanes;
   out += "<line x1=\"" + std::to_string(lane_label) + "\" y1=\"" + std::to_string(axis_y) + "\" x2=\"" +
-         std::to_string(lane_label + plot_width) + "\" y2=\"" + std::to_string(axis_y) + "\" stroke=\"#4a5568\"></line>";
+         std::to_string(lane_label + plot_width) + "\" y2=\"" + std::to_string(axis_y) +
+         "\" stroke=\"#4a5568\"></line>";
   for (int step = 0; step <= 4; ++step) {
     const int day = days * step / 4;
     out += "<text x=\"" + fixed(x_of(day), 1) + "\" y=\"" + std::to_string(axis_y + 16) + "\" text-anchor=\"middle\">" +
@@ -217,8 +220,9 @@ std::string plan_timeline(std::string_view id, std::string_view title, const onb
 }
 
 std::string touchpoint_table(const onboarding_plan& plan, bool with_detail) {
-  std::string out = "<table><thead><tr><th class=\"n\">day</th><th>date</th><th>stage</th><th>channel</th>"
-                    "<th>kind</th><th>title</th>";
+  std::string out =
+      "<table><thead><tr><th class=\"n\">day</th><th>date</th><th>stage</th><th>channel</th>"
+      "<th>kind</th><th>title</th>";
   out += with_detail ? "<th>detail</th></tr></thead><tbody>\n" : "</tr></thead><tbody>\n";
   for (const touchpoint& t : plan.touchpoints) {
     out += "<tr><td class=\"n\">" + std::to_string(t.day) + "</td><td>" + t.date.to_string() + "</td><td>" +

@@ -61,29 +61,33 @@ std::vector<metric_row> leading_rows(const lifecycle_metrics& lm) {
   if (lm.program) {
     const auto& p = *lm.program;
     const auto cell = [&](std::size_t g) -> const m::program_cell& { return p.at(p.course_count, g); };
-    add("onboarding", "course completion", "completions / enrolments", "program", unit::fraction, [&](std::size_t g, metric_row& r) {
-      r.value[g] = cell(g).completion_rate;
-      r.reasons[g] = cell(g).reasons & ~m::bit(m::reason::no_assessments) & ~m::bit(m::reason::no_completion_times);
-      r.present[g] = cell(g).enrolments > 0;
-    });
-    add("onboarding", "assessment pass rate", "passed / assessed", "program", unit::fraction, [&](std::size_t g, metric_row& r) {
-      r.value[g] = cell(g).pass_rate;
-      r.reasons[g] = cell(g).reasons & ~m::bit(m::reason::no_completion_times);
-      r.present[g] = cell(g).enrolments > 0;
-    });
-    add("onboarding", "days to completion", "median of the completed enrolments", "program", unit::days, [&](std::size_t g, metric_row& r) {
-      r.value[g] = cell(g).median_days_to_completion;
-      r.reasons[g] = cell(g).reasons & ~m::bit(m::reason::no_assessments);
-      r.present[g] = cell(g).enrolments > 0;
-    });
+    add("onboarding", "course completion", "completions / enrolments", "program", unit::fraction,
+        [&](std::size_t g, metric_row& r) {
+          r.value[g] = cell(g).completion_rate;
+          r.reasons[g] = cell(g).reasons & ~m::bit(m::reason::no_assessments) & ~m::bit(m::reason::no_completion_times);
+          r.present[g] = cell(g).enrolments > 0;
+        });
+    add("onboarding", "assessment pass rate", "passed / assessed", "program", unit::fraction,
+        [&](std::size_t g, metric_row& r) {
+          r.value[g] = cell(g).pass_rate;
+          r.reasons[g] = cell(g).reasons & ~m::bit(m::reason::no_completion_times);
+          r.present[g] = cell(g).enrolments > 0;
+        });
+    add("onboarding", "days to completion", "median of the completed enrolments", "program", unit::days,
+        [&](std::size_t g, metric_row& r) {
+          r.value[g] = cell(g).median_days_to_completion;
+          r.reasons[g] = cell(g).reasons & ~m::bit(m::reason::no_assessments);
+          r.present[g] = cell(g).enrolments > 0;
+        });
   }
   if (lm.adoption) {
     const auto& groups = *lm.adoption;
-    add("adoption", "training coverage", "trained / seats", "adoption", unit::fraction, [&](std::size_t g, metric_row& r) {
-      r.value[g] = groups[g].training_coverage;
-      r.reasons[g] = groups[g].reasons;
-      r.present[g] = groups[g].accounts > 0;
-    });
+    add("adoption", "training coverage", "trained / seats", "adoption", unit::fraction,
+        [&](std::size_t g, metric_row& r) {
+          r.value[g] = groups[g].training_coverage;
+          r.reasons[g] = groups[g].reasons;
+          r.present[g] = groups[g].accounts > 0;
+        });
     add("adoption", "activation", "active / seats", "adoption", unit::fraction, [&](std::size_t g, metric_row& r) {
       r.value[g] = groups[g].activation;
       r.reasons[g] = groups[g].reasons;
@@ -92,11 +96,12 @@ std::vector<metric_row> leading_rows(const lifecycle_metrics& lm) {
   }
   if (lm.interaction) {
     const auto& groups = *lm.interaction;
-    add("adoption", "community interaction", "interactions / posts / followers", "interaction", unit::percent, [&](std::size_t g, metric_row& r) {
-      r.value[g] = groups[g].rate;
-      r.reasons[g] = groups[g].reasons;
-      r.present[g] = groups[g].rows > 0;
-    });
+    add("adoption", "community interaction", "interactions / posts / followers", "interaction", unit::percent,
+        [&](std::size_t g, metric_row& r) {
+          r.value[g] = groups[g].rate;
+          r.reasons[g] = groups[g].reasons;
+          r.present[g] = groups[g].rows > 0;
+        });
   }
   return rows;
 }
@@ -138,15 +143,18 @@ std::string impact_chart(const lifecycle_metrics& lm) {
   };
   const std::string confidence = fixed(100.0 * lm.impact_settings.confidence, 0) + "%";
   std::string out = "<figure>\n<figcaption>Business impact of completed onboarding</figcaption>\n";
-  out += "<svg id=\"impact-chart\" role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " +
-         std::to_string(height) + "\" width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(height) +
+  out += "<svg id=\"impact-chart\" role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " + std::to_string(height) +
+         "\" width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(height) +
          "\" aria-labelledby=\"impact-chart-title impact-chart-desc\">\n";
   out += "<title id=\"impact-chart-title\">Business impact of completed onboarding</title>\n";
-  out += "<desc id=\"impact-chart-desc\">One row per outcome and archetype: the dot is the outcome rate of accounts "
-         "that completed onboarding minus the rate of those that did not, in percentage points from -100 to +100; "
-         "the bar is its " + confidence + " confidence interval (Newcombe hybrid score). A hollow dot marks a small "
-         "group (a side with fewer than " + std::to_string(lm.impact_settings.min_group_size) +
-         " accounts). The table below gives the numbers.</desc>\n";
+  out +=
+      "<desc id=\"impact-chart-desc\">One row per outcome and archetype: the dot is the outcome rate of accounts "
+      "that completed onboarding minus the rate of those that did not, in percentage points from -100 to +100; "
+      "the bar is its " +
+      confidence +
+      " confidence interval (Newcombe hybrid score). A hollow dot marks a small "
+      "group (a side with fewer than " +
+      std::to_string(lm.impact_settings.min_group_size) + " accounts). The table below gives the numbers.</desc>\n";
   const int bottom = top + row * static_cast<int>(std::max<std::size_t>(points.size(), 1));
   const std::string zero = fixed(x_of(0.0), 1);
   out += "<line x1=\"" + zero + "\" y1=\"" + std::to_string(top) + "\" x2=\"" + zero + "\" y2=\"" +
@@ -184,13 +192,22 @@ std::string impact_chart(const lifecycle_metrics& lm) {
          std::to_string(label_width + plot) + "\" y2=\"" + std::to_string(bottom) + "\" stroke=\"#4a5568\"></line>\n";
   out += "<text x=\"" + std::to_string(label_width + plot / 2) + "\" y=\"" + std::to_string(bottom + 38) +
          "\" text-anchor=\"middle\">difference in outcome rate, completed minus not (percentage points)</text>"
-         "<text x=\"4\" y=\"" + std::to_string(bottom + 38) + "\">outcome, archetype</text>\n</svg>\n";
+         "<text x=\"4\" y=\"" +
+         std::to_string(bottom + 38) + "\">outcome, archetype</text>\n</svg>\n";
 
-  out += "<table id=\"impact-table\"><thead><tr><th>outcome</th><th>archetype</th><th class=\"n\">completed</th>"
-         "<th class=\"n\">rate</th><th class=\"n\">" + confidence + " CI</th><th class=\"n\">not completed</th>"
-         "<th class=\"n\">rate</th><th class=\"n\">" + confidence + " CI</th><th class=\"n\">difference (pt)</th>"
-         "<th class=\"n\">" + confidence + " CI (pt)</th><th>reason</th></tr></thead><tbody>\n";
-  const auto rate = [](double value) { return std::isfinite(value) ? fixed(100.0 * value, 1) + "%" : std::string("–"); };
+  out +=
+      "<table id=\"impact-table\"><thead><tr><th>outcome</th><th>archetype</th><th class=\"n\">completed</th>"
+      "<th class=\"n\">rate</th><th class=\"n\">" +
+      confidence +
+      " CI</th><th class=\"n\">not completed</th>"
+      "<th class=\"n\">rate</th><th class=\"n\">" +
+      confidence +
+      " CI</th><th class=\"n\">difference (pt)</th>"
+      "<th class=\"n\">" +
+      confidence + " CI (pt)</th><th>reason</th></tr></thead><tbody>\n";
+  const auto rate = [](double value) {
+    return std::isfinite(value) ? fixed(100.0 * value, 1) + "%" : std::string("–");
+  };
   const auto range = [&](double lower, double upper, bool points_scale) {
     if (!std::isfinite(lower) || !std::isfinite(upper)) return std::string("–");
     return points_scale ? signed_points(lower) + " to " + signed_points(upper) : rate(lower) + " to " + rate(upper);
@@ -233,13 +250,14 @@ std::vector<headline> lifecycle_headlines(const lifecycle_metrics& lm, std::size
   }
   for (const impact_outcome& o : lm.impact) {
     const m::impact_group& x = o.groups[m::overall_group];
-    std::string text = o.outcome + " (renewal): " +
-                       (std::isfinite(x.rate_completed) ? fixed(100.0 * x.rate_completed, 1) + "%" : "–") +
-                       " of the accounts that completed onboarding against " +
-                       (std::isfinite(x.rate_not_completed) ? fixed(100.0 * x.rate_not_completed, 1) + "%" : "–") +
-                       " of the others (" + signed_points(x.difference.difference) + " points, " +
-                       fixed(100.0 * lm.impact_settings.confidence, 0) + "% CI " + signed_points(x.difference.lower) +
-                       " to " + signed_points(x.difference.upper) + ")";
+    std::string text =
+        o.outcome +
+        " (renewal): " + (std::isfinite(x.rate_completed) ? fixed(100.0 * x.rate_completed, 1) + "%" : "–") +
+        " of the accounts that completed onboarding against " +
+        (std::isfinite(x.rate_not_completed) ? fixed(100.0 * x.rate_not_completed, 1) + "%" : "–") +
+        " of the others (" + signed_points(x.difference.difference) + " points, " +
+        fixed(100.0 * lm.impact_settings.confidence, 0) + "% CI " + signed_points(x.difference.lower) + " to " +
+        signed_points(x.difference.upper) + ")";
     if (small(x)) text += "; a small group, too few accounts to act on alone";
     const double weight = std::isfinite(x.difference.difference) ? std::abs(x.difference.difference) : 0.0;
     lines.push_back({weight * total, text + "."});
@@ -249,10 +267,11 @@ std::vector<headline> lifecycle_headlines(const lifecycle_metrics& lm, std::size
 
 std::string lifecycle_section(const lifecycle_metrics& lm) {
   const std::vector<metric_row> rows = leading_rows(lm);
-  std::string out = "<section id=\"lifecycle\">\n<h2>Onboarding and lifecycle</h2>\n<p class=\"lead\">Leading "
-                    "programme metrics (onboarding: funnel and courses; adoption: seats trained and active, "
-                    "community) beside the lagging business impact (renewal: outcomes of accounts that completed "
-                    "onboarding against the others), each labelled with its lifecycle stage.</p>\n<div class=\"pair\">\n";
+  std::string out =
+      "<section id=\"lifecycle\">\n<h2>Onboarding and lifecycle</h2>\n<p class=\"lead\">Leading "
+      "programme metrics (onboarding: funnel and courses; adoption: seats trained and active, "
+      "community) beside the lagging business impact (renewal: outcomes of accounts that completed "
+      "onboarding against the others), each labelled with its lifecycle stage.</p>\n<div class=\"pair\">\n";
   out += "<div>\n<h3>Leading: programme metrics</h3>\n";
   std::vector<html::bar> bars;
   for (const metric_row& r : rows) {
@@ -287,10 +306,11 @@ std::string lifecycle_section(const lifecycle_metrics& lm) {
     out += "<td>" + escape(m::describe(r.reasons[m::overall_group])) + "</td></tr>\n";
   }
   if (rows.empty()) out += "<tr><td colspan=\"10\">no leading metric given</td></tr>\n";
-  out += "</tbody></table>\n<p class=\"lead\">– : no value (the reason names why: empty_group, zero_seats, ...). "
-         "small_group: a side of the impact comparison has fewer than " +
-         std::to_string(lm.impact_settings.min_group_size) +
-         " accounts; its interval is given but too wide to act on alone.</p>\n";
+  out +=
+      "</tbody></table>\n<p class=\"lead\">– : no value (the reason names why: empty_group, zero_seats, ...). "
+      "small_group: a side of the impact comparison has fewer than " +
+      std::to_string(lm.impact_settings.min_group_size) +
+      " accounts; its interval is given but too wide to act on alone.</p>\n";
   return out + "</section>\n";
 }
 

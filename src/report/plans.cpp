@@ -29,8 +29,8 @@ Enum pick(const std::array<std::string_view, N>& ids, const std::string& text, c
 std::vector<onboarding_plan> plans_from_rows(const plan_rows& r) {
   const std::size_t rows = r.account_id.size();
   const std::pair<const char*, const std::vector<std::string>*> required[] = {
-      {"day", &r.day},         {"date", &r.date},   {"stage", &r.stage},         {"channel", &r.channel},
-      {"kind", &r.kind},       {"title", &r.title}, {"archetype", &r.archetype}};
+      {"day", &r.day},   {"date", &r.date},   {"stage", &r.stage},        {"channel", &r.channel},
+      {"kind", &r.kind}, {"title", &r.title}, {"archetype", &r.archetype}};
   for (const auto& column : required) {
     if (column.second->size() != rows) {
       throw input_error(column.first, std::nullopt, "",
@@ -64,8 +64,9 @@ std::vector<onboarding_plan> plans_from_rows(const plan_rows& r) {
     const auto type = archetype_from_string(r.archetype[row]);
     if (!type) {
       throw input_error("archetype", row, id,
-                        "'" + r.archetype[row] + "' is not an archetype; accepted: high_scale_high_risk, "
-                        "high_scale_low_risk, low_scale_high_risk, low_scale_low_risk");
+                        "'" + r.archetype[row] +
+                            "' is not an archetype; accepted: high_scale_high_risk, "
+                            "high_scale_low_risk, low_scale_high_risk, low_scale_low_risk");
     }
     const auto [found, added] = index.emplace(id, plans.size());
     if (added) {

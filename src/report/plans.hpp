@@ -17,8 +17,8 @@ struct plan_rows {
 };
 
 /// The columns plan_rows requires, in `riskscale plan --all` order.
-inline const std::vector<std::string> plan_row_columns = {"account_id", "day",   "date",    "stage",
-                                                          "channel",    "kind",  "title",   "archetype"};
+inline const std::vector<std::string> plan_row_columns = {"account_id", "day",  "date",  "stage",
+                                                          "channel",    "kind", "title", "archetype"};
 
 /// One plan per account_id, in order of first appearance: its touchpoints in row order, each `milestone`
 /// row also a milestone (criterion: its detail), its start the date of day 0 and its length the last day

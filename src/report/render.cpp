@@ -49,7 +49,8 @@ std::string headlines(const report_data& data) {
     }
     const std::size_t moved = m.counts[drift_status::moved];
     std::string text = count(moved) + " accounts moved quadrant since the previous snapshot";
-    if (!m.drivers.empty()) text += ", most often driven by " + m.drivers.front().first + " (" + count(m.drivers.front().second) + ")";
+    if (!m.drivers.empty())
+      text += ", most often driven by " + m.drivers.front().first + " (" + count(m.drivers.front().second) + ")";
     lines.push_back({static_cast<double>(moved), text + "; " + count(m.counts[drift_status::new_account]) + " new, " +
                                                      count(m.counts[drift_status::gone]) + " gone."});
   } else {
@@ -66,21 +67,23 @@ std::string headlines(const report_data& data) {
                        " of a line, so a small change moves them."});
   for (const headline& h : lifecycle_headlines(data.lifecycle, total)) lines.push_back({h.weight, h.text});
   std::stable_sort(lines.begin(), lines.end(), [](const line& a, const line& b) { return a.weight > b.weight; });
-  std::string out = "<section id=\"summary\" class=\"first\">\n<h2>Summary</h2>\n<p class=\"lead\">" +
-                    std::string(data.movement ? (data.lifecycle.empty()
-                                                   ? "What changed most since the previous snapshot comes first."
-                                                   : "What changed most since the previous snapshot and the metrics "
-                                                     "that vary most across the archetypes come first.")
-                    : data.lifecycle.empty() ? "The largest groups come first."
-                                             : "The largest groups and the metrics that vary most across the archetypes "
-                                               "come first.") +
-                    "</p>\n<ol class=\"headlines\" id=\"headlines\">\n";
+  std::string out =
+      "<section id=\"summary\" class=\"first\">\n<h2>Summary</h2>\n<p class=\"lead\">" +
+      std::string(data.movement
+                      ? (data.lifecycle.empty() ? "What changed most since the previous snapshot comes first."
+                                                : "What changed most since the previous snapshot and the metrics "
+                                                  "that vary most across the archetypes come first.")
+                  : data.lifecycle.empty() ? "The largest groups come first."
+                                           : "The largest groups and the metrics that vary most across the archetypes "
+                                             "come first.") +
+      "</p>\n<ol class=\"headlines\" id=\"headlines\">\n";
   for (const line& l : lines) out += "<li>" + escape(l.text) + "</li>\n";
   return out + "</ol>\n</section>\n";
 }
 
 std::string metric_text(std::string_view metric, double value) {
-  if (metric == "accounts" || metric == "rejected" || metric == "moved" || metric == "new_accounts" || metric == "gone") {
+  if (metric == "accounts" || metric == "rejected" || metric == "moved" || metric == "new_accounts" ||
+      metric == "gone") {
     return count(static_cast<std::size_t>(value));
   }
   if (metric.find("share") != std::string_view::npos) return fixed(100.0 * value, 1) + "%";
@@ -91,17 +94,19 @@ std::string metric_text(std::string_view metric, double value) {
 std::string goals_section(const report_data& data, const std::vector<goal>& goals) {
   const int label_width = 260, plot_width = 420, row = 30, top = 8;
   const int height = top + row * static_cast<int>(goals.size()) + 40, width = label_width + plot_width + 150;
-  std::string out = "<section id=\"goals\">\n<h2>Goals</h2>\n<p class=\"lead\">Each business initiative with the "
-                    "report metric that tracks it, against its target.</p>\n<figure>\n<figcaption>Metrics against "
-                    "their targets</figcaption>\n";
+  std::string out =
+      "<section id=\"goals\">\n<h2>Goals</h2>\n<p class=\"lead\">Each business initiative with the "
+      "report metric that tracks it, against its target.</p>\n<figure>\n<figcaption>Metrics against "
+      "their targets</figcaption>\n";
   out += "<svg id=\"goals-chart\" role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " + std::to_string(height) +
          "\" width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(height) +
          "\" aria-labelledby=\"goals-chart-title goals-chart-desc\">\n<title id=\"goals-chart-title\">Metrics against "
          "their targets</title>\n<desc id=\"goals-chart-desc\">One row per goal: the bar is the metric's value, the "
          "dark mark its target, each row on its own scale (0 to the larger of the two); the table below gives the "
          "numbers.</desc>\n";
-  std::string table = "<table id=\"goal-table\"><thead><tr><th>initiative</th><th>metric</th><th class=\"n\">value</th>"
-                      "<th class=\"n\">target</th><th>status</th></tr></thead><tbody>\n";
+  std::string table =
+      "<table id=\"goal-table\"><thead><tr><th>initiative</th><th>metric</th><th class=\"n\">value</th>"
+      "<th class=\"n\">target</th><th>status</th></tr></thead><tbody>\n";
   for (std::size_t i = 0; i < goals.size(); ++i) {
     const goal& g = goals[i];
     const std::optional<double> value = metric_value(data, g.metric);
@@ -119,9 +124,10 @@ std::string goals_section(const report_data& data, const std::vector<goal>& goal
     const std::string mark = fixed(label_width + std::max(g.target, 0.0) / scale * plot_width, 1);
     out += "<line x1=\"" + mark + "\" y1=\"" + std::to_string(y + 2) + "\" x2=\"" + mark + "\" y2=\"" +
            std::to_string(y + row - 2) + "\" stroke=\"#1a202c\" stroke-width=\"3\"></line>";
-    out += "<text x=\"" + std::to_string(label_width + plot_width + 8) + "\" y=\"" + std::to_string(y + 19) + "\">" +
-           escape((value ? metric_text(g.metric, *value) : std::string("n/a")) + " / " +
-                  metric_text(g.metric, g.target)) + "</text>\n";
+    out +=
+        "<text x=\"" + std::to_string(label_width + plot_width + 8) + "\" y=\"" + std::to_string(y + 19) + "\">" +
+        escape((value ? metric_text(g.metric, *value) : std::string("n/a")) + " / " + metric_text(g.metric, g.target)) +
+        "</text>\n";
     table += "<tr><td>" + escape(g.initiative) + "</td><td>" + escape(g.metric) + "</td><td class=\"n\">" +
              (value ? metric_text(g.metric, *value) : std::string()) + "</td><td class=\"n\">" +
              (g.at_most ? "at most " : "at least ") + metric_text(g.metric, g.target) + "</td><td" +
@@ -129,7 +135,8 @@ std::string goals_section(const report_data& data, const std::vector<goal>& goal
   }
   const int axis_y = top + row * static_cast<int>(goals.size()) + 2;
   out += "<line x1=\"" + std::to_string(label_width) + "\" y1=\"" + std::to_string(axis_y) + "\" x2=\"" +
-         std::to_string(label_width + plot_width) + "\" y2=\"" + std::to_string(axis_y) + "\" stroke=\"#4a5568\"></line>";
+         std::to_string(label_width + plot_width) + "\" y2=\"" + std::to_string(axis_y) +
+         "\" stroke=\"#4a5568\"></line>";
   out += "<text x=\"" + std::to_string(label_width + plot_width / 2) + "\" y=\"" + std::to_string(axis_y + 20) +
          "\" text-anchor=\"middle\">value (bar) and target (mark)</text><text x=\"4\" y=\"" +
          std::to_string(axis_y + 20) + "\">initiative</text>\n</svg>\n";
@@ -219,8 +226,9 @@ std::string grid_table(const score_density& grid) {
     }
     out += "</tr>\n";
   }
-  return out + "</tbody></table>\n<p class=\"lead\">Each cell starts at the score shown and ends below the next.</p>\n"
-               "</details>\n";
+  return out +
+         "</tbody></table>\n<p class=\"lead\">Each cell starts at the score shown and ends below the next.</p>\n"
+         "</details>\n";
 }
 
 std::string portfolio_section(const report_data& data) {
@@ -228,18 +236,21 @@ std::string portfolio_section(const report_data& data) {
   const std::size_t total = s.accounts();
   std::string out = "<section id=\"portfolio\">\n<h2>Portfolio</h2>\n<p class=\"lead\">" + count(total) +
                     " accounts classified, " + count(s.invalid()) + " rejected; mean risk " +
-                    fixed(s.mean_risk_score(), 3) + ", mean scale " + fixed(s.mean_scale_score(), 3) +
-                    " (frequency " + fixed(s.mean_frequency_score(), 3) + ", reach " + fixed(s.mean_reach_score(), 3) +
+                    fixed(s.mean_risk_score(), 3) + ", mean scale " + fixed(s.mean_scale_score(), 3) + " (frequency " +
+                    fixed(s.mean_frequency_score(), 3) + ", reach " + fixed(s.mean_reach_score(), 3) +
                     ").</p>\n<div class=\"pair\">\n" + density_chart(data) + "<div>\n<h3>Archetypes</h3>\n";
-  out += "<table id=\"archetypes\"><thead><tr><th>archetype</th><th class=\"n\">accounts</th><th class=\"n\">share</th>"
-         "<th class=\"n\">borderline</th></tr></thead><tbody>\n";
+  out +=
+      "<table id=\"archetypes\"><thead><tr><th>archetype</th><th class=\"n\">accounts</th><th class=\"n\">share</th>"
+      "<th class=\"n\">borderline</th></tr></thead><tbody>\n";
   for (archetype type : all_archetypes) {
-    out += "<tr data-archetype=\"" + std::string(to_string(type)) + "\"><td>" + tag(type) + "</td><td class=\"n count\">" +
-           count(s.count(type)) + "</td><td class=\"n\">" + percent(s.count(type), total) +
-           "</td><td class=\"n borderline\">" + count(s.borderline(type)) + "</td></tr>\n";
+    out += "<tr data-archetype=\"" + std::string(to_string(type)) + "\"><td>" + tag(type) +
+           "</td><td class=\"n count\">" + count(s.count(type)) + "</td><td class=\"n\">" +
+           percent(s.count(type), total) + "</td><td class=\"n borderline\">" + count(s.borderline(type)) +
+           "</td></tr>\n";
   }
   out += "<tr><td>all</td><td class=\"n\" id=\"accounts-count\">" + count(total) +
-         "</td><td class=\"n\">100.0%</td><td class=\"n\" id=\"borderline-count\">" + count(s.borderline()) + "</td></tr>\n";
+         "</td><td class=\"n\">100.0%</td><td class=\"n\" id=\"borderline-count\">" + count(s.borderline()) +
+         "</td></tr>\n";
   out += "<tr><td>rejected</td><td class=\"n\" id=\"rejected-count\">" + count(s.invalid()) +
          "</td><td></td><td></td></tr>\n</tbody></table>\n<p class=\"lead\">Borderline: within " +
          fixed(data.policy.settings().borderline_band, 2) + " of a threshold (SPEC §4).</p>\n";
@@ -263,11 +274,13 @@ std::string portfolio_section(const report_data& data) {
 }
 
 std::string talk_section(const report_data& data) {
-  std::string out = "<section id=\"talk\">\n<h2>Accounts to talk about</h2>\n<h3>Closest to a line</h3>\n"
-                    "<p class=\"lead\">The accounts with the smallest margin (SPEC §4): a small change in their "
-                    "inputs moves them to another quadrant and another programme.</p>\n";
-  out += "<table id=\"closest\"><thead><tr><th>account</th><th>archetype</th><th class=\"n\">margin</th>"
-         "<th>why it sits there</th></tr></thead><tbody>\n";
+  std::string out =
+      "<section id=\"talk\">\n<h2>Accounts to talk about</h2>\n<h3>Closest to a line</h3>\n"
+      "<p class=\"lead\">The accounts with the smallest margin (SPEC §4): a small change in their "
+      "inputs moves them to another quadrant and another programme.</p>\n";
+  out +=
+      "<table id=\"closest\"><thead><tr><th>account</th><th>archetype</th><th class=\"n\">margin</th>"
+      "<th>why it sits there</th></tr></thead><tbody>\n";
   for (const account_note& note : data.closest) {
     out += "<tr><td>" + escape(note.account_id) + "</td><td>" + tag(note.archetype) + "</td><td class=\"n\">" +
            fixed(note.margin, 4) + "</td><td>" + escape(note.explanation) + "</td></tr>\n";
@@ -275,10 +288,12 @@ std::string talk_section(const report_data& data) {
   if (data.closest.empty()) out += "<tr><td colspan=\"4\">no classified account</td></tr>\n";
   out += "</tbody></table>\n";
   if (data.movement) {
-    out += "<h3>Top movers</h3>\n<p class=\"lead\">Accounts that moved quadrant since the previous snapshot, the "
-           "largest change first (|risk change| + |scale change|), with the input that drove the move (SPEC §11).</p>\n";
-    out += "<table id=\"movers\"><thead><tr><th>account</th><th>from</th><th>to</th><th class=\"n\">risk change</th>"
-           "<th class=\"n\">scale change</th><th>driver</th><th>why</th></tr></thead><tbody>\n";
+    out +=
+        "<h3>Top movers</h3>\n<p class=\"lead\">Accounts that moved quadrant since the previous snapshot, the "
+        "largest change first (|risk change| + |scale change|), with the input that drove the move (SPEC §11).</p>\n";
+    out +=
+        "<table id=\"movers\"><thead><tr><th>account</th><th>from</th><th>to</th><th class=\"n\">risk change</th>"
+        "<th class=\"n\">scale change</th><th>driver</th><th>why</th></tr></thead><tbody>\n";
     for (const account_move& m : data.movement->top_movers) {
       out += "<tr><td>" + escape(m.account_id) + "</td><td>" + tag(m.from) + "</td><td>" + tag(m.to) +
              "</td><td class=\"n\">" + signed_fixed(m.risk_change, 3) + "</td><td class=\"n\">" +
@@ -299,8 +314,9 @@ std::string movement_section(const movement& m) {
     out += std::string(s == 0 ? "" : ", ") + std::string(to_string(status)) + " " + count(m.counts[status]);
   }
   out += ".</p>\n<h3>Transition matrix</h3>\n";
-  out += "<table id=\"transitions\"><caption>Accounts by archetype in the previous snapshot (rows) and in this one "
-         "(columns)</caption><thead><tr><th>previous \\ now</th>";
+  out +=
+      "<table id=\"transitions\"><caption>Accounts by archetype in the previous snapshot (rows) and in this one "
+      "(columns)</caption><thead><tr><th>previous \\ now</th>";
   std::uint64_t largest = 1;
   for (const auto& row : m.matrix.counts) {
     for (std::uint64_t cell : row) largest = std::max(largest, cell);
@@ -338,22 +354,22 @@ std::string movement_section(const movement& m) {
 }
 
 std::string journeys_section(const report_data& data) {
-  std::string out = "<section id=\"journeys\">\n<h2>Journey map</h2>\n<p class=\"lead\">" +
-                    std::string(data.plans_given
-                                    ? "The given plans: for each archetype present, the touchpoints of its most typical "
-                                      "planned account (the planned account of that archetype with the largest "
-                                      "membership in it)"
-                                    : "The onboarding plan of a typical account of each archetype (the account with "
-                                      "the largest membership in it, product traits at their defaults)") +
-                    ": its touchpoints by channel over the plan's days, milestones marked.</p>\n";
+  std::string out =
+      "<section id=\"journeys\">\n<h2>Journey map</h2>\n<p class=\"lead\">" +
+      std::string(data.plans_given ? "The given plans: for each archetype present, the touchpoints of its most typical "
+                                     "planned account (the planned account of that archetype with the largest "
+                                     "membership in it)"
+                                   : "The onboarding plan of a typical account of each archetype (the account with "
+                                     "the largest membership in it, product traits at their defaults)") +
+      ": its touchpoints by channel over the plan's days, milestones marked.</p>\n";
   for (const journey& j : data.journeys) {
     const std::string id(to_string(j.archetype));
     out += "<h3 id=\"journey-" + id + "\">" + escape(display_name(j.archetype)) + ": " + escape(j.account_id) +
            "</h3>\n<figure>\n";
-    out += html::plan_timeline("journey-chart-" + id,
-                               "Onboarding journey of " + j.account_id + " (" + id + "), " +
-                                   std::to_string(j.plan.length_days) + " days",
-                               j.plan);
+    out += html::plan_timeline(
+        "journey-chart-" + id,
+        "Onboarding journey of " + j.account_id + " (" + id + "), " + std::to_string(j.plan.length_days) + " days",
+        j.plan);
     out += "<details>\n<summary>Its " + std::to_string(j.plan.touchpoints.size()) + " touchpoints</summary>\n" +
            html::touchpoint_table(j.plan, false) + "</details>\n</figure>\n";
   }
@@ -370,8 +386,9 @@ std::string render_report(const report_data& data, const report_options& options
          (data.movement ? ", compared with the previous snapshot" : std::string()) + ".</p>\n<nav><ul>";
   out += "<li><a href=\"#summary\">Summary</a></li>";
   if (!options.goals.empty()) out += "<li><a href=\"#goals\">Goals</a></li>";
-  out += "<li><a href=\"#portfolio\">Portfolio</a></li>"
-         "<li><a href=\"#talk\">Accounts to talk about</a></li>";
+  out +=
+      "<li><a href=\"#portfolio\">Portfolio</a></li>"
+      "<li><a href=\"#talk\">Accounts to talk about</a></li>";
   if (data.movement) out += "<li><a href=\"#movement\">Movement</a></li>";
   if (!data.lifecycle.empty()) out += "<li><a href=\"#lifecycle\">Onboarding and lifecycle</a></li>";
   out += "<li><a href=\"#journeys\">Journey map</a></li></ul></nav>\n</header>\n<main>\n";
@@ -385,15 +402,17 @@ std::string render_report(const report_data& data, const report_options& options
   return out + "</main>\n" + html::page_end();
 }
 
-std::string render_welcome_pack(const assessment& assessed, const onboarding_plan& plan, const report_options& options) {
+std::string render_welcome_pack(const assessment& assessed, const onboarding_plan& plan,
+                                const report_options& options) {
   const policy& pol = assessed.policy;
   const std::string id = assessed.account_id;
   std::string out = html::page_begin("Welcome pack: " + id);
   out += "<header>\n<h1>Welcome, " + escape(id) + "</h1>\n<p class=\"lead\">Your onboarding programme, " +
          plan.start.to_string() + " to " + plan.end.to_string() + " (" + std::to_string(plan.length_days) +
          " days).</p>\n</header>\n<main>\n";
-  out += "<section id=\"programme\" class=\"first\">\n<h2>Your programme</h2>\n<p>" + tag(assessed.archetype) + " <strong>" +
-         escape(display_name(assessed.archetype)) + "</strong>: " + escape(description(assessed.archetype)) + ".</p>\n";
+  out += "<section id=\"programme\" class=\"first\">\n<h2>Your programme</h2>\n<p>" + tag(assessed.archetype) +
+         " <strong>" + escape(display_name(assessed.archetype)) +
+         "</strong>: " + escape(description(assessed.archetype)) + ".</p>\n";
   out += "<p>Risk " + fixed(assessed.risk_score, 2) + (assessed.high_risk() ? " (high: at least " : " (low: below ") +
          fixed(pol.settings().risk_threshold, 2) + "), scale " + fixed(assessed.scale_score, 2) +
          (assessed.high_scale() ? " (high: at least " : " (low: below ") + fixed(pol.settings().scale_threshold, 2) +
@@ -413,19 +432,21 @@ std::string render_welcome_pack(const assessment& assessed, const onboarding_pla
   out += "</ol>\n<h3>Recommended content</h3>\n<ol id=\"content-formats\">\n";
   for (const content_recommendation& c : plan.content) {
     const content_format& format = pol.settings().content.formats[c.format_index];
-    out += "<li><strong>" + escape(format.name) + "</strong> (" + escape(format.id) + "): " + escape(format.description) +
-           (c.reason.empty() ? std::string() : "; " + escape(c.reason)) + "</li>\n";
+    out += "<li><strong>" + escape(format.name) + "</strong> (" + escape(format.id) +
+           "): " + escape(format.description) + (c.reason.empty() ? std::string() : "; " + escape(c.reason)) +
+           "</li>\n";
   }
   if (plan.content.empty()) out += "<li>none reaches the minimum score</li>\n";
   out += "</ol>\n</section>\n";
 
   out += "<section id=\"timeline\">\n<h2>Your plan as a timeline</h2>\n<figure>\n";
-  out += html::plan_timeline("plan-chart", "Onboarding plan of " + id + ", " + std::to_string(plan.length_days) + " days",
-                             plan);
+  out += html::plan_timeline("plan-chart",
+                             "Onboarding plan of " + id + ", " + std::to_string(plan.length_days) + " days", plan);
   out += "</figure>\n<h3>Every touchpoint</h3>\n" + html::touchpoint_table(plan, true) + "</section>\n";
 
-  out += "<section id=\"milestones\">\n<h2>Milestones</h2>\n<table><thead><tr><th class=\"n\">day</th><th>date</th>"
-         "<th>milestone</th><th>how we know it is reached</th><th>who</th></tr></thead><tbody>\n";
+  out +=
+      "<section id=\"milestones\">\n<h2>Milestones</h2>\n<table><thead><tr><th class=\"n\">day</th><th>date</th>"
+      "<th>milestone</th><th>how we know it is reached</th><th>who</th></tr></thead><tbody>\n";
   for (const milestone& m : plan.milestones) {
     out += "<tr><td class=\"n\">" + std::to_string(m.day) + "</td><td>" + m.date.to_string() + "</td><td>" +
            escape(m.title) + "</td><td>" + escape(m.criterion) + "</td><td>" + std::string(to_string(m.audience)) +

@@ -37,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const std::exception& e) {
     fail("escaped", e.what());
   }
-  if (parsed < date::first() || date::last() < parsed) fail("a date outside the range was accepted", parsed.to_string());
+  if (parsed < date::first() || date::last() < parsed)
+    fail("a date outside the range was accepted", parsed.to_string());
   if (parsed.to_string() != text) fail("the date prints differently from its text", parsed.to_string());
   long step = 0;
   std::memcpy(&step, data, std::min(size, sizeof step));

@@ -130,7 +130,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     double sum = 0.0;
     for (double c : d.risk_causes) sum += c;
     if (!(std::fabs(sum - d.risk_change) <= 1e-12)) fail("risk causes do not add up", id);
-    if (!(std::fabs(d.cause_frequency + d.cause_reach - d.scale_change) <= 1e-12)) fail("scale causes do not add up", id);
+    if (!(std::fabs(d.cause_frequency + d.cause_reach - d.scale_change) <= 1e-12))
+      fail("scale causes do not add up", id);
     const std::size_t old_row = report->old_row[row], new_row = report->new_row[row];
     std::vector<double> a(factor_count), b(factor_count);
     for (std::size_t j = 0; j < factor_count; ++j) {

@@ -107,7 +107,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           const double value = mapped.values[f][r];
           const auto range = riskscale::detail::model_input_range(mapped.fields[f]);
           if (mapped.fields[f] == "seats" && std::isnan(value)) continue;
-          if (!(value >= range.lower && value <= range.upper)) fail("valid row with an input out of range", mapped.fields[f]);
+          if (!(value >= range.lower && value <= range.upper))
+            fail("valid row with an input out of range", mapped.fields[f]);
         }
         if (std::isnan(result.risk_score[static_cast<Eigen::Index>(r)])) fail("valid row without a risk score");
         continue;
@@ -118,7 +119,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!std::isnan(result.risk_score[static_cast<Eigen::Index>(r)])) fail("invalid row has a risk score");
       const riskscale::input_failure failure = plan.failure(r, field);
       if (failure.status != status) fail("failure re-run gives another reason", failure.message);
-      if (failure.message.rfind(mapped.fields[field] + ": ", 0) != 0) fail("message does not start with the input", failure.message);
+      if (failure.message.rfind(mapped.fields[field] + ": ", 0) != 0)
+        fail("message does not start with the input", failure.message);
       if (failure.message.find(failure.column) == std::string::npos) fail("message lacks the column", failure.message);
     }
   } catch (const std::exception& e) {

@@ -47,9 +47,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto found = columns.find(name);
     return found == columns.end() ? std::vector<std::string>() : found->second;
   };
-  const riskscale::report::plan_rows input{column("account_id"), column("day"),     column("date"),  column("stage"),
-                                           column("channel"),    column("kind"),    column("title"), column("archetype"),
-                                           column("format"),     column("audience"), column("detail")};
+  const riskscale::report::plan_rows input{column("account_id"), column("day"),       column("date"),
+                                           column("stage"),      column("channel"),   column("kind"),
+                                           column("title"),      column("archetype"), column("format"),
+                                           column("audience"),   column("detail")};
   std::vector<riskscale::onboarding_plan> plans;
   try {
     plans = riskscale::report::plans_from_rows(input);

@@ -56,8 +56,8 @@ void check_time(std::string_view text) {
   local.tm_mon = fields->month - 1;
   local.tm_mday = fields->day;
   const std::int64_t local_seconds = std::stoll(std::string(trimmed.substr(11, 2))) * 3600 +
-                                         std::stoll(std::string(trimmed.substr(14, 2))) * 60 +
-                                         std::stoll(std::string(trimmed.substr(17, 2)));
+                                     std::stoll(std::string(trimmed.substr(14, 2))) * 60 +
+                                     std::stoll(std::string(trimmed.substr(17, 2)));
   const std::int64_t offset = local_seconds - fields->seconds_of_day;  // local − UTC
   const auto midnight = static_cast<std::int64_t>(timegm(&local));
   const std::int64_t utc = midnight + local_seconds - offset;
@@ -75,7 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (loaded.save() != input) fail("save(load(bytes)) differs from the bytes");
     const riskscale::usage_result result = loaded.finish();
     const auto& c = result.counts;
-    if (c.used + c.outside_window + c.invalid() + c.not_in_accounts != c.events_read) fail("loaded counts do not add up");
+    if (c.used + c.outside_window + c.invalid() + c.not_in_accounts != c.events_read)
+      fail("loaded counts do not add up");
     riskscale::usage_aggregator twice = loaded;
     twice.merge(loaded);
     if (twice.finish().counts.events_read != 2 * c.events_read) fail("merging an aggregate with itself lost events");
@@ -93,7 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t end = input.find('\n', start);
     if (end == std::string_view::npos) end = input.size();
     const std::string_view line = input.substr(start, end - start);
-    const std::size_t first = line.find(','), second = first == std::string_view::npos ? first : line.find(',', first + 1);
+    const std::size_t first = line.find(','),
+                      second = first == std::string_view::npos ? first : line.find(',', first + 1);
     if (second != std::string_view::npos) {
       const std::string_view account = line.substr(0, first), user = line.substr(first + 1, second - first - 1),
                              time = line.substr(second + 1);

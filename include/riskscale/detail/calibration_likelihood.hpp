@@ -42,8 +42,8 @@ struct likelihood_data {
 /// Where the SPEC §3 clamp or `0^w` makes a score flat or kinked, the one-sided derivative of the
 /// flat side (0) is used, as the clamp is flat there.
 struct likelihood_gradient {
-  double risk_threshold = 0.0, scale_threshold = 0.0, frequency_weight = 0.0, temperature = 0.0,
-         frequency_full = 0.0, log_reach_full = 0.0;
+  double risk_threshold = 0.0, scale_threshold = 0.0, frequency_weight = 0.0, temperature = 0.0, frequency_full = 0.0,
+         log_reach_full = 0.0;
   std::vector<double> risk_weights;
 };
 

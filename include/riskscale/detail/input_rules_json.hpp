@@ -96,7 +96,8 @@ inline input_rule read_input_rule(const ordered_json& value, const std::string& 
       require_object(entry, key_path, "an object from cell text to a number");
       rule.kind = input_rule_kind::map;
       for (const auto& text_value : entry.items()) {
-        rule.map.emplace_back(text_value.key(), read_number(text_value.value(), json_key_path(key_path, text_value.key())));
+        rule.map.emplace_back(text_value.key(),
+                              read_number(text_value.value(), json_key_path(key_path, text_value.key())));
       }
       transforms.push_back("map");
     } else if (key == "default") {
@@ -127,12 +128,13 @@ inline input_rule read_input_rule(const ordered_json& value, const std::string& 
   }
   const bool takes_column = rule.kind != input_rule_kind::value && rule.kind != input_rule_kind::max;
   if (transforms.empty() && !has_column) {
-    throw policy_error(path, "the rule has no transform and no column; accepted: {\"column\": C} with at most one "
-                             "of scale/offset, map, bands, linear, or {\"value\": v}, or {\"max\": [rule, ...]}");
+    throw policy_error(path,
+                       "the rule has no transform and no column; accepted: {\"column\": C} with at most one "
+                       "of scale/offset, map, bands, linear, or {\"value\": v}, or {\"max\": [rule, ...]}");
   }
   if (takes_column && !has_column) {
-    throw policy_error(path + ".column", "missing; accepted: the name of the column the " + transforms[0] +
-                                             " rule reads");
+    throw policy_error(path + ".column",
+                       "missing; accepted: the name of the column the " + transforms[0] + " rule reads");
   }
   if (!takes_column && has_column) {
     throw policy_error(path + ".column", "a " + transforms[0] + " rule reads no column; accepted: " +
@@ -161,13 +163,14 @@ inline input_mapping read_inputs(const ordered_json& value, const std::string& p
 
 inline void require_rule_value(const std::string& path, double value, field_range range, const std::string& input) {
   if (!(std::isfinite(value) && value >= range.lower && value <= range.upper)) {
-    throw policy_error(path, format_number(value) + " is outside the range of " + input +
-                                 "; accepted: a number in " + range_text(range) + " (SPEC §2)");
+    throw policy_error(path, format_number(value) + " is outside the range of " + input + "; accepted: a number in " +
+                                 range_text(range) + " (SPEC §2)");
   }
 }
 
 inline void require_finite(const std::string& path, double value) {
-  if (!std::isfinite(value)) throw policy_error(path, format_number(value) + " is not finite; accepted: a finite number");
+  if (!std::isfinite(value))
+    throw policy_error(path, format_number(value) + " is not finite; accepted: a finite number");
 }
 
 // SPEC §9 load checks of one rule of model input `input`, with the JSON path a file would use.
@@ -209,7 +212,8 @@ inline void validate_input_rule(const input_rule& rule, const std::string& path,
       const bool bands = rule.kind == input_rule_kind::bands;
       const std::string list_path = path + (bands ? ".bands" : ".linear");
       if (bands && rule.points.empty()) {
-        throw policy_error(list_path, "no band; accepted: one or more [lower, value] pairs, lowers strictly increasing");
+        throw policy_error(list_path,
+                           "no band; accepted: one or more [lower, value] pairs, lowers strictly increasing");
       }
       if (!bands && rule.points.size() < 2) {
         throw policy_error(list_path, std::to_string(rule.points.size()) +

@@ -91,12 +91,12 @@ class text_dictionary {
 // One rule bound to its source column.
 struct compiled_rule {
   input_rule rule;
-  std::string path;                     // "inputs.sensitive_data" for messages; empty for an input read by name
+  std::string path;                       // "inputs.sensitive_data" for messages; empty for an input read by name
   const source_column* source = nullptr;  // null for value and max rules, and for absent seats
   field_range range{0, 0};
-  bool empty_is_absent = false;         // seats: an empty cell (or no column) means no seats
+  bool empty_is_absent = false;                    // seats: an empty cell (or no column) means no seats
   std::unordered_map<std::string, double> folded;  // map: folded key -> value
-  std::vector<compiled_rule> branches;  // max
+  std::vector<compiled_rule> branches;             // max
 };
 
 // A `map` rule on one cell text: the value, or unmapped_value when no key (and no default) matches.
@@ -161,8 +161,8 @@ inline void read_numbers(const compiled_rule& c, std::size_t begin, std::size_t 
       for (std::size_t k = 0; k < source->category_count; ++k) {
         double value = 0.0;
         const bool parsed = parse_number(source->categories[k], value);
-        category_status[k] = read_status(parsed, !parsed && is_blank(source->categories[k]), value,
-                                         c.empty_is_absent, category_value[k]);
+        category_status[k] = read_status(parsed, !parsed && is_blank(source->categories[k]), value, c.empty_is_absent,
+                                         category_value[k]);
       }
       const std::size_t empty = source->category_count;
       category_status[empty] = read_status(false, true, 0.0, c.empty_is_absent, category_value[empty]);
@@ -243,9 +243,7 @@ inline void evaluate_rule(const compiled_rule& c, std::size_t begin, std::size_t
       std::fill_n(x, n, rule.value);
       std::fill_n(st, n, row_status::ok);
       return;
-    case input_rule_kind::map:
-      evaluate_map(c, begin, end, x, st);
-      return;
+    case input_rule_kind::map: evaluate_map(c, begin, end, x, st); return;
     case input_rule_kind::max: {
       evaluate_rule(c.branches[0], begin, end, x, st);
       std::vector<double> other(n);
@@ -267,8 +265,7 @@ inline void evaluate_rule(const compiled_rule& c, std::size_t begin, std::size_t
     case input_rule_kind::column:
     case input_rule_kind::affine:
     case input_rule_kind::bands:
-    case input_rule_kind::linear:
-      break;
+    case input_rule_kind::linear: break;
   }
   read_numbers(c, begin, end, x, st);
   const auto& points = rule.points;
@@ -276,9 +273,7 @@ inline void evaluate_rule(const compiled_rule& c, std::size_t begin, std::size_t
     if (st[i] != row_status::ok || std::isnan(x[i])) continue;  // failed, or absent seats
     const double cell = x[i];
     switch (rule.kind) {
-      case input_rule_kind::column:
-        st[i] = check_value(cell, c.range);
-        break;
+      case input_rule_kind::column: st[i] = check_value(cell, c.range); break;
       case input_rule_kind::affine:
         x[i] = rule.scale * cell + rule.offset;
         st[i] = check_value(x[i], c.range);
@@ -323,8 +318,8 @@ inline compiled_rule compile_rule(const input_rule& rule, std::string path, cons
   c.empty_is_absent = input == "seats";
   if (rule.kind == input_rule_kind::max) {
     for (std::size_t b = 0; b < rule.branches.size(); ++b) {
-      c.branches.push_back(compile_rule(rule.branches[b], c.path + ".max[" + std::to_string(b) + "]", input, table,
-                                        false));
+      c.branches.push_back(
+          compile_rule(rule.branches[b], c.path + ".max[" + std::to_string(b) + "]", input, table, false));
     }
     return c;
   }
@@ -334,8 +329,8 @@ inline compiled_rule compile_rule(const input_rule& rule, std::string path, cons
   if (rule.kind == input_rule_kind::value) return c;
   c.source = table.find(rule.column);
   if (c.source == nullptr && !optional) {
-    const std::string wanted_by = c.path.empty() ? "the model input " + input + " (read by its own name, SPEC §2)"
-                                                 : "$." + c.path;
+    const std::string wanted_by =
+        c.path.empty() ? "the model input " + input + " (read by its own name, SPEC §2)" : "$." + c.path;
     throw input_error(input, std::nullopt, "",
                       "the source column " + quoted(rule.column) + " is missing; " + wanted_by +
                           " reads it; accepted: a table with that column, or an inputs rule naming one it has");
@@ -571,7 +566,7 @@ inline mapped_inputs map_inputs(const source_table& table, const policy& pol, co
   detail::allocate(mapped, pol, table.rows());
   if (table.rows() == 0) return mapped;
   run_chunks(plan_chunks(table.rows(), options), table.rows(),
-                     [&](unsigned, std::size_t begin, std::size_t end) { detail::map_into(plan, mapped, begin, end); });
+             [&](unsigned, std::size_t begin, std::size_t end) { detail::map_into(plan, mapped, begin, end); });
   return mapped;
 }
 

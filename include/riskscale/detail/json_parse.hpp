@@ -88,8 +88,7 @@ class checked_dom_builder : public nlohmann::json_sax<Json> {
   bool key(string_t& key) override {
     frame& top = frames_.back();
     if (!top.keys.insert(key).second) {
-      throw json_document_error(json_member_path(top.path, key),
-                                "duplicate key", "each key once per object");
+      throw json_document_error(json_member_path(top.path, key), "duplicate key", "each key once per object");
     }
     top.pending_key = key;
     top.value_pending = true;
@@ -109,7 +108,7 @@ class checked_dom_builder : public nlohmann::json_sax<Json> {
   struct frame {
     Json* value;
     std::string path;
-    std::string pending_key;  // the key whose value is read next (objects)
+    std::string pending_key;     // the key whose value is read next (objects)
     bool value_pending = false;  // a key was read and its value not yet
     std::size_t next_index = 0;  // the index of the next element (arrays)
     std::unordered_set<std::string> keys;
@@ -186,8 +185,8 @@ class checked_dom_builder : public nlohmann::json_sax<Json> {
     while (word_end < text_.size() && letter(text_[word_end])) ++word_end;
     while (word_begin > 0 && letter(text_[word_begin - 1])) --word_begin;
     const std::string_view word = text_.substr(word_begin, word_end - word_begin);
-    if (!word.empty() && (word.front() == 'N' || word.front() == 'I' || word.front() == 'i' ||
-                          word.rfind("na", 0) == 0)) {
+    if (!word.empty() &&
+        (word.front() == 'N' || word.front() == 'I' || word.front() == 'i' || word.rfind("na", 0) == 0)) {
       return {where + ": " + std::string(word) + " is not a JSON value (JSON has no NaN or Infinity)",
               "a finite number"};
     }

@@ -24,8 +24,8 @@ using ordered_json = nlohmann::ordered_json;
   throw policy_error(path, format_number(value) + " is out of range; accepted: " + accepted);
 }
 
-inline void require_in(const std::string& path, double value, double lower, double upper,
-                       bool open_lower, bool open_upper, const std::string& accepted) {
+inline void require_in(const std::string& path, double value, double lower, double upper, bool open_lower,
+                       bool open_upper, const std::string& accepted) {
   const bool ok = std::isfinite(value) && (open_lower ? value > lower : value >= lower) &&
                   (open_upper ? value < upper : value <= upper);
   if (!ok) refuse(path, value, accepted);
@@ -47,10 +47,8 @@ inline std::string json_excerpt(const ordered_json& value) {
   return text;
 }
 
-[[noreturn]] inline void wrong_type(const std::string& path, const ordered_json& value,
-                                    const std::string& accepted) {
-  throw policy_error(path, json_excerpt(value) + " is a JSON " + value.type_name() +
-                               "; accepted: " + accepted);
+[[noreturn]] inline void wrong_type(const std::string& path, const ordered_json& value, const std::string& accepted) {
+  throw policy_error(path, json_excerpt(value) + " is a JSON " + value.type_name() + "; accepted: " + accepted);
 }
 
 inline double read_number(const ordered_json& value, const std::string& path) {

@@ -95,8 +95,8 @@ template <int B>
 // SPEC §2: records, per lane, the first field out of range; lanes already flagged keep their first reason.
 // `NanIsAbsent`: a NaN is an empty cell of an optional input (seats), which is valid (input_schema.hpp).
 template <int B, int W, bool NanIsAbsent = false>
-RISKSCALE_LANE_INLINE void check_field(const double* values, field_range range, std::int16_t field_index,
-                                       int count, block_scores<B>& out) {
+RISKSCALE_LANE_INLINE void check_field(const double* values, field_range range, std::int16_t field_index, int count,
+                                       block_scores<B>& out) {
   using S = simd<W>;
   typename S::mask outside{};  // NaN fails both compares, so it is outside too
   for (int lane = 0; lane < B; lane += W) {
@@ -118,8 +118,7 @@ RISKSCALE_LANE_INLINE void check_field(const double* values, field_range range, 
 
 /// SPEC §3–§6 for one block, W lanes at a time; inlined into one copy per instruction set.
 template <int B, int W>
-RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block_source& source,
-                                         block_scores<B>& out) {
+RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block_source& source, block_scores<B>& out) {
   static_assert(B % W == 0, "a block is a whole number of vectors");
   using S = simd<W>;
   using f64 = typename S::f64;
@@ -268,8 +267,8 @@ RISKSCALE_LANE_INLINE void compute_lanes(const kernel_parameters& k, const block
 /// lane, so s(f, r) of an account's own f and r has the bits of its scale score (drift, SPEC §11,
 /// needs s at mixed pairs: the new frequency with the old reach and the reverse).
 [[nodiscard]] RISKSCALE_NO_CONTRACTION_ATTRIBUTE inline double scale_from_components(const kernel_parameters& k,
-                                                                                 double frequency,
-                                                                                 double reach) noexcept {
+                                                                                     double frequency,
+                                                                                     double reach) noexcept {
   const double weighted_log_frequency = k.frequency_weight > 0 ? k.frequency_weight * log_lanes<1>(frequency) : 0.0;
   const double weighted_log_reach = k.reach_weight > 0 ? k.reach_weight * log_lanes<1>(reach) : 0.0;
   return exp_lanes<1>(weighted_log_frequency + weighted_log_reach);
@@ -286,7 +285,8 @@ RISKSCALE_NO_CONTRACTION_ATTRIBUTE inline void compute_block_scalar(const kernel
 
 template <int B>
 RISKSCALE_NO_CONTRACTION_ATTRIBUTE inline void compute_block_baseline(const kernel_parameters& k,
-                                                                      const block_source& source, block_scores<B>& out) {
+                                                                      const block_source& source,
+                                                                      block_scores<B>& out) {
   compute_lanes<B, baseline_width>(k, source, out);
 }
 
@@ -322,25 +322,16 @@ template <int B>
 /// Computes SPEC §3 scores, §4 classification inputs and §6 distances for one block, with the
 /// copy of the kernel compiled for `isa` (which must be available, see isa_available()).
 template <int B>
-inline void compute_block(const kernel_parameters& k, const block_source& source, block_scores<B>& out,
-                          simd_isa isa) {
+inline void compute_block(const kernel_parameters& k, const block_source& source, block_scores<B>& out, simd_isa isa) {
   switch (isa) {
 #if RISKSCALE_HAS_AVX512_DISPATCH
-    case simd_isa::avx512:
-      compute_block_avx512<B>(k, source, out);
-      return;
+    case simd_isa::avx512: compute_block_avx512<B>(k, source, out); return;
 #endif
 #if RISKSCALE_HAS_AVX2_DISPATCH
-    case simd_isa::avx2:
-      compute_block_avx2<B>(k, source, out);
-      return;
+    case simd_isa::avx2: compute_block_avx2<B>(k, source, out); return;
 #endif
-    case simd_isa::scalar:
-      compute_block_scalar<B>(k, source, out);
-      return;
-    default:
-      compute_block_baseline<B>(k, source, out);
-      return;
+    case simd_isa::scalar: compute_block_scalar<B>(k, source, out); return;
+    default: compute_block_baseline<B>(k, source, out); return;
   }
 }
 

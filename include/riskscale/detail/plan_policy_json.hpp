@@ -15,8 +15,7 @@ namespace riskscale {
 namespace detail {
 
 inline const std::string& archetype_list() {
-  static const std::string list =
-      "high_scale_high_risk, high_scale_low_risk, low_scale_high_risk, low_scale_low_risk";
+  static const std::string list = "high_scale_high_risk, high_scale_low_risk, low_scale_high_risk, low_scale_low_risk";
   return list;
 }
 
@@ -43,13 +42,12 @@ inline void require_known_format(const std::string& path, const std::string& id,
 inline void validate_content(const content_settings& c, const std::vector<training_format>& catalog) {
   double weight_sum = 0.0;
   for (std::size_t t = 0; t < trait_count; ++t) {
-    require_in("$.content.education_weights." + std::string(trait_ids[t]), c.education_weights[t], 0, 1e9,
-               false, false, "a number in [0, 1e9]");
+    require_in("$.content.education_weights." + std::string(trait_ids[t]), c.education_weights[t], 0, 1e9, false, false,
+               "a number in [0, 1e9]");
     weight_sum += c.education_weights[t];
   }
   if (!(weight_sum > 0)) {
-    throw policy_error("$.content.education_weights",
-                       "every weight is 0; accepted: weights >= 0 with a positive sum");
+    throw policy_error("$.content.education_weights", "every weight is 0; accepted: weights >= 0 with a positive sum");
   }
   require_in("$.content.min_score", c.min_score, 0, 1, false, false, "a number in [0, 1]");
   if (c.formats.empty()) {
@@ -60,7 +58,8 @@ inline void validate_content(const content_settings& c, const std::vector<traini
     const content_format& format = c.formats[k];
     const std::string path = "$.content.formats[" + std::to_string(k) + "]";
     if (format.id.empty() || format.id.find(';') != std::string::npos) {
-      throw policy_error(path + ".id", quoted(format.id) + " is not a usable id; accepted: a non-empty string without ';'");
+      throw policy_error(path + ".id",
+                         quoted(format.id) + " is not a usable id; accepted: a non-empty string without ';'");
     }
     if (!ids.insert(format.id).second) {
       throw policy_error(path + ".id", quoted(format.id) + " is a duplicate id; accepted: a non-empty, unique string");
@@ -102,9 +101,9 @@ inline void validate_plans(const plan_settings& p, const std::vector<training_fo
   require_in("$.plans.stage_shares.launch", p.launch_share, 0, 1, false, true, "a number in [0, 1)");
   require_in("$.plans.stage_shares.reinforcement", p.reinforcement_share, 0, 1, false, true, "a number in [0, 1)");
   if (!(p.launch_share + p.reinforcement_share < 1)) {
-    throw policy_error("$.plans.stage_shares", "launch + reinforcement = " +
-                                                   format_number(p.launch_share + p.reinforcement_share) +
-                                                   " leaves no adoption stage; accepted: a sum below 1");
+    throw policy_error("$.plans.stage_shares",
+                       "launch + reinforcement = " + format_number(p.launch_share + p.reinforcement_share) +
+                           " leaves no adoption stage; accepted: a sum below 1");
   }
   require_in("$.plans.role_tracks_from", p.role_tracks_from, 0, 1, false, false, "a number in [0, 1]");
   std::set<std::string_view> mapped;
@@ -131,14 +130,16 @@ inline void validate_plans(const plan_settings& p, const std::vector<training_fo
     std::set<std::string_view> ids;
     const auto& rules = p.milestones[a];
     for (std::size_t m = 0; m < rules.size(); ++m) {
-      const std::string path = "$.plans.milestones." + std::string(to_string(static_cast<archetype>(a))) + "[" +
-                               std::to_string(m) + "]";
+      const std::string path =
+          "$.plans.milestones." + std::string(to_string(static_cast<archetype>(a))) + "[" + std::to_string(m) + "]";
       if (rules[m].id.empty() || !ids.insert(rules[m].id).second) {
-        throw policy_error(path + ".id", quoted(rules[m].id) + " is empty or a duplicate; accepted: a unique, non-empty id");
+        throw policy_error(path + ".id",
+                           quoted(rules[m].id) + " is empty or a duplicate; accepted: a unique, non-empty id");
       }
       if (rules[m].criterion.empty()) {
-        throw policy_error(path + ".criterion", "empty; accepted: a measurable success criterion, e.g. "
-                                                "\"80% of users finished the on-demand basics\"");
+        throw policy_error(path + ".criterion",
+                           "empty; accepted: a measurable success criterion, e.g. "
+                           "\"80% of users finished the on-demand basics\"");
       }
       require_in(path + ".at", rules[m].at, 0, 1, true, false, "a share of the plan length in (0, 1]");
     }
@@ -159,7 +160,8 @@ inline int read_int(const ordered_json& value, const std::string& path, const st
     if (v >= -1000000 && v <= 1000000) return static_cast<int>(v);
     throw policy_error(path, json_excerpt(value) + " is out of range; accepted: " + accepted);
   }
-  if (value.is_number()) throw policy_error(path, json_excerpt(value) + " is not a whole number; accepted: " + accepted);
+  if (value.is_number())
+    throw policy_error(path, json_excerpt(value) + " is not a whole number; accepted: " + accepted);
   wrong_type(path, value, accepted);
 }
 
@@ -188,7 +190,8 @@ inline archetype read_archetype_key(const std::string& key, const std::string& p
 inline std::vector<std::string> read_string_list(const ordered_json& value, const std::string& path) {
   if (!value.is_array()) wrong_type(path, value, "an array of training format ids");
   std::vector<std::string> list;
-  for (std::size_t i = 0; i < value.size(); ++i) list.push_back(read_string(value[i], path + "[" + std::to_string(i) + "]"));
+  for (std::size_t i = 0; i < value.size(); ++i)
+    list.push_back(read_string(value[i], path + "[" + std::to_string(i) + "]"));
   return list;
 }
 
@@ -285,8 +288,9 @@ inline void read_plans(const ordered_json& value, plan_settings& p) {
       read_number_fields(item, key_path, {{"moderate", &p.moderate_from}, {"complex", &p.complex_from}},
                          R"(an object {"moderate": x, "complex": x})", "moderate, complex");
     } else if (key == "length_days" || key == "cadence") {
-      require_object(item, key_path, "an object from archetype id to an object per " +
-                                         std::string(key == "cadence" ? "stage" : "complexity level"));
+      require_object(item, key_path,
+                     "an object from archetype id to an object per " +
+                         std::string(key == "cadence" ? "stage" : "complexity level"));
       for (const auto& [archetype_id, row] : item.items()) {
         const std::string row_path = json_key_path(key_path, archetype_id);
         const auto a = static_cast<std::size_t>(read_archetype_key(archetype_id, row_path));
@@ -303,14 +307,16 @@ inline void read_plans(const ordered_json& value, plan_settings& p) {
       }
     } else if (key == "stage_shares") {
       read_number_fields(item, key_path, {{"launch", &p.launch_share}, {"reinforcement", &p.reinforcement_share}},
-                         R"(an object {"launch": x, "reinforcement": x})", "launch, reinforcement (adoption is the rest)");
+                         R"(an object {"launch": x, "reinforcement": x})",
+                         "launch, reinforcement (adoption is the rest)");
     } else if (key == "role_tracks_from") {
       p.role_tracks_from = read_number(item, key_path);
     } else if (key == "format_channels") {
       require_object(item, key_path, "an object from training format id to a channel");
       p.format_channels.clear();
       for (const auto& [format_id, ch] : item.items()) {
-        p.format_channels.emplace_back(format_id, read_enum<channel>(ch, json_key_path(key_path, format_id), channel_ids));
+        p.format_channels.emplace_back(format_id,
+                                       read_enum<channel>(ch, json_key_path(key_path, format_id), channel_ids));
       }
     } else if (key == "admin_only_formats") {
       p.admin_only_formats = read_string_list(item, key_path);
@@ -388,12 +394,16 @@ inline ordered_json write_plans(const plan_settings& p) {
     for (std::size_t level = 0; level < complexity_count; ++level) {
       length_row[std::string(complexity_ids[level])] = p.length_days[a][level];
     }
-    for (std::size_t s = 0; s < stage_count; ++s) cadence_row[std::string(stage_ids[s])] = std::string(to_string(p.cadences[a][s]));
+    for (std::size_t s = 0; s < stage_count; ++s)
+      cadence_row[std::string(stage_ids[s])] = std::string(to_string(p.cadences[a][s]));
     lengths[id] = length_row;
     cadences[id] = cadence_row;
     ordered_json list = ordered_json::array();
     for (const milestone_rule& m : p.milestones[a]) {
-      list.push_back({{"id", m.id}, {"title", m.title}, {"at", m.at}, {"criterion", m.criterion},
+      list.push_back({{"id", m.id},
+                      {"title", m.title},
+                      {"at", m.at},
+                      {"criterion", m.criterion},
                       {"audience", std::string(to_string(m.audience))}});
     }
     milestones[id] = list;

@@ -34,8 +34,7 @@ inline void validate(const policy_settings& s) {
   require_in("$.scale_weights.frequency", s.frequency_weight, 0, inf, false, true, "a finite number >= 0");
   require_in("$.scale_weights.reach", s.reach_weight, 0, inf, false, true, "a finite number >= 0");
   if (!(s.frequency_weight + s.reach_weight > 0)) {
-    throw policy_error("$.scale_weights",
-                       "both weights are 0; accepted: weights >= 0 with a positive sum");
+    throw policy_error("$.scale_weights", "both weights are 0; accepted: weights >= 0 with a positive sum");
   }
   if (s.risk_weights.empty()) {
     throw policy_error("$.risk_weights", "no risk factor; accepted: at least one factor name with a weight in [0, 1]");
@@ -46,7 +45,7 @@ inline void validate(const policy_settings& s) {
     if (!is_identifier(factor.name)) {
       throw policy_error(path,
                          "this is not a usable factor name; accepted: letters, digits and '_', "
-                             "not starting with a digit (it names an input column)");
+                         "not starting with a digit (it names an input column)");
     }
     for (std::string_view reserved : reserved_field_names) {
       if (factor.name == reserved) {
@@ -69,8 +68,7 @@ inline void validate(const policy_settings& s) {
     throw policy_error("$.catalog", "the catalogue is empty; accepted: 1 to 32767 formats");
   }
   if (s.catalog.size() > max_catalog_size) {
-    throw policy_error("$.catalog", std::to_string(s.catalog.size()) +
-                                        " formats; accepted: 1 to 32767 formats");
+    throw policy_error("$.catalog", std::to_string(s.catalog.size()) + " formats; accepted: 1 to 32767 formats");
   }
   std::set<std::string_view> ids;
   for (std::size_t k = 0; k < s.catalog.size(); ++k) {
@@ -85,12 +83,11 @@ inline void validate(const policy_settings& s) {
                                            "an id without ';'");
     }
     if (!ids.insert(format.id).second) {
-      throw policy_error(path + ".id", quoted(format.id) +
-                                           " is a duplicate id; accepted: a non-empty, unique string");
+      throw policy_error(path + ".id", quoted(format.id) + " is a duplicate id; accepted: a non-empty, unique string");
     }
     for (std::size_t a = 0; a < archetype_count; ++a) {
-      require_in(path + ".affinity." + std::string(to_string(static_cast<archetype>(a))),
-                 format.affinity[a], 0, 1, false, false, "a number in [0, 1]");
+      require_in(path + ".affinity." + std::string(to_string(static_cast<archetype>(a))), format.affinity[a], 0, 1,
+                 false, false, "a number in [0, 1]");
     }
   }
   validate_content(s.content, s.catalog);
@@ -126,8 +123,8 @@ inline policy_settings read_settings(const ordered_json& doc) {
     if (key == "version") {
       if (!value.is_number_integer() || value.get<long long>() != spec_version) {
         throw policy_error(path, "policy version " + json_excerpt(value) +
-                                     " is not supported; this build of riskscale " + version +
-                                     " reads version " + std::to_string(spec_version) +
+                                     " is not supported; this build of riskscale " + version + " reads version " +
+                                     std::to_string(spec_version) +
                                      "; accepted: \"version\": " + std::to_string(spec_version));
       }
     } else if (key == "frequency_full") {
@@ -159,12 +156,11 @@ inline policy_settings read_settings(const ordered_json& doc) {
     } else if (key == "top_k") {
       if (value.is_null()) {
         s.top_k.reset();
-      } else if (value.is_number_unsigned() ||
-                 (value.is_number_integer() && value.get<long long>() >= 0)) {
+      } else if (value.is_number_unsigned() || (value.is_number_integer() && value.get<long long>() >= 0)) {
         s.top_k = value.get<std::size_t>();
       } else if (value.is_number()) {
-        throw policy_error(path, json_excerpt(value) +
-                                     " is not a whole number >= 0; accepted: null (no limit) or an integer >= 0");
+        throw policy_error(
+            path, json_excerpt(value) + " is not a whole number >= 0; accepted: null (no limit) or an integer >= 0");
       } else {
         wrong_type(path, value, "null (no limit) or an integer >= 0");
       }
@@ -207,8 +203,8 @@ inline policy::policy(policy_settings settings) {
   const double log_reach_full = std::log1p(settings.reach_full);
   const std::size_t width =
       settings.top_k ? std::min(*settings.top_k, settings.catalog.size()) : settings.catalog.size();
-  data_ = std::make_shared<const data>(
-      data{std::move(settings), frequency_weight, reach_weight, log_reach_full, width});
+  data_ =
+      std::make_shared<const data>(data{std::move(settings), frequency_weight, reach_weight, log_reach_full, width});
 }
 
 inline policy policy::from_json(std::string_view json_text) {
@@ -254,10 +250,8 @@ inline std::string policy::to_json(int indent) const {
         affinity[std::string(to_string(static_cast<archetype>(a)))] = format.affinity[a];
       }
     }
-    catalog.push_back({{"id", format.id},
-                       {"name", format.name},
-                       {"description", format.description},
-                       {"affinity", affinity}});
+    catalog.push_back(
+        {{"id", format.id}, {"name", format.name}, {"description", format.description}, {"affinity", affinity}});
   }
   doc["catalog"] = catalog;
   doc["content"] = detail::write_content(s.content);

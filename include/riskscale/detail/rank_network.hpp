@@ -113,7 +113,8 @@ RISKSCALE_LANE_INLINE void rank_lanes(const double* format_scores, std::size_t f
   typename S::mask candidates{}, near{};
   for (std::size_t k = 0; k < N; ++k) {
     candidates = candidates - S::less_equal(zero, sorted[k]);  // a true mask is -1
-    if (k + 1 < N) near = near | (S::less_equal(zero, sorted[k + 1]) & S::less_equal(sorted[k] - sorted[k + 1], tie_gap));
+    if (k + 1 < N)
+      near = near | (S::less_equal(zero, sorted[k + 1]) & S::less_equal(sorted[k] - sorted[k + 1], tie_gap));
     if (k < formats) S::store(keys + k * B + lane, sorted[k]);
   }
   std::memcpy(candidate_count + lane, &candidates, sizeof candidates);
@@ -135,7 +136,8 @@ RISKSCALE_LANE_INLINE void rank_block_vectors(const double* format_scores, std::
 // for the translation unit's target and, being large, not inlined into the kernel copy that calls it.
 template <int B, class S>
 RISKSCALE_LANE_INLINE void rank_block_lanes(const double* format_scores, std::size_t formats, double min_score,
-                                            double* keys, std::int64_t* candidate_count, std::int64_t* near_tie) noexcept {
+                                            double* keys, std::int64_t* candidate_count,
+                                            std::int64_t* near_tie) noexcept {
   if (formats <= 4) {
     rank_block_vectors<B, S, 4>(format_scores, formats, min_score, keys, candidate_count, near_tie);
   } else if (formats <= 8) {
@@ -162,8 +164,8 @@ inline void rank_block_scalar(const double* format_scores, std::size_t formats, 
 #if RISKSCALE_HAS_AVX2_DISPATCH
 // Four lanes per AVX2 register: the keys of up to 12 formats stay in registers through the network.
 template <int B>
-[[gnu::target("avx2")]] inline void rank_block_avx2(const double* format_scores, std::size_t formats,
-                                                    double min_score, double* keys, std::int64_t* candidate_count,
+[[gnu::target("avx2")]] inline void rank_block_avx2(const double* format_scores, std::size_t formats, double min_score,
+                                                    double* keys, std::int64_t* candidate_count,
                                                     std::int64_t* near_tie) noexcept {
   rank_block_lanes<B, simd<4>>(format_scores, formats, min_score, keys, candidate_count, near_tie);
 }
@@ -173,10 +175,10 @@ template <int B>
 // Eight lanes per AVX-512 register: the keys of up to 16 formats stay in the 32 registers through
 // the network. The network only compares and blends, so contraction does not arise here.
 template <int B>
-[[gnu::target(RISKSCALE_AVX512_TARGET)]] inline void rank_block_avx512(const double* format_scores,
-                                                                     std::size_t formats, double min_score,
-                                                                     double* keys, std::int64_t* candidate_count,
-                                                                     std::int64_t* near_tie) noexcept {
+[[gnu::target(RISKSCALE_AVX512_TARGET)]] inline void rank_block_avx512(const double* format_scores, std::size_t formats,
+                                                                       double min_score, double* keys,
+                                                                       std::int64_t* candidate_count,
+                                                                       std::int64_t* near_tie) noexcept {
   rank_block_lanes<B, native_simd<8>>(format_scores, formats, min_score, keys, candidate_count, near_tie);
 }
 #endif
@@ -193,16 +195,12 @@ inline void rank_block(const double* format_scores, std::size_t formats, double 
       return;
 #endif
 #if RISKSCALE_HAS_AVX2_DISPATCH
-    case simd_isa::avx2:
-      rank_block_avx2<B>(format_scores, formats, min_score, keys, candidate_count, near_tie);
-      return;
+    case simd_isa::avx2: rank_block_avx2<B>(format_scores, formats, min_score, keys, candidate_count, near_tie); return;
 #endif
     case simd_isa::scalar:
       rank_block_scalar<B>(format_scores, formats, min_score, keys, candidate_count, near_tie);
       return;
-    default:
-      rank_block_baseline<B>(format_scores, formats, min_score, keys, candidate_count, near_tie);
-      return;
+    default: rank_block_baseline<B>(format_scores, formats, min_score, keys, candidate_count, near_tie); return;
   }
 }
 

@@ -18,9 +18,9 @@ namespace riskscale::detail {
 
 /// Work space of noisy_or_shapley, reused between accounts so that no call allocates.
 struct shapley_scratch {
-  std::vector<std::size_t> changed;   ///< indices of the players whose survival changed
-  std::vector<double> polynomial;     ///< coefficients of Π_{j≠i} (a_j + b_j t)
-  std::vector<double> weights;        ///< k!(m-1-k)!/m! for k = 0..m-1
+  std::vector<std::size_t> changed;  ///< indices of the players whose survival changed
+  std::vector<double> polynomial;    ///< coefficients of Π_{j≠i} (a_j + b_j t)
+  std::vector<double> weights;       ///< k!(m-1-k)!/m! for k = 0..m-1
 };
 
 /// Shapley values of the noisy-OR risk: `survival_old[j]` = 1 - w_j x_j^old, `survival_new[j]` =

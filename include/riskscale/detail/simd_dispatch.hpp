@@ -73,8 +73,7 @@ inline constexpr simd_isa all_isas[] = {simd_isa::scalar, simd_isa::baseline, si
 #else
       return false;
 #endif
-    default:
-      return true;
+    default: return true;
   }
 }
 

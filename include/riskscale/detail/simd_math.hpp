@@ -97,9 +97,7 @@ struct native_simd {
   RISKSCALE_LANE_INLINE static u64 bits(const f64& v) noexcept { return (u64)v; }
   RISKSCALE_LANE_INLINE static f64 from_bits(const u64& v) noexcept { return (f64)v; }
   RISKSCALE_LANE_INLINE static mask less(const f64& a, const f64& b) noexcept { return opaque((mask)(a < b)); }
-  RISKSCALE_LANE_INLINE static mask less_equal(const f64& a, const f64& b) noexcept {
-    return opaque((mask)(a <= b));
-  }
+  RISKSCALE_LANE_INLINE static mask less_equal(const f64& a, const f64& b) noexcept { return opaque((mask)(a <= b)); }
   RISKSCALE_LANE_INLINE static mask equal(const f64& a, const f64& b) noexcept { return opaque((mask)(a == b)); }
   /// A comparison's lanes as a plain vector. GCC 12 folds the bitwise operations on 512-bit
   /// comparison results (AVX-512 mask registers) into forms it then compiles one lane at a time (a
@@ -163,7 +161,8 @@ struct native_simd<1> {
 /// evaluations in exp and log are long chains; the CPU overlaps the two halves).
 template <class Half>
 struct twin {
-  typename Half::type low, high;  // Half names the vector type (a wrapper: a vector attribute cannot be a template argument)
+  typename Half::type low,
+      high;  // Half names the vector type (a wrapper: a vector attribute cannot be a template argument)
 };
 
 /// The wrappers twin<> is instantiated with.
@@ -180,18 +179,18 @@ struct mask_half {
   using type = typename native_simd<W>::mask;
 };
 
-#define RISKSCALE_TWIN_BINARY(op)                                                                         \
-  template <class V>                                                                                       \
-  RISKSCALE_LANE_INLINE twin<V> operator op(const twin<V>& x, const twin<V>& y) noexcept {                 \
-    return {x.low op y.low, x.high op y.high};                                                             \
-  }                                                                                                        \
-  template <class V, class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>                           \
-  RISKSCALE_LANE_INLINE twin<V> operator op(const twin<V>& x, T y) noexcept {                              \
-    return {x.low op y, x.high op y};                                                                      \
-  }                                                                                                        \
-  template <class V, class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>                           \
-  RISKSCALE_LANE_INLINE twin<V> operator op(T x, const twin<V>& y) noexcept {                              \
-    return {x op y.low, x op y.high};                                                                      \
+#define RISKSCALE_TWIN_BINARY(op)                                                          \
+  template <class V>                                                                       \
+  RISKSCALE_LANE_INLINE twin<V> operator op(const twin<V>& x, const twin<V>& y) noexcept { \
+    return {x.low op y.low, x.high op y.high};                                             \
+  }                                                                                        \
+  template <class V, class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>          \
+  RISKSCALE_LANE_INLINE twin<V> operator op(const twin<V>& x, T y) noexcept {              \
+    return {x.low op y, x.high op y};                                                      \
+  }                                                                                        \
+  template <class V, class T, std::enable_if_t<std::is_arithmetic_v<T>, int> = 0>          \
+  RISKSCALE_LANE_INLINE twin<V> operator op(T x, const twin<V>& y) noexcept {              \
+    return {x op y.low, x op y.high};                                                      \
   }
 RISKSCALE_TWIN_BINARY(+)
 RISKSCALE_TWIN_BINARY(-)
@@ -288,8 +287,8 @@ RISKSCALE_LANE_INLINE typename simd<W>::f64 abs_lanes(typename simd<W>::f64 x) n
 /// 1.5 · 2^52: adding it rounds a double of magnitude < 2^51 to an integer held in the low mantissa bits.
 inline constexpr double round_to_integer_shift = 6755399441055744.0;
 /// ln 2 split so that n · ln2_high is exact for |n| < 2^11 (Cody–Waite reduction).
-inline constexpr double ln2_high = 0.693147180369123816490;     // 0x1.62e42fee00000p-1
-inline constexpr double ln2_low = 1.90821492927058770002e-10;   // ln 2 - ln2_high
+inline constexpr double ln2_high = 0.693147180369123816490;    // 0x1.62e42fee00000p-1
+inline constexpr double ln2_low = 1.90821492927058770002e-10;  // ln 2 - ln2_high
 
 /// e^x per lane. Results below 2^-1021 (x < -707.7, and x = -inf) are exactly 0: subnormal
 /// results are flushed, which SPEC's absolute tolerances allow; x > ln(DBL_MAX) gives +inf.
@@ -304,8 +303,8 @@ RISKSCALE_LANE_INLINE typename simd<W>::f64 exp_lanes(typename simd<W>::f64 x) n
   // (mpmath.chebyfit(q, [-ln2/2, ln2/2], 10), coefficients rounded to double, lowest degree first).
   constexpr double c0 = 0.5000000000000001, c1 = 0.16666666666666669, c2 = 0.04166666666662413,
                    c3 = 0.008333333333330062, c4 = 0.0013888888917213717, c5 = 0.00019841269863053618,
-                   c6 = 2.4801521295954376e-05, c7 = 2.7557268459997064e-06,
-                   c8 = 2.7620088445409746e-07, c9 = 2.510038549551032e-08;
+                   c6 = 2.4801521295954376e-05, c7 = 2.7557268459997064e-06, c8 = 2.7620088445409746e-07,
+                   c9 = 2.510038549551032e-08;
 
   const f64 clamped = min_lanes<W>(max_lanes<W>(x, S::splat(lowest)), S::splat(highest));
   // x = n ln2 + r, |r| <= ln2/2; n is read back from the low bits of `shifted`.
@@ -318,7 +317,8 @@ RISKSCALE_LANE_INLINE typename simd<W>::f64 exp_lanes(typename simd<W>::f64 x) n
   // still reaches DBL_MAX.
   const f64 power = S::from_bits((S::bits(shifted) + std::uint64_t{1022}) << 52);
   const f64 result = (exp_r * power) * 2.0;
-  const f64 saturated = S::select(S::less(S::splat(highest), x), S::splat(std::numeric_limits<double>::infinity()), result);
+  const f64 saturated =
+      S::select(S::less(S::splat(highest), x), S::splat(std::numeric_limits<double>::infinity()), result);
   return S::select(S::less(x, S::splat(lowest)), S::splat(0.0), saturated);
 }
 
@@ -337,9 +337,8 @@ RISKSCALE_LANE_INLINE typename simd<W>::f64 log_lanes(typename simd<W>::f64 x) n
   constexpr double two_pow_52 = 4503599627370496.0;
   // (2 atanh(s) - 2s) / s^3 as a polynomial in z = s^2, |s| <= (sqrt2-1)/(sqrt2+1): Chebyshev fit
   // of degree 6, relative error of ln < 5e-18 (mpmath.chebyfit, as for exp_lanes).
-  constexpr double p0 = 0.666666666666667, p1 = 0.39999999999899444, p2 = 0.2857142862600327,
-                   p3 = 0.22222211130259878, p4 = 0.18182889455674947, p5 = 0.15331710618210773,
-                   p6 = 0.14616585424888623;
+  constexpr double p0 = 0.666666666666667, p1 = 0.39999999999899444, p2 = 0.2857142862600327, p3 = 0.22222211130259878,
+                   p4 = 0.18182889455674947, p5 = 0.15331710618210773, p6 = 0.14616585424888623;
 
   // Subnormals are scaled into the normal range first.
   const typename S::mask subnormal = S::less(x, S::splat(smallest_normal));

@@ -11,7 +11,6 @@
 
 namespace riskscale::detail {
 
-
 /// Slots of an open-addressing table with linear probing: each holds an entry index + 1 (0 =
 /// empty) and the top 32 bits of the entry's hash, so most mismatches cost no entry access.
 class slot_index {
@@ -83,7 +82,8 @@ inline void advance_day_bits(std::uint64_t* bits, std::size_t words, std::int64_
 
 /// The number of days of the set among its first `count` bits (the days `anchor − count + 1`
 /// … `anchor`).
-[[nodiscard]] inline std::int64_t count_day_bits(const std::uint64_t* bits, std::size_t words, std::int64_t count) noexcept {
+[[nodiscard]] inline std::int64_t count_day_bits(const std::uint64_t* bits, std::size_t words,
+                                                 std::int64_t count) noexcept {
   std::int64_t days = 0;
   for (std::size_t w = 0; w < words && count > 0; ++w, count -= 64) {
     const std::uint64_t mask = count >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << count) - 1;

@@ -28,7 +28,7 @@ struct adoption_account {
   double training_coverage = detail::quiet_nan;  ///< trained / seats
   double activation = detail::quiet_nan;         ///< active / seats
   double shelfware_seats = detail::quiet_nan;    ///< seats - active (negative when active > seats: not clamped)
-  reason_set reasons = 0;                  ///< why values are NaN, or the row is left out of its groups
+  reason_set reasons = 0;                        ///< why values are NaN, or the row is left out of its groups
 };
 
 /// The adoption gap of one account from its licensed seats, users trained and users active; a
@@ -37,8 +37,10 @@ struct adoption_account {
 [[nodiscard]] inline adoption_account adoption_of(double seats, double trained, double active) noexcept {
   adoption_account out;
   const auto check = [&](double value, reason not_finite, reason negative) {
-    if (!std::isfinite(value)) out.reasons |= bit(not_finite);
-    else if (value < 0.0) out.reasons |= bit(negative);
+    if (!std::isfinite(value))
+      out.reasons |= bit(not_finite);
+    else if (value < 0.0)
+      out.reasons |= bit(negative);
   };
   check(seats, reason::seats_not_finite, reason::seats_negative);
   check(trained, reason::trained_not_finite, reason::trained_negative);
@@ -72,8 +74,8 @@ struct user_counts {
   detail::check_column(trained, "trained", rows, true, "a 1/0 flag per user");
   detail::check_column(active, "active", rows, true, "a 1/0 flag per user");
   const auto n = static_cast<Eigen::Index>(accounts);
-  user_counts out{Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n),
-                  Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n)};
+  user_counts out{Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n), Eigen::ArrayXd::Zero(n),
+                  Eigen::ArrayXd::Zero(n)};
   for (std::size_t row = 0; row < rows; ++row) {
     const std::int64_t a = account[row];
     if (a < 0 || static_cast<std::uint64_t>(a) >= accounts) {
@@ -124,13 +126,12 @@ struct adoption_group {
   double trained = 0.0;
   double active = 0.0;
   double shelfware_seats = 0.0;
-  double trained_inactive = detail::quiet_nan;  ///< NaN when the input had no user-level counts
-  double active_untrained = detail::quiet_nan;  ///< NaN when the input had no user-level counts
-  double training_coverage = detail::quiet_nan; ///< trained / seats
-  double activation = detail::quiet_nan;        ///< active / seats
-  reason_set reasons = 0;                 ///< empty_group, zero_seats
+  double trained_inactive = detail::quiet_nan;   ///< NaN when the input had no user-level counts
+  double active_untrained = detail::quiet_nan;   ///< NaN when the input had no user-level counts
+  double training_coverage = detail::quiet_nan;  ///< trained / seats
+  double activation = detail::quiet_nan;         ///< active / seats
+  reason_set reasons = 0;                        ///< empty_group, zero_seats
 };
-
 
 /// Computes the adoption gap of every account into `out` and returns the group aggregates;
 /// accounts with a reason in `excluding_reasons` are counted in `excluded` only.
@@ -182,8 +183,10 @@ inline per_group<adoption_group> adoption_into(const adoption_input& in, const a
     });
   }
   for (auto& g : result) {
-    if (g.accounts == 0) g.reasons |= bit(reason::empty_group);
-    else if (g.seats == 0.0) g.reasons |= bit(reason::zero_seats);
+    if (g.accounts == 0)
+      g.reasons |= bit(reason::empty_group);
+    else if (g.seats == 0.0)
+      g.reasons |= bit(reason::zero_seats);
     g.training_coverage = detail::ratio_or_nan(g.trained, g.seats);
     g.activation = detail::ratio_or_nan(g.active, g.seats);
   }
@@ -202,8 +205,8 @@ struct adoption_result {
 /// The adoption gap of every account and of every group, into newly allocated columns.
 [[nodiscard]] inline adoption_result adoption(const adoption_input& in) {
   const auto rows = static_cast<Eigen::Index>(in.rows());
-  adoption_result result{Eigen::ArrayXd(rows), Eigen::ArrayXd(rows), Eigen::ArrayXd(rows),
-                         std::vector<reason_set>(in.rows()), {}};
+  adoption_result result{
+      Eigen::ArrayXd(rows), Eigen::ArrayXd(rows), Eigen::ArrayXd(rows), std::vector<reason_set>(in.rows()), {}};
   result.groups = adoption_into(in, {result.training_coverage.data(), result.activation.data(),
                                      result.shelfware_seats.data(), result.reasons.data()});
   return result;

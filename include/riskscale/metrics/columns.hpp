@@ -106,16 +106,16 @@ inline void check_archetypes(const metrics::column_view<std::int8_t>& archetype,
   for (std::size_t row = 0; row < archetype.size(); ++row) {
     const int code = archetype[row];
     if (code < -1 || code >= static_cast<int>(archetype_count)) {
-      throw metrics::column_error("archetype", row,
-                                  "code " + std::to_string(code) +
-                                      " is not an archetype; accepted: -1 (none) or 0 to 3 in SPEC §1 order");
+      throw metrics::column_error(
+          "archetype", row,
+          "code " + std::to_string(code) + " is not an archetype; accepted: -1 (none) or 0 to 3 in SPEC §1 order");
     }
   }
 }
 
 // The archetype group of a row, or nothing (no column, or code -1).
 inline std::optional<std::size_t> archetype_group(const metrics::column_view<std::int8_t>& archetype,
-                                                   std::size_t row) noexcept {
+                                                  std::size_t row) noexcept {
   if (!archetype.given() || archetype[row] < 0) return std::nullopt;
   return static_cast<std::size_t>(archetype[row]);
 }
@@ -125,8 +125,7 @@ inline void check_count(const char* name, double value, std::size_t row) {
   if (std::isfinite(value) && value >= 0.0) return;
   throw metrics::column_error(name, row,
                               name + std::string(" = ") + format_number(value) +
-                                  (std::isnan(value) ? " (missing)" : "") +
-                                  "; accepted: a finite count >= 0");
+                                  (std::isnan(value) ? " (missing)" : "") + "; accepted: a finite count >= 0");
 }
 
 // Refuses a flag that is not exactly 0 or 1.
@@ -134,8 +133,7 @@ inline void check_flag(const char* name, double value, std::size_t row) {
   if (value == 0.0 || value == 1.0) return;
   throw metrics::column_error(name, row,
                               name + std::string(" = ") + format_number(value) +
-                                  (std::isnan(value) ? " (missing)" : "") +
-                                  "; accepted: 1 (yes) or 0 (no)");
+                                  (std::isnan(value) ? " (missing)" : "") + "; accepted: 1 (yes) or 0 (no)");
 }
 
 // Calls `visit(group)` for the row's archetype group (if any) and for the overall group.

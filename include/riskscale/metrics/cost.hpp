@@ -91,14 +91,14 @@ struct fixed_plus_per_learner_costs {
 /// The SPEC §5 catalogue formats and how each is delivered.
 [[nodiscard]] inline std::vector<std::pair<std::string, delivery_mode>> default_format_modes() {
   return {
-      {"knowledge_certification", delivery_mode::certification},   // an exam per learner
-      {"supervised_assessment", delivery_mode::certification},     // proctored, a fee per learner
+      {"knowledge_certification", delivery_mode::certification},  // an exam per learner
+      {"supervised_assessment", delivery_mode::certification},    // proctored, a fee per learner
       {"on_demand_library", delivery_mode::on_demand},
       {"virtual_ilt_advanced", delivery_mode::ilt_virtual},
       {"virtual_ilt_one_to_many", delivery_mode::ilt_virtual},
-      {"in_product_walkthrough", delivery_mode::on_demand},         // built once in a walkthrough tool
+      {"in_product_walkthrough", delivery_mode::on_demand},  // built once in a walkthrough tool
       {"microlearning_video", delivery_mode::on_demand},
-      {"live_lab", delivery_mode::ilt_virtual},                     // a trainer runs the sandbox session
+      {"live_lab", delivery_mode::ilt_virtual},  // a trainer runs the sandbox session
       {"onsite_training", delivery_mode::ilt_onsite},
       {"practical_certification", delivery_mode::certification},
       {"role_based_on_demand", delivery_mode::on_demand},
@@ -159,7 +159,8 @@ struct cost_settings {
     };
     const auto whole = [](const std::string& path, double value, double upper) {
       if (!(value >= 1.0 && value <= upper && value == std::floor(value))) {
-        throw settings_error(path, format_number(value) + "; accepted: a whole number from 1 to " + format_number(upper));
+        throw settings_error(path,
+                             format_number(value) + "; accepted: a whole number from 1 to " + format_number(upper));
       }
     };
     for (const auto& [name, costs] : {std::pair<const char*, const instructor_led_costs*>{"ilt_onsite", &ilt_onsite},
@@ -173,14 +174,16 @@ struct cost_settings {
     }
     for (const auto& [name, costs] :
          {std::pair<const char*, const fixed_plus_per_learner_costs*>{"on_demand", &on_demand},
-          {"certification", &certification}, {"email_nurture", &email_nurture}}) {
+          {"certification", &certification},
+          {"email_nurture", &email_nurture}}) {
       const std::string base = std::string("$.") + name;
       amount(base + ".once", costs->once);
       amount(base + ".per_learner", costs->per_learner);
     }
     whole("$.break_even_search_limit", break_even_search_limit, 1e9);
     for (std::size_t i = 0; i < format_modes.size(); ++i) {
-      if (format_modes[i].first.empty()) throw settings_error("$.format_modes", "an empty format id; accepted: a non-empty id");
+      if (format_modes[i].first.empty())
+        throw settings_error("$.format_modes", "an empty format id; accepted: a non-empty id");
     }
   }
 
@@ -197,7 +200,8 @@ struct cost_settings {
     }
     for (const auto& [name, costs] :
          {std::pair<const char*, const fixed_plus_per_learner_costs*>{"on_demand", &on_demand},
-          {"certification", &certification}, {"email_nurture", &email_nurture}}) {
+          {"certification", &certification},
+          {"email_nurture", &email_nurture}}) {
       doc[name] = {{"once", costs->once}, {"per_learner", costs->per_learner}};
     }
     doc["break_even_search_limit"] = break_even_search_limit;
@@ -236,7 +240,7 @@ struct cost_settings {
     };
     for (const auto& [key, value] : doc.items()) {
       const std::string path = "$." + key;
-      instructor_led_costs* instructor = key == "ilt_onsite" ? &settings.ilt_onsite
+      instructor_led_costs* instructor = key == "ilt_onsite"    ? &settings.ilt_onsite
                                          : key == "ilt_virtual" ? &settings.ilt_virtual
                                                                 : nullptr;
       fixed_plus_per_learner_costs* fixed = key == "on_demand"       ? &settings.on_demand
@@ -254,8 +258,9 @@ struct cost_settings {
                            : field == "per_diem_per_session" ? &instructor->per_diem_per_session
                                                              : nullptr;
           if (target == nullptr) {
-            throw settings_error(field_path, "unknown key; accepted: class_size, trainer_per_session, "
-                                             "travel_per_session, lodging_per_session, per_diem_per_session");
+            throw settings_error(field_path,
+                                 "unknown key; accepted: class_size, trainer_per_session, "
+                                 "travel_per_session, lodging_per_session, per_diem_per_session");
           }
           *target = number(amount, field_path);
         }
@@ -283,15 +288,19 @@ struct cost_settings {
           }
           const auto parsed = mode.is_string() ? delivery_mode_from_string(mode.get<std::string>()) : std::nullopt;
           if (!parsed) {
-            throw settings_error(id_path, mode.dump() + " is not a delivery mode; accepted: ilt_onsite, ilt_virtual, "
-                                                        "on_demand, certification, email_nurture, or null to remove");
+            throw settings_error(id_path, mode.dump() +
+                                              " is not a delivery mode; accepted: ilt_onsite, ilt_virtual, "
+                                              "on_demand, certification, email_nurture, or null to remove");
           }
-          if (existing != modes.end()) existing->second = *parsed;
-          else modes.emplace_back(id, *parsed);
+          if (existing != modes.end())
+            existing->second = *parsed;
+          else
+            modes.emplace_back(id, *parsed);
         }
       } else {
-        throw settings_error(path, "unknown key; accepted: ilt_onsite, ilt_virtual, on_demand, certification, "
-                                   "email_nurture, break_even_search_limit, format_modes");
+        throw settings_error(path,
+                             "unknown key; accepted: ilt_onsite, ilt_virtual, on_demand, certification, "
+                             "email_nurture, break_even_search_limit, format_modes");
       }
     }
     settings.validate();
@@ -307,9 +316,9 @@ struct cost_settings {
 
 /// The cost of delivering one format of a mode to some learners.
 struct delivery_cost {
-  double sessions = 0.0;  ///< instructor-led sessions, ceil(learners / class_size); 0 for other modes
-  double once = 0.0;      ///< the part paid once per format (creation, set-up)
-  double total = 0.0;     ///< everything, `once` included
+  double sessions = 0.0;                   ///< instructor-led sessions, ceil(learners / class_size); 0 for other modes
+  double once = 0.0;                       ///< the part paid once per format (creation, set-up)
+  double total = 0.0;                      ///< everything, `once` included
   double per_learner = detail::quiet_nan;  ///< total / learners, NaN for no learners
 };
 
@@ -350,8 +359,8 @@ struct delivery_cost {
                 "; accepted: ilt_onsite or ilt_virtual");
   }
   settings.validate();
-  const double class_size = instructor_led == delivery_mode::ilt_onsite ? settings.ilt_onsite.class_size
-                                                                          : settings.ilt_virtual.class_size;
+  const double class_size =
+      instructor_led == delivery_mode::ilt_onsite ? settings.ilt_onsite.class_size : settings.ilt_virtual.class_size;
   for (double first = 1.0; first <= settings.break_even_search_limit; first += class_size) {
     if (cost_of(delivery_mode::on_demand, first, settings).total <= cost_of(instructor_led, first, settings).total) {
       return static_cast<std::uint64_t>(first);
@@ -374,10 +383,10 @@ struct cost_input {
 
 /// Caller-owned per-account outputs of `training_cost_into`.
 struct cost_output {
-  double* total_cost = nullptr;      ///< the account's whole mix, standalone; NaN with unknown_format
-  double* cost_per_learner = nullptr;///< total / users; NaN with zero_learners or unknown_format
+  double* total_cost = nullptr;        ///< the account's whole mix, standalone; NaN with unknown_format
+  double* cost_per_learner = nullptr;  ///< total / users; NaN with zero_learners or unknown_format
   std::array<double*, delivery_mode_count> mode_cost{};  ///< the part of the total per delivery mode
-  reason_set* reasons = nullptr;     ///< required
+  reason_set* reasons = nullptr;                         ///< required
 };
 
 /// A group's training cost.
@@ -397,15 +406,15 @@ struct cost_group {
 /// account were the only audience, so each format's once-costs are in it), and the group costs;
 /// throws `column_error` for users NaN, infinite or negative, or an index outside `format_ids`.
 inline per_group<cost_group> training_cost_into(const cost_input& in, const cost_settings& settings,
-                                             const cost_output& out) {
+                                                const cost_output& out) {
   settings.validate();
   const std::size_t rows = in.rows();
   detail::check_column(in.users, "users", rows, true, "learners per account");
   detail::check_archetypes(in.archetype, rows);
   if (in.recommendations.size() != rows * in.width) {
     throw column_error("recommendations", std::nullopt,
-                       std::to_string(in.recommendations.size()) + " values; accepted: rows × width = " +
-                           std::to_string(rows * in.width));
+                       std::to_string(in.recommendations.size()) +
+                           " values; accepted: rows × width = " + std::to_string(rows * in.width));
   }
   if (out.reasons == nullptr && rows > 0) {
     throw error("cost_output::reasons is null; accepted: a buffer of one reason_set per account");
@@ -434,8 +443,10 @@ inline per_group<cost_group> training_cost_into(const cost_input& in, const cost
                            "format index " + std::to_string(k) + "; accepted: an index into " +
                                std::to_string(modes.size()) + " format ids, -1 padding");
       }
-      if (modes[k]) mix.push_back({k, *modes[k], cost_of(*modes[k], users, settings)});
-      else reasons |= bit(reason::unknown_format);
+      if (modes[k])
+        mix.push_back({k, *modes[k], cost_of(*modes[k], users, settings)});
+      else
+        reasons |= bit(reason::unknown_format);
     }
     if (users == 0.0) reasons |= bit(reason::zero_learners);
     const bool priced = !has(reasons, reason::unknown_format);
@@ -446,7 +457,8 @@ inline per_group<cost_group> training_cost_into(const cost_input& in, const cost
       per_mode[static_cast<std::size_t>(item.mode)] += item.cost.total;
     }
     if (out.total_cost != nullptr) out.total_cost[row] = priced ? total : detail::quiet_nan;
-    if (out.cost_per_learner != nullptr) out.cost_per_learner[row] = priced ? detail::ratio_or_nan(total, users) : detail::quiet_nan;
+    if (out.cost_per_learner != nullptr)
+      out.cost_per_learner[row] = priced ? detail::ratio_or_nan(total, users) : detail::quiet_nan;
     for (std::size_t m = 0; m < delivery_mode_count; ++m) {
       if (out.mode_cost[m] != nullptr) out.mode_cost[m][row] = priced ? per_mode[m] : detail::quiet_nan;
     }

@@ -25,7 +25,7 @@ namespace riskscale::metrics {
 
 /// One funnel's conversions (`funnel_of`, each row of `funnel`, each group).
 struct funnel_steps {
-  std::vector<double> step_conversion;   ///< step j: count[j + 1] / count[j], NaN when count[j] is 0
+  std::vector<double> step_conversion;            ///< step j: count[j + 1] / count[j], NaN when count[j] is 0
   double overall_conversion = detail::quiet_nan;  ///< last / first, NaN when first is 0
   /// The step with the largest drop: the lowest step conversion, ties to the earliest step,
   /// steps with a NaN conversion skipped; -1 when no step has a conversion.
@@ -43,7 +43,8 @@ struct funnel_steps {
     const double conversion = detail::ratio_or_nan(counts[j + 1], counts[j]);
     out.step_conversion[j] = conversion;
     if (!std::isnan(conversion) &&
-        (out.largest_drop_step < 0 || conversion < out.step_conversion[static_cast<std::size_t>(out.largest_drop_step)])) {
+        (out.largest_drop_step < 0 ||
+         conversion < out.step_conversion[static_cast<std::size_t>(out.largest_drop_step)])) {
       out.largest_drop_step = static_cast<int>(j);
     }
   }
@@ -63,7 +64,7 @@ struct funnel_input {
 
 /// Caller-owned per-row outputs of `funnel_into`; a null pointer skips that output, except `reasons`.
 struct funnel_output {
-  double* step_conversion = nullptr;    ///< rows × (stages - 1), row-major
+  double* step_conversion = nullptr;  ///< rows × (stages - 1), row-major
   double* overall_conversion = nullptr;
   std::int16_t* largest_drop_step = nullptr;
   reason_set* reasons = nullptr;  ///< required
@@ -71,8 +72,8 @@ struct funnel_output {
 
 /// A group's funnel: stage counts summed over its consistent rows, and their conversions.
 struct funnel_group {
-  std::size_t rows = 0;      ///< rows counted
-  std::size_t excluded = 0;  ///< rows left out because a count increases along the funnel
+  std::size_t rows = 0;        ///< rows counted
+  std::size_t excluded = 0;    ///< rows left out because a count increases along the funnel
   std::vector<double> counts;  ///< per stage
   funnel_steps steps;          ///< reasons also hold empty_group
 };
@@ -87,7 +88,8 @@ inline per_group<funnel_group> funnel_into(const funnel_input& in, const funnel_
                            " names; accepted: at least two stages, one name per stage column");
   }
   const std::size_t rows = in.rows();
-  for (std::size_t s = 0; s < stages; ++s) detail::check_column(in.stages[s], in.stage_names[s].c_str(), rows, true, "");
+  for (std::size_t s = 0; s < stages; ++s)
+    detail::check_column(in.stages[s], in.stage_names[s].c_str(), rows, true, "");
   detail::check_archetypes(in.archetype, rows);
   if (out.reasons == nullptr && rows > 0) {
     throw error("funnel_output::reasons is null; accepted: a buffer of one reason_set per row");
@@ -105,7 +107,8 @@ inline per_group<funnel_group> funnel_into(const funnel_input& in, const funnel_
       std::copy(steps.step_conversion.begin(), steps.step_conversion.end(), out.step_conversion + row * (stages - 1));
     }
     if (out.overall_conversion != nullptr) out.overall_conversion[row] = steps.overall_conversion;
-    if (out.largest_drop_step != nullptr) out.largest_drop_step[row] = static_cast<std::int16_t>(steps.largest_drop_step);
+    if (out.largest_drop_step != nullptr)
+      out.largest_drop_step[row] = static_cast<std::int16_t>(steps.largest_drop_step);
     out.reasons[row] = steps.reasons;
     const bool excluded = (steps.reasons & excluding_reasons) != 0;
     detail::for_groups_of(in.archetype, row, [&](std::size_t group) {
@@ -159,8 +162,8 @@ struct funnel_result {
   const std::size_t rows = furthest_stage.size();
   detail::check_column(furthest_stage, "furthest_stage", rows, true, "the furthest stage each user reached");
   detail::check_column(cohort, "cohort", rows, true, "the cohort of each user");
-  Eigen::ArrayXXd counts = Eigen::ArrayXXd::Zero(static_cast<Eigen::Index>(cohort_count),
-                                                 static_cast<Eigen::Index>(stage_count));
+  Eigen::ArrayXXd counts =
+      Eigen::ArrayXXd::Zero(static_cast<Eigen::Index>(cohort_count), static_cast<Eigen::Index>(stage_count));
   // Users per (cohort, furthest stage) first, then a suffix sum: stage s counts users who reached s or later.
   for (std::size_t row = 0; row < rows; ++row) {
     const double stage = furthest_stage[row];

@@ -48,7 +48,7 @@ struct impact_input {
 /// One group's comparison of the outcome rate with and without completed onboarding.
 struct impact_group {
   std::size_t accounts_completed = 0;
-  std::size_t outcome_completed = 0;      ///< completed accounts with the outcome
+  std::size_t outcome_completed = 0;  ///< completed accounts with the outcome
   std::size_t accounts_not_completed = 0;
   std::size_t outcome_not_completed = 0;  ///< other accounts with the outcome
   double rate_completed = detail::quiet_nan;

@@ -40,9 +40,9 @@ struct interaction_group {
   std::size_t excluded = 0;  ///< rows with no posts or no followers (their rate is NaN)
   double interactions = 0.0;
   double posts = 0.0;
-  double post_followers = 0.0;  ///< Σ posts × followers, the pooled denominator
-  double rate = detail::quiet_nan;    ///< interactions / post_followers × 100
-  reason_set reasons = 0;       ///< empty_group
+  double post_followers = 0.0;      ///< Σ posts × followers, the pooled denominator
+  double rate = detail::quiet_nan;  ///< interactions / post_followers × 100
+  reason_set reasons = 0;           ///< empty_group
 };
 
 /// Caller-owned per-row outputs of `interaction_rate_into`.
@@ -88,8 +88,10 @@ inline per_group<interaction_group> interaction_rate_into(const interaction_inpu
     });
   }
   for (auto& g : result) {
-    if (g.rows == 0) g.reasons |= bit(reason::empty_group);
-    else g.rate = g.interactions / g.post_followers * 100.0;
+    if (g.rows == 0)
+      g.reasons |= bit(reason::empty_group);
+    else
+      g.rate = g.interactions / g.post_followers * 100.0;
   }
   return result;
 }
@@ -103,7 +105,8 @@ struct interaction_result {
 
 /// Every row's interaction rate and every group's, into newly allocated columns.
 [[nodiscard]] inline interaction_result interaction_rate(const interaction_input& in) {
-  interaction_result result{Eigen::ArrayXd(static_cast<Eigen::Index>(in.rows())), std::vector<reason_set>(in.rows()), {}};
+  interaction_result result{
+      Eigen::ArrayXd(static_cast<Eigen::Index>(in.rows())), std::vector<reason_set>(in.rows()), {}};
   result.groups = interaction_rate_into(in, {result.rate.data(), result.reasons.data()});
   return result;
 }

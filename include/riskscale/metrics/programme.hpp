@@ -23,12 +23,12 @@ namespace riskscale::metrics {
 
 /// Input of `program`: one row per enrolment.
 struct program_input {
-  column_view<std::int32_t> course;      ///< optional: course (or format) code in [0, course_count), -1 = none
-  std::size_t course_count = 0;          ///< number of course codes
-  column_view<double> completed;         ///< required: 1 completed, 0 not
-  column_view<double> assessment_passed; ///< optional: 1 passed, 0 failed, NaN not assessed
-  column_view<double> days_to_completion;///< optional: days >= 0 for completed enrolments, NaN unknown
-  column_view<std::int8_t> archetype;    ///< optional: archetype code per enrolment, -1 = none
+  column_view<std::int32_t> course;        ///< optional: course (or format) code in [0, course_count), -1 = none
+  std::size_t course_count = 0;            ///< number of course codes
+  column_view<double> completed;           ///< required: 1 completed, 0 not
+  column_view<double> assessment_passed;   ///< optional: 1 passed, 0 failed, NaN not assessed
+  column_view<double> days_to_completion;  ///< optional: days >= 0 for completed enrolments, NaN unknown
+  column_view<std::int8_t> archetype;      ///< optional: archetype code per enrolment, -1 = none
 
   /// Number of enrolments (the length of `completed`).
   [[nodiscard]] std::size_t rows() const noexcept { return completed.size(); }
@@ -40,11 +40,11 @@ struct program_cell {
   std::size_t completions = 0;
   std::size_t assessed = 0;
   std::size_t passed = 0;
-  std::size_t timed = 0;  ///< completions with a time to completion
-  double completion_rate = detail::quiet_nan;  ///< completions / enrolments
-  double pass_rate = detail::quiet_nan;        ///< passed / assessed
+  std::size_t timed = 0;                                 ///< completions with a time to completion
+  double completion_rate = detail::quiet_nan;            ///< completions / enrolments
+  double pass_rate = detail::quiet_nan;                  ///< passed / assessed
   double median_days_to_completion = detail::quiet_nan;  ///< the middle time (mean of the two middle ones when even)
-  reason_set reasons = 0;  ///< empty_group, no_assessments, no_completion_times
+  reason_set reasons = 0;                                ///< empty_group, no_assessments, no_completion_times
 };
 
 /// Owning results of `program`: a cell per (course, group); course `course_count` is every course.
@@ -120,7 +120,8 @@ struct program_result {
   }
   for (std::size_t i = 0; i < result.cells.size(); ++i) {
     program_cell& cell = result.cells[i];
-    cell.completion_rate = detail::ratio_or_nan(static_cast<double>(cell.completions), static_cast<double>(cell.enrolments));
+    cell.completion_rate =
+        detail::ratio_or_nan(static_cast<double>(cell.completions), static_cast<double>(cell.enrolments));
     cell.pass_rate = detail::ratio_or_nan(static_cast<double>(cell.passed), static_cast<double>(cell.assessed));
     std::vector<double>& times = days[i];
     if (!times.empty()) {

@@ -21,28 +21,28 @@ namespace riskscale::metrics {
 
 /// Why a value is NaN, a row is left out of its groups or a group is flagged; one bit each in a `reason_set`.
 enum class reason : std::uint8_t {
-  seats_not_finite,          ///< adoption row: seats is NaN or infinite (left out)
-  trained_not_finite,        ///< adoption row: trained is NaN or infinite (left out)
-  active_not_finite,         ///< adoption row: active is NaN or infinite (left out)
-  seats_negative,            ///< adoption row: seats < 0 (left out)
-  trained_negative,          ///< adoption row: trained < 0 (left out)
-  active_negative,           ///< adoption row: active < 0 (left out)
-  trained_above_seats,       ///< adoption row: more users trained than seats (left out, values not clamped)
-  active_above_seats,        ///< adoption row: more users active than seats (left out, values not clamped)
-  zero_seats,                ///< no seats: coverage and activation are NaN (zero denominator)
-  stage_count_increases,     ///< funnel row: a stage counts more than the stage before it (left out)
-  zero_stage_count,          ///< funnel: a step starts from 0, its conversion is NaN (zero denominator)
-  empty_group,               ///< the group has no rows: counts 0, rates NaN
-  no_assessments,            ///< programme: no enrolment was assessed, the pass rate is NaN
-  no_completion_times,       ///< programme: no completed enrolment has a time, the median is NaN
-  small_group,               ///< impact: a side has fewer accounts than impact_settings::min_group_size
-  completed_group_empty,     ///< impact: no account completed onboarding, its rate and the difference are NaN
-  not_completed_group_empty, ///< impact: every account completed onboarding, the other rate and the difference are NaN
-  zero_posts,                ///< interaction: no posts, the rate is NaN (zero denominator)
-  zero_followers,            ///< interaction: no followers, the rate is NaN (zero denominator)
-  zero_learners,             ///< cost: no learners, the cost per learner is NaN (zero denominator)
-  unknown_format,            ///< cost: a recommended format has no delivery mode, the cost is NaN
-  no_break_even,             ///< cost: on-demand is never cheaper within the search limit
+  seats_not_finite,           ///< adoption row: seats is NaN or infinite (left out)
+  trained_not_finite,         ///< adoption row: trained is NaN or infinite (left out)
+  active_not_finite,          ///< adoption row: active is NaN or infinite (left out)
+  seats_negative,             ///< adoption row: seats < 0 (left out)
+  trained_negative,           ///< adoption row: trained < 0 (left out)
+  active_negative,            ///< adoption row: active < 0 (left out)
+  trained_above_seats,        ///< adoption row: more users trained than seats (left out, values not clamped)
+  active_above_seats,         ///< adoption row: more users active than seats (left out, values not clamped)
+  zero_seats,                 ///< no seats: coverage and activation are NaN (zero denominator)
+  stage_count_increases,      ///< funnel row: a stage counts more than the stage before it (left out)
+  zero_stage_count,           ///< funnel: a step starts from 0, its conversion is NaN (zero denominator)
+  empty_group,                ///< the group has no rows: counts 0, rates NaN
+  no_assessments,             ///< programme: no enrolment was assessed, the pass rate is NaN
+  no_completion_times,        ///< programme: no completed enrolment has a time, the median is NaN
+  small_group,                ///< impact: a side has fewer accounts than impact_settings::min_group_size
+  completed_group_empty,      ///< impact: no account completed onboarding, its rate and the difference are NaN
+  not_completed_group_empty,  ///< impact: every account completed onboarding, the other rate and the difference are NaN
+  zero_posts,                 ///< interaction: no posts, the rate is NaN (zero denominator)
+  zero_followers,             ///< interaction: no followers, the rate is NaN (zero denominator)
+  zero_learners,              ///< cost: no learners, the cost per learner is NaN (zero denominator)
+  unknown_format,             ///< cost: a recommended format has no delivery mode, the cost is NaN
+  no_break_even,              ///< cost: on-demand is never cheaper within the search limit
 };
 
 /// Number of reasons.
@@ -66,12 +66,28 @@ inline constexpr reason_set excluding_reasons =
 }  // namespace riskscale::metrics
 
 namespace riskscale::detail {
-inline constexpr std::array<std::string_view, metrics::reason_count> metric_reason_names = {
-    "seats_not_finite", "trained_not_finite", "active_not_finite", "seats_negative", "trained_negative",
-    "active_negative", "trained_above_seats", "active_above_seats", "zero_seats", "stage_count_increases",
-    "zero_stage_count", "empty_group", "no_assessments", "no_completion_times", "small_group",
-    "completed_group_empty", "not_completed_group_empty", "zero_posts", "zero_followers", "zero_learners",
-    "unknown_format", "no_break_even"};
+inline constexpr std::array<std::string_view, metrics::reason_count> metric_reason_names = {"seats_not_finite",
+                                                                                            "trained_not_finite",
+                                                                                            "active_not_finite",
+                                                                                            "seats_negative",
+                                                                                            "trained_negative",
+                                                                                            "active_negative",
+                                                                                            "trained_above_seats",
+                                                                                            "active_above_seats",
+                                                                                            "zero_seats",
+                                                                                            "stage_count_increases",
+                                                                                            "zero_stage_count",
+                                                                                            "empty_group",
+                                                                                            "no_assessments",
+                                                                                            "no_completion_times",
+                                                                                            "small_group",
+                                                                                            "completed_group_empty",
+                                                                                            "not_completed_group_empty",
+                                                                                            "zero_posts",
+                                                                                            "zero_followers",
+                                                                                            "zero_learners",
+                                                                                            "unknown_format",
+                                                                                            "no_break_even"};
 }  // namespace riskscale::detail
 
 namespace riskscale::metrics {

@@ -36,8 +36,10 @@ struct interval {
   for (int i = 0; i < 200; ++i) {
     const double middle = low + (high - low) / 2.0;
     if (middle == low || middle == high) break;
-    if (0.5 * std::erfc(-middle / std::sqrt(2.0)) < target) low = middle;
-    else high = middle;
+    if (0.5 * std::erfc(-middle / std::sqrt(2.0)) < target)
+      low = middle;
+    else
+      high = middle;
   }
   return low + (high - low) / 2.0;
 }
