@@ -1,6 +1,7 @@
 // riskscale: a civil calendar date (proleptic Gregorian, 1900-01-01 to 2199-12-31), parsed, printed and counted in days.
 #pragma once
 
+#include <array>
 #include <cstdio>
 #include <ctime>
 #include <optional>
