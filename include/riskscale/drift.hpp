@@ -678,8 +678,8 @@ class drift_snapshot {
   /// Asks the processor to fetch the record the slot of `hash` points at (call it after
   /// prefetch_slot(hash) has had time to complete: it reads the slot).
   /// Returns the candidate's index (the account find() most likely returns), or size() when there is none.
-  std::size_t prefetch_candidate(
-      std::uint64_t hash) const noexcept {  // NOLINT(modernize-use-nodiscard): often called for its prefetch alone
+  // NOLINTNEXTLINE(modernize-use-nodiscard): often called for its prefetch alone
+  std::size_t prefetch_candidate(std::uint64_t hash) const noexcept {
     if (slots_.empty()) return accounts_.size();
     const slot& entry = slots_[static_cast<std::size_t>(hash) & (slots_.size() - 1)];
     if (entry.index_plus_one == 0) return accounts_.size();
