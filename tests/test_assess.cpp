@@ -5,6 +5,7 @@
 #include <string>
 
 #include "riskscale/assess.hpp"
+#include "riskscale/policy_json.hpp"
 
 namespace {
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "riskscale/assess.hpp"
+#include "riskscale/policy_json.hpp"
 #include "riskscale/batch.hpp"
 
 namespace {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "riskscale/batch.hpp"
+#include "riskscale/policy_json.hpp"
 #include "riskscale/detail/simd_dispatch.hpp"
 #include "riskscale/detail/simd_math.hpp"
 

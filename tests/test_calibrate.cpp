@@ -1,6 +1,7 @@
 // Tests of include/riskscale/calibrate.hpp: recovery of a planted policy, boxes, the L2 pull,
 // the fitted file's round trip and each refusal.
 #include "riskscale/calibrate.hpp"
+#include "riskscale/policy_json.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "riskscale/assess.hpp"
+#include "riskscale/policy_json.hpp"
 #include "riskscale/explain.hpp"
 
 namespace {

@@ -218,7 +218,7 @@ TEST(Plan, AStartWhosePlanWouldEndAfter2199IsRefused) {
 }
 
 TEST(Plan, LengthAndCadenceFollowTheDocumentedTables) {
-  const plan_settings& tables = policy().settings().plans;
+  const plan_settings& tables = *policy().settings().plans;
   const date start = date::parse("2026-12-21");
   for (archetype quadrant : all_archetypes) {
     const assessment assessed = assess(account_in(quadrant));
@@ -291,9 +291,9 @@ TEST(Plan, RandomPortfolioKeepsTheGuardSupportAndMeasurement) {
     const auto views = p.role_tracks ? std::vector<audience>{audience::admins, audience::end_users}
                                      : std::vector<audience>{audience::all};
     for (audience view : views) {
-      ASSERT_LE(max_in_any_week(p, view), pol.settings().plans.max_touches_per_week) << a.account_id;
+      ASSERT_LE(max_in_any_week(p, view), pol.settings().plans->max_touches_per_week) << a.account_id;
     }
-    ASSERT_LE(busiest_week(p), pol.settings().plans.max_touches_per_week);
+    ASSERT_LE(busiest_week(p), pol.settings().plans->max_touches_per_week);
     // Support resources in every 7-day week of the plan.
     for (int week = 0; week * 7 < p.length_days; ++week) {
       ASSERT_TRUE(
@@ -302,7 +302,7 @@ TEST(Plan, RandomPortfolioKeepsTheGuardSupportAndMeasurement) {
           << a.account_id << " week " << week;
     }
     // A measurement touchpoint for each milestone, on its day.
-    ASSERT_EQ(p.milestones.size(), pol.settings().plans.milestones[static_cast<std::size_t>(p.archetype)].size());
+    ASSERT_EQ(p.milestones.size(), pol.settings().plans->milestones[static_cast<std::size_t>(p.archetype)].size());
     for (const milestone& m : p.milestones) {
       ASSERT_TRUE(std::any_of(p.touchpoints.begin(), p.touchpoints.end(),
                               [&](const touchpoint& tp) {
@@ -313,7 +313,7 @@ TEST(Plan, RandomPortfolioKeepsTheGuardSupportAndMeasurement) {
     }
     ASSERT_TRUE(std::is_sorted(p.touchpoints.begin(), p.touchpoints.end(),
                                [](const touchpoint& x, const touchpoint& y) { return x.day < y.day; }));
-    ASSERT_EQ(p.role_tracks, t[product_trait::diverse_users] >= pol.settings().plans.role_tracks_from);
+    ASSERT_EQ(p.role_tracks, t[product_trait::diverse_users] >= pol.settings().plans->role_tracks_from);
   }
 }
 
@@ -374,10 +374,10 @@ TEST(PlanPolicy, SectionsRoundTripAndRefuseBadValuesWithTheirPath) {
       "length_days": {"low_scale_low_risk": {"simple": 3}},
       "cadence": {"high_scale_low_risk": {"launch": "weekly"}}},
     "content": {"min_score": 0.2}})");
-  EXPECT_EQ(custom.settings().plans.max_touches_per_week, 2);
-  EXPECT_EQ(custom.settings().plans.length_days[3][0], 3);
-  EXPECT_EQ(custom.settings().plans.length_days[3][1], 14);  // not given: the default
-  EXPECT_EQ(custom.settings().plans.cadences[1][0], cadence::weekly);
+  EXPECT_EQ(custom.settings().plans->max_touches_per_week, 2);
+  EXPECT_EQ(custom.settings().plans->length_days[3][0], 3);
+  EXPECT_EQ(custom.settings().plans->length_days[3][1], 14);  // not given: the default
+  EXPECT_EQ(custom.settings().plans->cadences[1][0], cadence::weekly);
   EXPECT_EQ(policy::from_json(custom.to_json()), custom);
   const onboarding_plan p =
       plan(assess(account_in(archetype::low_scale_low_risk), custom), traits_of(0.0), date::parse("2026-02-27"));

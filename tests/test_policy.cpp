@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "riskscale/policy.hpp"
+#include "riskscale/policy_json.hpp"
 #include "support/table.hpp"
 
 namespace {

@@ -86,7 +86,7 @@ struct education_priority {
 
 /// The weighted mean of the traits (policy `content.education_weights`), with its strongest drivers.
 [[nodiscard]] inline education_priority assess_education(const product_traits& traits, const policy& pol = policy()) {
-  const auto& weights = pol.settings().content.education_weights;
+  const auto& weights = pol.settings().content->education_weights;
   double weighted = 0.0, weight_sum = 0.0;
   std::array<std::size_t, trait_count> order{};
   for (std::size_t t = 0; t < trait_count; ++t) {
@@ -128,7 +128,7 @@ struct content_recommendation {
 /// recommended training formats k); those with score >= content.min_score, best first, ties in list order.
 [[nodiscard]] inline std::vector<content_recommendation> recommend_content(const assessment& assessed,
                                                                            const product_traits& traits) {
-  const content_settings& settings = assessed.policy.settings().content;
+  const content_settings& settings = *assessed.policy.settings().content;
   std::vector<content_recommendation> ranked;
   for (std::size_t c = 0; c < settings.formats.size(); ++c) {
     const content_format& format = settings.formats[c];

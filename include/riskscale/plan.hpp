@@ -205,7 +205,7 @@ inline int cadence_gap(cadence c, int step) noexcept {
 [[nodiscard]] inline onboarding_plan plan(const assessment& assessed, const product_traits& traits, date start,
                                           const plan_options& options = {}) {
   const policy& pol = assessed.policy;
-  const plan_settings& settings = pol.settings().plans;
+  const plan_settings& settings = *pol.settings().plans;
   const auto a = static_cast<std::size_t>(assessed.archetype);
   onboarding_plan result;
   result.policy = pol;
@@ -332,7 +332,7 @@ inline int cadence_gap(cadence c, int step) noexcept {
   };
   const auto add_content = [&](std::size_t c) {
     content_used[c] = true;
-    const content_format& f = pol.settings().content.formats[result.content[c].format_index];
+    const content_format& f = pol.settings().content->formats[result.content[c].format_index];
     materials.push_back(make(touchpoint_kind::training, f.channel, f.name, f.id, audience::all,
                              f.description + " (" + result.content[c].reason + ")"));
   };
@@ -343,7 +343,7 @@ inline int cadence_gap(cadence c, int step) noexcept {
     if (result.role_tracks && listed(settings.end_user_only_formats, f.id)) who = audience::end_users;
     materials.push_back(make(touchpoint_kind::training, channel_of(f.id), f.name, f.id, who, f.description));
     for (std::size_t c = 0; c < result.content.size(); ++c) {
-      const content_format& cf = pol.settings().content.formats[result.content[c].format_index];
+      const content_format& cf = pol.settings().content->formats[result.content[c].format_index];
       const bool boosted = std::any_of(cf.training_boosts.begin(), cf.training_boosts.end(),
                                        [&](const auto& boost) { return boost.first == f.id && boost.second > 0; });
       if (!content_used[c] && boosted) add_content(c);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "riskscale/archetype.hpp"
+#include "riskscale/catalog.hpp"
 
 namespace riskscale {
 
@@ -307,4 +308,13 @@ struct plan_settings {
   friend bool operator!=(const plan_settings& a, const plan_settings& b) { return !(a == b); }
 };
 
+/// Throws `policy_error` naming the JSON path (under `$.content`) when the content tables break a
+/// range rule or name a training format that is neither in `catalog` nor a SPEC §5 id.
+inline void validate_section(const content_settings& content, const std::vector<training_format>& catalog);
+/// Throws `policy_error` naming the JSON path (under `$.plans`) when the plan tables break a range
+/// rule or name a training format that is neither in `catalog` nor a SPEC §5 id.
+inline void validate_section(const plan_settings& plans, const std::vector<training_format>& catalog);
+
 }  // namespace riskscale
+
+#include "riskscale/detail/plan_validate.hpp"

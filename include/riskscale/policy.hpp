@@ -11,9 +11,19 @@
 
 #include "riskscale/catalog.hpp"
 #include "riskscale/input_rules.hpp"
-#include "riskscale/plan_settings.hpp"
+#include "riskscale/policy_section.hpp"
 
 namespace riskscale {
+
+struct content_settings;  // riskscale/plan_settings.hpp
+struct plan_settings;     // riskscale/plan_settings.hpp
+
+namespace detail {
+// The SPEC §7 reader and writer; defined in riskscale/policy_json.hpp, which `riskscale.hpp` includes.
+// A compile error naming this type means that header is missing where a policy is read or written.
+template <typename Policy>
+struct policy_json;
+}  // namespace detail
 
 /// One risk factor of the noisy-OR (SPEC §3): the input column it reads and its weight in [0, 1].
 struct risk_factor {
@@ -45,9 +55,11 @@ struct policy_settings {
   double min_score = 0.25;           ///< SPEC §5: lowest format score that is recommended
   std::optional<std::size_t> top_k;  ///< SPEC §5: most recommendations per account; none = no limit
   std::vector<training_format> catalog = default_catalog();  ///< SPEC §5
-  content_settings content;  ///< content formats from product traits (README "Onboarding plans")
-  plan_settings plans;       ///< onboarding-plan tables (README "Onboarding plans")
-  input_mapping inputs;      ///< SPEC §9: where each model input comes from; empty = SPEC §2 columns
+  /// Content formats from product traits (README "Onboarding plans"); read with riskscale/plan_settings.hpp.
+  policy_section<content_settings> content;
+  /// Onboarding-plan tables (README "Onboarding plans"); read with riskscale/plan_settings.hpp.
+  policy_section<plan_settings> plans;
+  input_mapping inputs;  ///< SPEC §9: where each model input comes from; empty = SPEC §2 columns
 
   friend bool operator==(const policy_settings& a, const policy_settings& b) {
     return a.frequency_full == b.frequency_full && a.reach_full == b.reach_full &&
@@ -68,12 +80,25 @@ class policy {
   /// Validates `settings` (SPEC §4, §5, §7 ranges) and freezes them; throws `policy_error` naming the key.
   explicit policy(policy_settings settings);
 
+  // The JSON form (SPEC §7) needs riskscale/policy_json.hpp: the reader compiles the content and
+  // plan tables, which code that only classifies does not include. The template parameter only
+  // defers the definition to that header; call these as plain functions.
+
   /// Parses a SPEC §7 policy document; missing keys keep their defaults, nothing is half-applied.
-  [[nodiscard]] static policy from_json(std::string_view json_text);
+  template <typename Self = policy>
+  [[nodiscard]] static Self from_json(std::string_view json_text) {
+    return detail::policy_json<Self>::read(json_text);
+  }
   /// Reads and parses a SPEC §7 policy file; the error names the file when it cannot be read.
-  [[nodiscard]] static policy from_file(const std::string& path);
+  template <typename Self = policy>
+  [[nodiscard]] static Self from_file(const std::string& path) {
+    return detail::policy_json<Self>::read_file(path);
+  }
   /// The whole policy as a SPEC §7 document; `from_json(to_json())` gives an equal policy.
-  [[nodiscard]] std::string to_json(int indent = 2) const;
+  template <typename Self = policy>
+  [[nodiscard]] std::string to_json(int indent = 2) const {
+    return detail::policy_json<Self>::write(*this, indent);
+  }
 
   /// The parameters this policy was built from.
   [[nodiscard]] const policy_settings& settings() const noexcept { return data_->settings; }

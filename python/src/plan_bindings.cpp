@@ -41,7 +41,7 @@ riskscale::product_traits traits_from(const py::object& traits) {
 py::list content_list(const std::vector<riskscale::content_recommendation>& content, const riskscale::policy& pol) {
   py::list out;
   for (const auto& c : content) {
-    const auto& format = pol.settings().content.formats[c.format_index];
+    const auto& format = pol.settings().content->formats[c.format_index];
     out.append(py::make_tuple(format.id, format.name, format.description, c.score, c.reason));
   }
   return out;

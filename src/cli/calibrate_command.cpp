@@ -14,6 +14,7 @@
 #include "cli/pipeline.hpp"
 #include "riskscale/calibrate.hpp"
 #include "riskscale/format_number.hpp"
+#include "riskscale/policy_json.hpp"
 #include "riskscale/validate.hpp"
 
 namespace riskscale::cli {

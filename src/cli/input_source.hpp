@@ -12,6 +12,7 @@
 #include "cli/cli_error.hpp"
 #include "riskscale/text_file.hpp"
 #include "riskscale/policy.hpp"
+#include "riskscale/policy_json.hpp"
 
 namespace riskscale::cli {
 

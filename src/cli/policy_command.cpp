@@ -4,6 +4,7 @@
 
 #include "cli/cli_error.hpp"
 #include "riskscale/policy.hpp"
+#include "riskscale/policy_json.hpp"
 #include "riskscale/version.hpp"
 
 namespace riskscale::cli {

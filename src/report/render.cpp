@@ -431,7 +431,7 @@ std::string render_welcome_pack(const assessment& assessed, const onboarding_pla
   if (assessed.recommendations.empty()) out += "<li>none reaches the minimum score</li>\n";
   out += "</ol>\n<h3>Recommended content</h3>\n<ol id=\"content-formats\">\n";
   for (const content_recommendation& c : plan.content) {
-    const content_format& format = pol.settings().content.formats[c.format_index];
+    const content_format& format = pol.settings().content->formats[c.format_index];
     out += "<li><strong>" + escape(format.name) + "</strong> (" + escape(format.id) +
            "): " + escape(format.description) + (c.reason.empty() ? std::string() : "; " + escape(c.reason)) +
            "</li>\n";

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "riskscale/inputs.hpp"
+#include "riskscale/policy_json.hpp"
 
 namespace {
 

@@ -23,6 +23,7 @@
 #include <typeinfo>
 
 #include "riskscale/policy.hpp"
+#include "riskscale/policy_json.hpp"
 
 namespace {
 

@@ -62,3 +62,45 @@ def test_the_format_check_can_fail(tmp_path):
     shutil.copy(ROOT / ".clang-format", tmp_path / ".clang-format")
     done = subprocess.run([_clang_format(), "--dry-run", "--Werror", str(badly)], cwd=tmp_path, capture_output=True)
     assert done.returncode != 0
+
+
+# Public headers about the content and plan tables; every other public header must not reach them.
+PLAN_HEADERS = {"plan_settings.hpp", "content.hpp", "plan.hpp", "plan_export.hpp", "policy_json.hpp", "riskscale.hpp"}
+
+
+def _compiler():
+    return os.environ.get("RISKSCALE_CXX") or shutil.which("g++") or shutil.which("c++")
+
+
+def _reached_headers(header, tmp_path, include_dirs):
+    """The riskscale headers a file that includes only `header` compiles (the compiler's -M list)."""
+    source = tmp_path / "only.cpp"
+    source.write_text(f"#include <{header}>\n")
+    flags = [f"-I{d}" for d in include_dirs]
+    done = subprocess.run([_compiler(), "-std=c++17", "-M", *flags, str(source)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {Path(word).name for word in done.stdout.replace("\\\n", " ").split() if "riskscale/" in word}
+
+
+def _include_dirs():
+    extra = [d for d in os.environ.get("RISKSCALE_INCLUDE_DIRS", "").split(";") if d]
+    return [str(ROOT / "include"), *(extra or ["/usr/include/eigen3"])]
+
+
+def test_policy_users_do_not_compile_the_plan_tables(tmp_path):
+    """The policy holds its content and plan tables as sections (policy_section.hpp), so classifying
+    code (policy, assess, batch, explain, inputs, drift...) never includes their header."""
+    offenders = []
+    headers = sorted(p.name for p in (ROOT / "include" / "riskscale").glob("*.hpp"))
+    assert "policy.hpp" in headers and "batch.hpp" in headers
+    for name in headers:
+        if name in PLAN_HEADERS:
+            continue
+        reached = _reached_headers(f"riskscale/{name}", tmp_path, _include_dirs())
+        if "plan_settings.hpp" in reached or "plan_policy_json.hpp" in reached:
+            offenders.append(name)
+    assert offenders == [], "these headers compile the plan tables: " + ", ".join(offenders)
+
+
+def test_the_plan_include_rule_can_fail(tmp_path):
+    assert "plan_settings.hpp" in _reached_headers("riskscale/plan.hpp", tmp_path, _include_dirs())
