@@ -59,18 +59,23 @@ def _mapped(frame: pd.DataFrame, policy: Optional[Policy]) -> Tuple[pd.DataFrame
     """A snapshot as model inputs: through the policy's ``inputs`` section (SPEC §9) when it has one.
 
     The core maps the raw columns as :func:`riskscale.classify` does; the result has
-    ``account_id`` and the model inputs (``seats`` left out: it feeds no score), and the rows the
-    mapping refused, by position, with the mapping's sentence (input, source column, cell, rule).
+    ``account_id`` and every model input, ``seats`` included, and the rows the mapping refused, by
+    position, with the mapping's sentence (input, source column, cell, rule). A refused row has
+    NaN in every input, so that the core counts it invalid as the command line does (a refused
+    ``seats`` alone would otherwise read as an absent one).
     """
     if policy is None or not policy.inputs:
         return frame, {}
     from ._classify import classify
 
     mapped = classify(frame, policy, on_invalid="flag", inputs=True)
-    fields = [f for f in policy.input_fields if f != "seats"]
-    derived = pd.DataFrame({"account_id": mapped["account_id"].astype(object).to_numpy(),
-                            **{f: mapped[f].to_numpy(dtype=np.float64) for f in fields}}, index=frame.index)
+    values = {f: mapped[f].to_numpy(dtype=np.float64, copy=True) for f in policy.input_fields}
     failures = {int(row): str(reason) for row, reason in enumerate(mapped["invalid_reason"]) if isinstance(reason, str)}
+    if failures:
+        rows = np.fromiter(failures, dtype=np.int64)
+        for column in values.values():
+            column[rows] = np.nan
+    derived = pd.DataFrame({"account_id": mapped["account_id"].astype(object).to_numpy(), **values}, index=frame.index)
     return derived, failures
 
 

@@ -61,15 +61,8 @@ def _snapshot(frame: Any, name: str, policy: Optional[Policy], core_policy: "_co
               unique: bool) -> "tuple[List[str], Dict[str, np.ndarray]]":
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"{name}: expected a pandas DataFrame, got {type(frame).__name__}")
-    mapped, failures = _mapped(frame, policy)
-    inputs = _inputs(mapped, core_policy, name, {})
-    if failures:
-        # A row the policy's inputs refused (SPEC §9, seats included) is invalid, as the command line counts it.
-        rows = np.fromiter(failures, dtype=np.int64)
-        inputs = {field: values.copy() for field, values in inputs.items()}
-        for values in inputs.values():
-            values[rows] = np.nan
-    return _frame_ids(mapped, name, unique), inputs
+    mapped, _ = _mapped(frame, policy)  # a row the policy's inputs refused is NaN: invalid, as the CLI counts it
+    return _frame_ids(mapped, name, unique), _inputs(mapped, core_policy, name, {})
 
 
 def _goals_json(goals: Any) -> Optional[str]:

@@ -245,3 +245,26 @@ def test_both_snapshots_go_through_the_policys_inputs_and_a_join(run, conformanc
                "--join", tmp_path / "users.csv", "-o", tmp_path / "joined.csv")
     assert done.returncode == 1, done.stderr
     assert (tmp_path / "joined.csv").read_bytes() == (tmp_path / "d.csv").read_bytes()
+
+
+def test_a_refused_seats_cell_makes_the_account_invalid(run, conformance, tmp_path):
+    # The Python front end counts the same account invalid (tests/python/test_drift.py).
+    m = conformance / "mapping"
+    old = pd.read_csv(m / "crm_export.csv", dtype=str, keep_default_na=False)
+    old.to_csv(tmp_path / "old.csv", index=False)
+    before = run("drift", tmp_path / "old.csv", tmp_path / "old.csv", "--policy", m / "policy_inputs.json",
+                 "-o", tmp_path / "same.csv")
+    assert before.returncode == 1, before.stderr
+    same = read(tmp_path / "same.csv").set_index("account_id")
+    account = same.index[same["status"] == "stayed"][0]
+    new = old.copy()
+    new.loc[new["Account ID"] == account, "Licensed Users"] = "-5"
+    new.to_csv(tmp_path / "new.csv", index=False)
+    done = run("drift", tmp_path / "old.csv", tmp_path / "new.csv", "--policy", m / "policy_inputs.json",
+               "-o", tmp_path / "d.csv")
+    assert done.returncode == 1, done.stderr
+    drift = read(tmp_path / "d.csv").set_index("account_id")
+    assert drift.loc[account, "status"] == "invalid"
+    rejects = pd.read_csv(tmp_path / "d.rejects.csv", dtype=str, keep_default_na=False)
+    refused = rejects[(rejects["account_id"] == account) & (rejects["snapshot"] == "new")]
+    assert refused["column"].tolist() == ["seats"] and refused["reason"].tolist() == ["below_range"]

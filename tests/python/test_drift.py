@@ -155,3 +155,20 @@ def test_raw_snapshots_go_through_the_policys_inputs(conformance):
     expected = pd.read_csv(m / "expected_classified.csv", dtype={"account_id": str}).set_index("account_id")
     both = accounts[accounts["status"].isin(["moved", "stayed"])]
     assert (abs(both["risk_old"] - expected.loc[both.index, "risk_score"]) < 1e-9).all()
+
+
+def test_a_refused_seats_cell_makes_the_account_invalid_as_on_the_command_line(conformance):
+    # seats feeds no score, but a seats cell the policy's inputs refuse (SPEC §9) refuses the row in
+    # every front end: `riskscale drift` counts it invalid (tests/cli/test_drift_cli.py), and so does this.
+    m = conformance / "mapping"
+    policy = riskscale.Policy.from_json((m / "policy_inputs.json").read_text())
+    old = pd.read_csv(m / "crm_export.csv", dtype=str, keep_default_na=False)
+    valid = riskscale.drift(old, old, policy).accounts.set_index("account_id")
+    account = valid.index[valid["status"] == "stayed"][0]
+    new = old.copy()
+    new.loc[new["Account ID"] == account, "Licensed Users"] = "-5"
+    accounts = riskscale.drift(old, new, policy).accounts.set_index("account_id")
+    assert accounts.loc[account, "status"] == "invalid"
+    reason = accounts.loc[account, "invalid_reason"]
+    assert reason.startswith("new snapshot, row ") and 'Licensed Users = "-5"' in reason and "seats" in reason
+    assert (accounts["status"] == "invalid").sum() == (valid["status"] == "invalid").sum() + 1
