@@ -5,6 +5,7 @@ RISKSCALE_SHARED_DIR names the folder holding SPEC.md and conformance/ (default:
 ../shared beside the repository). Conformance files are read in place, never copied.
 """
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -36,3 +37,34 @@ def conformance(shared_dir) -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def data(repo_root) -> Path:
+    """The bundled sample data (examples/data)."""
+    return repo_root / "examples" / "data"
+
+
+@pytest.fixture(scope="session")
+def cli(repo_root) -> Path:
+    """The command-line tool, for tests that compare the two front ends byte for byte."""
+    path = Path(os.environ.get("RISKSCALE_CLI") or repo_root / "build" / "bin" / "riskscale")
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"riskscale binary not found at {path}; build the target riskscale_cli or set RISKSCALE_CLI")
+    return path
+
+
+#: The plan start date both front ends' reports are drawn with.
+REPORT_START = "2027-01-04"
+
+
+@pytest.fixture(scope="session")
+def cli_report(cli):
+    """``cli_report(folder, *args, exits=(0,))``: the bytes of ``riskscale report ARGS`` written in `folder`."""
+    def run(folder: Path, *args, exits=(0,)) -> bytes:
+        out = folder / "cli.html"
+        done = subprocess.run([str(cli), "report", *map(str, args), "--start", REPORT_START, "-o", str(out)],
+                              capture_output=True, timeout=300)
+        assert done.returncode in exits, done.stderr
+        return out.read_bytes()
+    return run

@@ -1,7 +1,5 @@
 """riskscale.report: the same HTML bytes as `riskscale report` for the same accounts (one renderer,
 src/report), the welcome pack, the notebook view and the errors."""
-import os
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -9,20 +7,9 @@ import pytest
 
 import riskscale
 
-START = "2027-01-04"
+from conftest import REPORT_START as START
 
 
-@pytest.fixture(scope="module")
-def data(repo_root) -> Path:
-    return repo_root / "examples" / "data"
-
-
-@pytest.fixture(scope="module")
-def cli(repo_root) -> Path:
-    path = Path(os.environ.get("RISKSCALE_CLI") or repo_root / "build" / "bin" / "riskscale")
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"riskscale binary not found at {path}; build the target riskscale_cli or set RISKSCALE_CLI")
-    return path
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -30,33 +17,26 @@ def read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def cli_report(cli: Path, folder: Path, *args) -> bytes:
-    out = folder / "cli.html"
-    done = subprocess.run([str(cli), "report", *map(str, args), "--start", START, "-o", str(out)],
-                          capture_output=True, timeout=300)
-    assert done.returncode in (0, 1), done.stderr
-    return out.read_bytes()
 
-
-def test_same_bytes_as_the_command_line_with_a_previous_snapshot(cli, data, tmp_path):
+def test_same_bytes_as_the_command_line_with_a_previous_snapshot(cli_report, data, tmp_path):
     path = tmp_path / "python.html"
     result = riskscale.report(read(data / "accounts.csv"), path, previous=read(data / "accounts_previous.csv"),
                               start=START)
     assert isinstance(result, riskscale.Report)
-    expected = cli_report(cli, tmp_path, data / "accounts.csv", "--previous", data / "accounts_previous.csv")
+    expected = cli_report(tmp_path, data / "accounts.csv", "--previous", data / "accounts_previous.csv")
     assert path.read_bytes() == expected
     assert result.html.encode("utf-8") == expected
     assert 'id="movement"' in result.html
 
 
-def test_same_bytes_with_rejected_rows_and_through_the_policys_inputs(cli, data, repo_root, tmp_path):
+def test_same_bytes_with_rejected_rows_and_through_the_policys_inputs(cli_report, data, repo_root, tmp_path):
     path = tmp_path / "python.html"
     riskscale.report(read(data / "accounts_with_errors.csv"), path, start=START)
-    assert path.read_bytes() == cli_report(cli, tmp_path, data / "accounts_with_errors.csv")
+    assert path.read_bytes() == cli_report(tmp_path, data / "accounts_with_errors.csv", exits=(1,))
     assert 'id="rejected-count">6<' in path.read_text()
     policy_file = repo_root / "examples" / "policies" / "crm.json"
     riskscale.report(read(data / "crm_accounts.csv"), path, riskscale.Policy.from_json(policy_file), start=START)
-    assert path.read_bytes() == cli_report(cli, tmp_path, data / "crm_accounts.csv", "--policy", policy_file)
+    assert path.read_bytes() == cli_report(tmp_path, data / "crm_accounts.csv", "--policy", policy_file, exits=(1,))
 
 
 def test_counts_are_the_summary_of_classify(data, tmp_path):
@@ -68,10 +48,10 @@ def test_counts_are_the_summary_of_classify(data, tmp_path):
                 f'{archetype}</span></td><td class="n count">{counts[archetype]:,}</td>') in result.html
 
 
-def test_welcome_pack_same_bytes_and_notebook_view(cli, data, tmp_path):
+def test_welcome_pack_same_bytes_and_notebook_view(cli_report, data, tmp_path):
     path = tmp_path / "pack.html"
     pack = riskscale.report(read(data / "accounts.csv"), path, account="ACC-000042", start=START)
-    assert path.read_bytes() == cli_report(cli, tmp_path, data / "accounts.csv", "--account", "ACC-000042")
+    assert path.read_bytes() == cli_report(tmp_path, data / "accounts.csv", "--account", "ACC-000042")
     assert "Welcome, ACC-000042" in pack.html
     view = pack._repr_html_()
     assert view.startswith("<iframe ") and 'srcdoc="&lt;!DOCTYPE html&gt;' in view
@@ -95,12 +75,12 @@ def test_errors_name_the_account_and_the_argument(data, tmp_path):
     assert not (tmp_path / "x.html").exists()
 
 
-def test_goals_same_bytes_from_a_list_or_the_file(cli, data, repo_root, tmp_path):
+def test_goals_same_bytes_from_a_list_or_the_file(cli_report, data, repo_root, tmp_path):
     goals_file = repo_root / "examples" / "goals" / "goals.json"
     path = tmp_path / "python.html"
     accounts, previous = read(data / "accounts.csv"), read(data / "accounts_previous.csv")
     result = riskscale.report(accounts, path, previous=previous, goals=goals_file, start=START)
-    expected = cli_report(cli, tmp_path, data / "accounts.csv", "--previous", data / "accounts_previous.csv",
+    expected = cli_report(tmp_path, data / "accounts.csv", "--previous", data / "accounts_previous.csv",
                           "--goals", goals_file)
     assert path.read_bytes() == expected
     import json

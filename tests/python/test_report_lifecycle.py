@@ -1,6 +1,5 @@
 """riskscale.report(metrics=..., plans=...): the Onboarding and lifecycle section and the journey map of
 given plans, the same bytes as `riskscale report --metrics KIND=FILE --plans FILE`, and the errors."""
-import os
 import subprocess
 from pathlib import Path
 
@@ -9,38 +8,20 @@ import pytest
 
 import riskscale
 
-START = "2027-01-04"
+from conftest import REPORT_START as START
 FILES = {"adoption": "metrics_adoption.csv", "funnel": "metrics_funnel.csv", "program": "metrics_enrolments.csv",
          "interaction": "metrics_channels.csv", "impact": "metrics_impact.csv"}
 
 
-@pytest.fixture(scope="module")
-def data(repo_root) -> Path:
-    return repo_root / "examples" / "data"
-
-
-@pytest.fixture(scope="module")
-def cli(repo_root) -> Path:
-    path = Path(os.environ.get("RISKSCALE_CLI") or repo_root / "build" / "bin" / "riskscale")
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.fail(f"riskscale binary not found at {path}; build the target riskscale_cli or set RISKSCALE_CLI")
-    return path
 
 
 def text_frame(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def cli_report(cli: Path, folder: Path, *args) -> bytes:
-    out = folder / "cli.html"
-    done = subprocess.run([str(cli), "report", *map(str, args), "--start", START, "-o", str(out)],
-                          capture_output=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return out.read_bytes()
-
 
 @pytest.mark.parametrize("typed", [True, False], ids=["typed", "text"])
-def test_same_bytes_as_the_command_line(cli, data, tmp_path, typed):
+def test_same_bytes_as_the_command_line(cli_report, cli, data, tmp_path, typed):
     accounts = pd.read_csv(data / "accounts.csv")
     read = pd.read_csv if typed else text_frame
     metrics = {kind: read(data / name) for kind, name in FILES.items()}
@@ -53,7 +34,7 @@ def test_same_bytes_as_the_command_line(cli, data, tmp_path, typed):
     result = riskscale.report(accounts, path, metrics=metrics, plans=plans if typed else text_frame(plans_csv),
                               start=START)
     args = [a for kind, name in FILES.items() for a in ("--metrics", f"{kind}={data / name}")]
-    expected = cli_report(cli, tmp_path, data / "accounts.csv", *args, "--plans", plans_csv)
+    expected = cli_report(tmp_path, data / "accounts.csv", *args, "--plans", plans_csv)
     assert path.read_bytes() == expected
     assert 'id="lifecycle"' in result.html and "The given plans" in result.html
 
