@@ -8,6 +8,7 @@
 
 #include "cli/classify_chunk.hpp"
 #include "cli/cli_error.hpp"
+#include "cli/command_options.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
 #include "cli/output_file.hpp"
@@ -140,6 +141,7 @@ CLI::App* add_calibrate_command(CLI::App& app, calibrate_command_options& option
   c->footer(
       "Example:\n  riskscale calibrate labelled.csv --label cs_archetype --policy current.json -o fitted.json\n"
       "Exit status: 0; 2 on a bad file, label, policy or too few labelled accounts.");
+  add_max_record_bytes(c, options.max_record_bytes);
   return c;
 }
 
@@ -151,6 +153,7 @@ CLI::App* add_validate_command(CLI::App& app, validate_command_options& options)
   v->add_option("--confidence", options.confidence, "Confidence level of the intervals (default 0.95)");
   v->add_option("--format", options.format, "text, json or markdown (default text)");
   v->footer("Example:\n  riskscale validate classified.csv --outcome churned");
+  add_max_record_bytes(v, options.max_record_bytes);
   return v;
 }
 

@@ -16,6 +16,7 @@
 #include "cli/account_record.hpp"
 #include "cli/classify_chunk.hpp"
 #include "cli/cli_error.hpp"
+#include "cli/command_options.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
 #include "cli/mapped_input.hpp"
@@ -377,6 +378,7 @@ CLI::App* add_drift_command(CLI::App& app, drift_command_options& options) {
       "  riskscale drift accounts.csv --old-policy current.json --policy proposed.json -o preview.csv\n"
       "Rows come in the new snapshot's order, then the gone accounts in the old one's. Exit status: 0; 1 when\n"
       "rows were invalid (rejects file, status 'invalid'); 2 on a duplicated account_id, a bad file or policy.");
+  add_max_record_bytes(drift, options.max_record_bytes);
   return drift;
 }
 

@@ -2,9 +2,11 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <new>
 #include <string>
+#include <utility>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -74,40 +76,31 @@ int main(int argc, char** argv) {
       "Exit status: 0 every row classified; 1 output written but some rows rejected (see the rejects file);\n"
       "2 usage, input/output, header or policy error (no output file is left behind).");
 
+  // Each subcommand: declared (options, --max-record-bytes) by its add_*_command, run by its run_*.
   classify_options classify;
-  CLI::App* classify_command = add_classify_command(app, classify);
   summary_options summary;
-  CLI::App* summary_command = add_summary_command(app, summary);
   explain_options explain;
-  CLI::App* explain_command = add_explain_command(app, explain);
-
-  plan_command_options plan_options;
-  CLI::App* plan_command = add_plan_command(app, plan_options);
-  add_max_record_bytes(plan_command, plan_options.max_record_bytes);
-
-  metrics_command_options metrics_options;
-  CLI::App* metrics_command = add_metrics_command(app, metrics_options);
-  for (CLI::App* metric : metrics_command->get_subcommands({}))
-    add_max_record_bytes(metric, metrics_options.max_record_bytes);
-
-  usage_command_options usage_options;
-  CLI::App* usage_command = add_usage_command(app, usage_options);
-  add_max_record_bytes(usage_command, usage_options.max_record_bytes);
-
-  drift_command_options drift_options;
-  CLI::App* drift_command = add_drift_command(app, drift_options);
-  add_max_record_bytes(drift_command, drift_options.max_record_bytes);
-  calibrate_command_options calibrate_options;
-  CLI::App* calibrate_command = add_calibrate_command(app, calibrate_options);
-  add_max_record_bytes(calibrate_command, calibrate_options.max_record_bytes);
-  validate_command_options validate_options;
-  CLI::App* validate_command = add_validate_command(app, validate_options);
-  add_max_record_bytes(validate_command, validate_options.max_record_bytes);
-  report_command_options report_options;
-  add_max_record_bytes(add_report_command(app, report_options), report_options.max_record_bytes);
-
-  policy_command_options policy_options;
-  CLI::App* policy_command = add_policy_command(app, policy_options);
+  plan_command_options plan;
+  metrics_command_options metrics;
+  usage_command_options usage;
+  drift_command_options drift;
+  calibrate_command_options calibrate;
+  validate_command_options validate;
+  report_command_options report;
+  policy_command_options policy;
+  const std::pair<CLI::App*, std::function<int()>> commands[] = {
+      {add_classify_command(app, classify), [&] { return run_classify(classify); }},
+      {add_summary_command(app, summary), [&] { return run_summary(summary); }},
+      {add_explain_command(app, explain), [&] { return run_explain(explain); }},
+      {add_plan_command(app, plan), [&] { return run_plan(plan); }},
+      {add_metrics_command(app, metrics), [&] { return run_metrics(metrics); }},
+      {add_usage_command(app, usage), [&] { return run_usage(usage); }},
+      {add_drift_command(app, drift), [&] { return run_drift(drift); }},
+      {add_calibrate_command(app, calibrate), [&] { return run_calibrate(calibrate); }},
+      {add_validate_command(app, validate), [&] { return run_validate(validate); }},
+      {add_report_command(app, report), [&] { return run_report(report); }},
+      {add_policy_command(app, policy), [&] { return run_policy(policy); }},
+  };
 
   try {
     app.parse(argc, argv);
@@ -119,17 +112,9 @@ int main(int argc, char** argv) {
   }
 
   const auto run = [&]() -> int {
-    if (*classify_command) return run_classify(classify);
-    if (*summary_command) return run_summary(summary);
-    if (*explain_command) return run_explain(explain);
-    if (*plan_command) return run_plan(plan_options);
-    if (*metrics_command) return run_metrics(metrics_options);
-    if (*usage_command) return run_usage(usage_options);
-    if (*drift_command) return run_drift(drift_options);
-    if (*calibrate_command) return run_calibrate(calibrate_options);
-    if (*validate_command) return run_validate(validate_options);
-    if (app.got_subcommand("report")) return run_report(report_options);
-    if (*policy_command) return run_policy(policy_options);
+    for (const auto& [command, run_command] : commands) {
+      if (*command) return run_command();
+    }
     return exit_failure;
   };
   try {

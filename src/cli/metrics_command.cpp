@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_error.hpp"
+#include "cli/command_options.hpp"
 #include "cli/input_source.hpp"
 #include "cli/metric_tables.hpp"
 #include "cli/output_file.hpp"
@@ -789,6 +790,7 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
       "Example:\n  riskscale metrics cost classified.csv --settings costs.json\n"
       "  account_id,users,recommendations,archetype\n  ACC-1,45,onsite_training;live_lab,low_scale_high_risk\n"
       "  riskscale metrics cost --learners 20,100,500");
+  for (CLI::App* metric : metrics->get_subcommands({})) add_max_record_bytes(metric, options.max_record_bytes);
   return metrics;
 }
 

@@ -9,6 +9,7 @@
 #include "cli/account_record.hpp"
 #include "cli/classify_chunk.hpp"
 #include "cli/cli_error.hpp"
+#include "cli/command_options.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
 #include "cli/output_file.hpp"
@@ -99,6 +100,7 @@ CLI::App* add_plan_command(CLI::App& app, plan_command_options& options) {
       "each in [0, 1]. Examples:\n"
       "  riskscale plan accounts.csv --id ACC-000042 --traits traits.json --start 2027-01-04 --format ics -o plan.ics\n"
       "  riskscale plan accounts.csv --all --start 2027-01-04 -o touchpoints.csv");
+  add_max_record_bytes(command, options.max_record_bytes);
   return command;
 }
 

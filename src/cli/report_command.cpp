@@ -10,6 +10,7 @@
 
 #include "cli/classify_chunk.hpp"
 #include "cli/cli_error.hpp"
+#include "cli/command_options.hpp"
 #include "cli/input_layout.hpp"
 #include "cli/input_source.hpp"
 #include "cli/mapped_input.hpp"
@@ -115,6 +116,7 @@ CLI::App* add_report_command(CLI::App& app, report_command_options& options) {
       "and with --previous moved, moved_share, new_accounts, gone.\n"
       "The file has inline CSS and SVG only: no script, and nothing is fetched when it is opened.\n"
       "Exit status: 0; 1 when rows were rejected (counted in the report); 2 on a bad file, header or policy.");
+  add_max_record_bytes(report, options.max_record_bytes);
   return report;
 }
 

@@ -12,6 +12,7 @@
 
 #include "cli/classify_chunk.hpp"
 #include "cli/cli_error.hpp"
+#include "cli/command_options.hpp"
 #include "cli/input_source.hpp"
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
@@ -197,6 +198,7 @@ CLI::App* add_usage_command(CLI::App& app, usage_command_options& options) {
       "Times: 2024-03-01, 2024-03-01T23:30:00[.250][Z|+02:00], the same with a space for T, or epoch seconds.\n"
       "Output: account_id, active_users, active_days, events, last_event; joins into classify. Example:\n"
       "  riskscale usage events.csv -o usage.csv --account account --user user --time time --accounts accounts.csv");
+  add_max_record_bytes(command, options.max_record_bytes);
   return command;
 }
 
