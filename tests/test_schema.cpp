@@ -147,6 +147,15 @@ TEST(CellText, AListSplitsAtTheSeparator) {
   EXPECT_TRUE(split_list("").empty());
 }
 
+TEST(CellText, AnArchetypeCellIsAnIdOrEmpty) {
+  EXPECT_EQ(riskscale::parse_archetype_cell("high_scale_high_risk"), std::optional<std::int8_t>(0));
+  EXPECT_EQ(riskscale::parse_archetype_cell("low_scale_low_risk"), std::optional<std::int8_t>(3));
+  EXPECT_EQ(riskscale::parse_archetype_cell(""), std::optional<std::int8_t>(-1));
+  for (const char* other : {" ", "High_Scale_High_Risk", " low_scale_low_risk", "gone", "0"}) {
+    EXPECT_FALSE(riskscale::parse_archetype_cell(other)) << other;
+  }
+}
+
 TEST(OutputSchema, TheSpecSectionEightColumnsInOrder) {
   ASSERT_EQ(classify_output_columns.size(), 15u);
   EXPECT_EQ(classify_output_columns.front().name, "account_id");

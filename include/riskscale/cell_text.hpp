@@ -10,6 +10,8 @@
 #include <system_error>
 #include <vector>
 
+#include "riskscale/archetype.hpp"
+
 namespace riskscale {
 
 /// True when `text` holds nothing but spaces and tabs: an empty cell.
@@ -169,6 +171,18 @@ inline constexpr std::string_view flag_texts = "true/false, yes/no or 1/0 (any c
   };
   if (equals("true") || equals("yes") || equals("1")) return true;
   if (equals("false") || equals("no") || equals("0")) return false;
+  return std::nullopt;
+}
+
+/// The texts an archetype cell accepts, in the words of an error message.
+inline constexpr std::string_view archetype_cell_texts =
+    "high_scale_high_risk, high_scale_low_risk, low_scale_high_risk, low_scale_low_risk, or empty";
+
+/// Reads an archetype cell (a metric table's or a classified table's `archetype`): the SPEC §1 index
+/// of the id, -1 for an empty cell (no archetype: an invalid row), nothing for any other text.
+[[nodiscard]] constexpr std::optional<std::int8_t> parse_archetype_cell(std::string_view text) noexcept {
+  if (text.empty()) return std::int8_t{-1};
+  if (const std::optional<archetype> type = archetype_from_string(text)) return static_cast<std::int8_t>(*type);
   return std::nullopt;
 }
 

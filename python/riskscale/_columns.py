@@ -5,7 +5,7 @@ rows raised as :class:`InputError` carrying the core's refusal as data."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
@@ -69,6 +69,26 @@ def refusal_error(label: Any, refusal: Mapping[str, Any], where: str = "") -> "_
     return input_error(f"{where}row {label!r}, column {refusal['field']!r}: {refusal['message']}",
                        row=label, column=refusal["field"], reason=refusal["reason"], value=refusal["value"],
                        accepted=(refusal["lower"], refusal["upper"]))
+
+
+def archetype_codes(values: pd.Series) -> Tuple[np.ndarray, Optional[int]]:
+    """An archetype column as int8 SPEC §1 codes read by the core's rule (-1 for a missing or an
+    empty cell), and the position of the first cell that is no archetype (None when there is none).
+
+    Each distinct text is read once by the core, so a column of 10^6 rows costs one factorize.
+    """
+    positions, uniques = pd.factorize(values, sort=False)  # a missing cell gets -1
+    read = _core.archetype_codes([str(u) for u in uniques])
+    lookup = np.asarray([-1 if code is None else code for code in read] + [-1], dtype=np.int8)
+    codes = np.ascontiguousarray(lookup[positions])  # position -1 picks the last entry: missing
+    unknown = [u for u, code in enumerate(read) if code is None]
+    first = int(np.flatnonzero(np.isin(positions, unknown))[0]) if unknown else None
+    return codes, first
+
+
+def split_lists(texts: Sequence[Any]) -> List[List[str]]:
+    """Recommendation cells (distinct texts) split by the core's rule: ids in order, empty ones dropped."""
+    return _core.split_lists([str(t) for t in texts])
 
 
 def numbers(frame: pd.DataFrame, name: str, accepted: str, required: bool = True,

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _columns, _core
 from ._classify import ARCHETYPES
 from ._policy import Policy, _core_policy, _policy_of
 
@@ -18,16 +18,13 @@ _SCORES = ("risk_score", "scale_score", "frequency_score", "reach_score")
 
 def _partial(result: pd.DataFrame, core_policy: "_core.Policy", watch: int, part: int = 0) -> "_core.Summary":
     """The core's summary of one table (or one partition; `part` orders its rows after earlier parts)."""
-    archetype = result["archetype"]
-    codes = (archetype.cat.codes if hasattr(archetype, "cat") else
-             pd.Series(pd.Categorical(archetype, categories=list(ARCHETYPES)).codes)).to_numpy(dtype=np.int8)
+    codes, _ = _columns.archetype_codes(result["archetype"])  # no archetype: a rejected row, as the CLI counts it
     position = {format_id: k for k, format_id in enumerate(core_policy.catalog_ids)}
     factorized, uniques = pd.factorize(result["recommendations"].fillna(""), sort=False)
     width = max(core_policy.recommendation_width, 1)
     table = np.full((len(uniques) + 1, width), -1, dtype=np.int16)
     lengths = np.zeros(len(uniques) + 1, dtype=np.int16)
-    for u, text in enumerate(uniques):
-        parts = [p for p in str(text).split(";") if p]
+    for u, parts in enumerate(_columns.split_lists(uniques)):
         unknown = [p for p in parts if p not in position]
         if unknown:
             raise ValueError(f"column 'recommendations': format {unknown[0]!r} is not in the policy's catalogue; "

@@ -424,6 +424,33 @@ PYBIND11_MODULE(_core, m) {
         return out;
       },
       "policy"_a);
+  // Archetype cells (distinct texts) read by the core's rule: SPEC §1 index, -1 for empty, None for no archetype.
+  m.def(
+      "archetype_codes",
+      [](const std::vector<std::string>& texts) {
+        py::list out;
+        for (const std::string& text : texts) {
+          const std::optional<std::int8_t> code = riskscale::parse_archetype_cell(text);
+          out.append(code ? py::object(py::int_(*code)) : py::object(py::none()));
+        }
+        return out;
+      },
+      "texts"_a);
+  m.attr("ARCHETYPE_CELL_TEXTS") = std::string(riskscale::archetype_cell_texts);
+  // Recommendation cells (distinct texts) split by the core's rule: ids in order, empty entries dropped.
+  m.def(
+      "split_lists",
+      [](const std::vector<std::string>& texts) {
+        py::list out;
+        for (const std::string& text : texts) {
+          py::list items;
+          for (const std::string_view item : riskscale::split_list(text))
+            items.append(py::str(item.data(), item.size()));
+          out.append(std::move(items));
+        }
+        return out;
+      },
+      "texts"_a);
   // Flag cells read by the core's rule: 1.0/0.0, NaN for an empty cell, and the rows that are no flag.
   m.def(
       "parse_flags",

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/classify_chunk.hpp"
@@ -15,6 +17,7 @@
 #include "cli/summary_text.hpp"
 #include "cli/utf8_warning.hpp"
 #include "riskscale/archetype.hpp"
+#include "riskscale/cell_text.hpp"
 #include "riskscale/policy.hpp"
 #include "riskscale/summary.hpp"
 
@@ -63,30 +66,27 @@ portfolio_summary summarize_classified(csv::reader& reader, const std::vector<st
       summary.add_invalid();
       continue;
     }
-    const auto archetype = riskscale::archetype_from_string(record.fields[type]);
+    const std::optional<std::int8_t> archetype = riskscale::parse_archetype_cell(record.fields[type]);
     double values[5] = {};
     const std::size_t numeric[5] = {margin, risk, scale, frequency, reach};
-    bool readable = archetype.has_value();
+    bool readable = archetype.has_value() && *archetype >= 0;  // an empty archetype is a rejected row
     for (int i = 0; i < 5 && readable; ++i) readable = csv::parse_double(record.fields[numeric[i]], values[i]);
     if (!readable) {
       summary.add_invalid();
       continue;
     }
     ranked.clear();
-    const std::string& ids = record.fields[recommendations];
-    for (std::size_t begin = 0; begin < ids.size();) {
-      const std::size_t end = std::min(ids.find(';', begin), ids.size());
-      const std::string format_id = ids.substr(begin, end - begin);
+    for (const std::string_view format_id : riskscale::split_list(record.fields[recommendations])) {
       const auto k = pol.format_index(format_id);
       if (!k) {
-        throw cli_error(where + ": recommendation '" + format_id +
+        throw cli_error(where + ": recommendation '" + std::string(format_id) +
                         "' is not in the policy's catalogue; accepted: the --policy the file was classified with");
       }
       ranked.push_back(static_cast<std::int16_t>(*k));
-      begin = end + 1;
     }
-    summary.add(record.fields[id], *archetype, values[0], record.fields[borderline] == "true", values[1], values[2],
-                values[3], values[4], ranked.data(), ranked.size(), order++);
+    summary.add(record.fields[id], static_cast<riskscale::archetype>(*archetype), values[0],
+                record.fields[borderline] == "true", values[1], values[2], values[3], values[4], ranked.data(),
+                ranked.size(), order++);
   }
   return summary;
 }

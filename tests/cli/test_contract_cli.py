@@ -60,3 +60,24 @@ def test_a_plan_csv_quotes_a_field_with_leading_blanks(run, tmp_path):
     assert done.returncode == 0, done.stderr
     rows = out.read_bytes().split(b"\r\n")
     assert rows[1].startswith(b'"  P1",')
+
+
+def test_summary_reads_recommendation_lists_and_archetypes_by_the_core_rule(run, tmp_path):
+    # Empty entries of a recommendations cell are dropped ("a;;b;" is a, b), as riskscale.summary
+    # reads them (tests/python/test_contract.py); an archetype that is no SPEC §1 id is a rejected row.
+    data = write(tmp_path / "a.csv", HEADER + "A1,0.9,0.1,0,0.7,18,500,\nA2,0.1,0.1,0,0.1,2,3,\n")
+    done = run("classify", data, "-o", tmp_path / "c.csv")
+    assert done.returncode == 0, done.stderr
+    clean = run("summary", tmp_path / "c.csv", "--format", "json")
+    assert clean.returncode == 0, clean.stderr
+    table = pd.read_csv(tmp_path / "c.csv", dtype=str, keep_default_na=False)
+    table.loc[0, "recommendations"] = ";" + table.loc[0, "recommendations"].replace(";", ";;") + ";"
+    table.to_csv(tmp_path / "gaps.csv", index=False)
+    gaps = run("summary", tmp_path / "gaps.csv", "--format", "json")
+    assert gaps.returncode == 0, gaps.stderr
+    assert json.loads(gaps.stdout) == json.loads(clean.stdout)
+    table.loc[1, "archetype"] = "mid_scale"
+    table.to_csv(tmp_path / "unknown.csv", index=False)
+    unknown = run("summary", tmp_path / "unknown.csv", "--format", "json")
+    assert unknown.returncode == 1, unknown.stderr  # some rows rejected
+    assert json.loads(unknown.stdout)["rejected"] == 1

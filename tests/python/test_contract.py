@@ -59,3 +59,25 @@ def test_a_plan_csv_quotes_a_field_with_leading_blanks():
                    active_days=18, users=500)
     text = riskscale.plans_to_csv([riskscale.plan(account, None, "2026-12-07")])
     assert text.split("\r\n")[1].startswith('"  P1",')
+
+
+def test_summary_reads_recommendation_lists_and_archetypes_by_the_core_rule():
+    # As `riskscale summary` reads them (tests/cli/test_contract_cli.py): "a;;b;" is a, b, and an
+    # archetype that is no SPEC §1 id is a rejected row, whatever the column's dtype.
+    frame = pd.read_csv(io.StringIO(CSV), index_col="account_id").assign(sensitive_data=[0.9, 0.1])
+    result = riskscale.classify(frame)
+    clean = riskscale.summary(result)
+    gaps = result.copy()
+    gaps["recommendations"] = gaps["recommendations"].astype(object)
+    gaps.loc["A1", "recommendations"] = ";" + gaps.loc["A1", "recommendations"].replace(";", ";;") + ";"
+    pd.testing.assert_frame_equal(riskscale.summary(gaps), clean)
+    assert riskscale.summary(gaps).attrs["formats"].equals(clean.attrs["formats"])
+    for archetype in (result["archetype"].astype(str), result["archetype"]):
+        unknown = result.assign(archetype=archetype)
+        unknown["archetype"] = unknown["archetype"].astype(object)
+        unknown.loc["A2", "archetype"] = "mid_scale"
+        assert riskscale.summary(unknown).attrs["rejected"] == 1
+    # A categorical whose categories are in another order is read by its values, not its codes.
+    reordered = result.assign(archetype=pd.Categorical(result["archetype"].astype(str),
+                                                        categories=sorted(riskscale.ARCHETYPES, reverse=True)))
+    pd.testing.assert_frame_equal(riskscale.summary(reordered), clean)
