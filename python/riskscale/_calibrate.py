@@ -15,7 +15,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _columns, _core
 from ._classify import ARCHETYPES, classify
 from ._drift import _inputs, _mapped
 from ._policy import Policy, _core_policy
@@ -214,7 +214,12 @@ def validate(result: pd.DataFrame, outcome: Union[str, Sequence[Any]] = "outcome
             numbers[i] = float(value)
         else:
             raise ValueError(f"row {row!r}, column {name!r}: {value!r} is not an outcome; accepted: 0, 1, True, False")
-    codes = pd.Categorical(result["archetype"], categories=list(ARCHETYPES)).codes.astype(np.int8)
+    codes, unknown = _columns.archetype_codes(result["archetype"])  # -1: an account classify could not score
+    if unknown is not None:
+        raise _columns.input_error(f"row {result.index[unknown]!r}, column 'archetype': "
+                                   f"{result['archetype'].iloc[unknown]!r} is not an archetype id; accepted: "
+                                   f"{_core.ARCHETYPE_CELL_TEXTS}", row=result.index[unknown], column="archetype",
+                                   value=result["archetype"].iloc[unknown])
     borderline = result["borderline"].fillna(False).to_numpy(dtype=bool).astype(np.uint8)
     found = _core.validate_columns(codes, borderline, numbers, name, float(confidence))
     table = pd.DataFrame(found["groups"]).set_index("group")

@@ -14,6 +14,7 @@
 #include "cli/output_file.hpp"
 #include "cli/pipeline.hpp"
 #include "riskscale/calibrate.hpp"
+#include "riskscale/cell_text.hpp"
 #include "riskscale/format_number.hpp"
 #include "riskscale/policy_json.hpp"
 #include "riskscale/validate.hpp"
@@ -272,12 +273,11 @@ int run_validate(const validate_command_options& options) {
       const std::string where = source.name + " line " + std::to_string(c.lines[r]);
       if (!c.errors[r].empty()) throw cli_error(where + ": " + c.errors[r]);
       const std::string_view a = cell(archetype_column);
-      if (a.empty()) {
-        archetypes.push_back(-1);  // an account classify could not score
-      } else if (const auto id = archetype_from_string(a)) {
-        archetypes.push_back(static_cast<std::int8_t>(*id));
+      if (const std::optional<std::int8_t> code = parse_archetype_cell(a)) {
+        archetypes.push_back(*code);  // -1: an account classify could not score
       } else {
-        throw cli_error(where + ", column 'archetype': '" + std::string(a) + "' is not an archetype id");
+        throw cli_error(where + ", column 'archetype': '" + std::string(a) +
+                        "' is not an archetype id; accepted: " + std::string(archetype_cell_texts));
       }
       const std::string_view b = cell(borderline_column);
       const std::optional<bool> is_borderline = flag(b);

@@ -179,3 +179,13 @@ def test_validate_refuses_a_bad_outcome(run, tmp_path):
     classified.to_csv(tmp_path / "bad.csv", index=False)
     done = run("validate", tmp_path / "bad.csv", "--outcome", "churned")
     assert done.returncode == 2 and b"line 5, column 'churned': '2' is not an outcome" in done.stderr
+
+
+def test_validate_refuses_an_archetype_that_is_no_id(run, tmp_path):
+    path, classified = classified_with_outcome(run, tmp_path, {"high_scale_high_risk": 0.5})
+    classified.loc[3, "archetype"] = "mid_scale"
+    classified.to_csv(tmp_path / "bad.csv", index=False)
+    done = run("validate", tmp_path / "bad.csv", "--outcome", "churned")
+    assert done.returncode == 2
+    assert (b"line 5, column 'archetype': 'mid_scale' is not an archetype id; accepted: high_scale_high_risk, "
+            b"high_scale_low_risk, low_scale_high_risk, low_scale_low_risk, or empty") in done.stderr

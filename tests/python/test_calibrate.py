@@ -145,3 +145,17 @@ def test_validate_refuses_a_bad_outcome_naming_the_row():
     frame.loc[3, "churned"] = 2
     with pytest.raises(ValueError, match=r"row 3, column 'churned': 2 is not an outcome"):
         riskscale.validate(frame, outcome="churned")
+
+
+def test_validate_refuses_an_archetype_that_is_no_id_naming_the_row():
+    # As `riskscale validate` does (tests/cli/test_calibrate_cli.py); an empty archetype is an
+    # account classify could not score, and counts in no quadrant.
+    frame = quadrant_frame({"high_scale_high_risk": (5, 2)})
+    frame["archetype"] = frame["archetype"].astype(object)
+    frame.loc[2, "archetype"] = "mid_scale"
+    with pytest.raises(riskscale.InputError, match=r"row 2, column 'archetype': 'mid_scale' is not an archetype id; "
+                                                   r"accepted: high_scale_high_risk, .*, or empty") as raised:
+        riskscale.validate(frame, outcome="churned")
+    assert raised.value.row == 2 and raised.value.column == "archetype"
+    frame.loc[2, "archetype"] = ""
+    assert riskscale.validate(frame, outcome="churned").loc["high_scale_high_risk", "accounts"] == 4
