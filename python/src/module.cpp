@@ -328,7 +328,7 @@ PYBIND11_MODULE(_core, m) {
       .def(py::init<>())
       .def_static("from_json", [](const std::string& text) { return policy::from_json(text); })
       .def_static("from_file", &policy::from_file<>)
-      .def("to_json", &policy::to_json, "indent"_a = 2)
+      .def("to_json", &policy::to_json<>, "indent"_a = 2)
       .def_property_readonly("input_fields", &policy::input_fields)
       .def_property_readonly("has_inputs", [](const policy& p) { return !p.settings().inputs.empty(); })
       .def_property_readonly("account_id_column", &riskscale::account_id_column)
