@@ -8,6 +8,7 @@
 // accepted sentence from here (Python as `riskscale._core.METRIC_COLUMNS`).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -425,15 +426,16 @@ struct output_choice {
   std::string by;                                   ///< the column named for `{by}`: written only when not empty
 };
 
-/// The output column names of `level` for `choice`, in order; a name already written is not repeated.
-[[nodiscard]] inline std::vector<std::string> output_names(const metric_level& level, const output_choice& choice) {
+/// True for an output column copied from the input (`input_has`, `row_identity`).
+[[nodiscard]] constexpr bool copied(const metric_output& column) noexcept {
+  return column.when == shown_when::input_has || column.when == shown_when::row_identity;
+}
+
+/// The output column names of `level` for `choice`, in order (with `copied_only`, only the columns
+/// copied from the input); a copied column whose name is already written is not repeated.
+[[nodiscard]] inline std::vector<std::string> output_names(const metric_level& level, const output_choice& choice,
+                                                           bool copied_only = false) {
   std::vector<std::string> names;
-  const auto add = [&names](std::string name) {
-    for (const std::string& earlier : names) {
-      if (earlier == name) return;
-    }
-    names.push_back(std::move(name));
-  };
   const auto filled = [](std::string_view pattern, std::string_view field, std::string_view value) {
     std::string name(pattern);
     const std::size_t at = name.find(field);
@@ -441,6 +443,7 @@ struct output_choice {
     return name;
   };
   for (const metric_output& column : level.columns) {
+    if (copied_only && !copied(column)) continue;
     const bool by = column.name == "{by}";
     if (by && choice.by.empty()) continue;
     const std::string_view name = by ? std::string_view(choice.by) : column.name;
@@ -448,17 +451,18 @@ struct output_choice {
     if (column.when == shown_when::input_has && !has) continue;
     if (column.when == shown_when::row_identity && !(choice.row_identity && has)) continue;
     if (column.when == shown_when::with_users && !choice.with_users) continue;
+    if (copied(column) && std::find(names.begin(), names.end(), name) != names.end()) continue;
     switch (column.each) {
-      case repeated::once: add(std::string(name)); break;
+      case repeated::once: names.emplace_back(name); break;
       case repeated::each_stage:
       case repeated::each_later_stage:
         for (std::size_t s = column.each == repeated::each_stage ? 0 : 1; s < choice.stages.size(); ++s) {
-          add(filled(name, "{stage}", choice.stages[s]));
+          names.push_back(filled(name, "{stage}", choice.stages[s]));
         }
         break;
       case repeated::each_mode:
         for (std::size_t k = 0; k < delivery_mode_count; ++k) {
-          add(filled(name, "{mode}", to_string(static_cast<delivery_mode>(k))));
+          names.push_back(filled(name, "{mode}", to_string(static_cast<delivery_mode>(k))));
         }
         break;
     }
