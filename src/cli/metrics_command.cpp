@@ -374,12 +374,15 @@ result run_funnel(const metrics_command_options& o) {
     }
     key_names = metric_output_names(t, level_named(columns::levels, "row"), choice, true);
     for (const auto& [key, code] : cohort_of) {
-      std::vector<cell> shown;
-      if (!o.by.empty()) shown.push_back(text(key.first));
-      if (!row_archetype.empty()) {
-        shown.push_back(key.second >= 0 ? text(m::group_name(static_cast<std::size_t>(key.second))) : cell());
-        archetype.push_back(static_cast<std::int8_t>(key.second));
+      std::vector<cell> shown;  // a cell per key column: the --by value, then the archetype (once when --by names it)
+      for (const std::string& name : key_names) {
+        if (name == o.by) {
+          shown.push_back(text(key.first));
+        } else {
+          shown.push_back(key.second >= 0 ? text(m::group_name(static_cast<std::size_t>(key.second))) : cell());
+        }
       }
+      if (!row_archetype.empty()) archetype.push_back(static_cast<std::int8_t>(key.second));
       keys.push_back(std::move(shown));
     }
   }

@@ -96,6 +96,11 @@ def test_funnel_headers_are_declared(run, declared, tables):
         done = run("metrics", "funnel", tables["per_user"], "--stages", ",".join(stages), "--stage-column", "stage",
                    "--by", "cohort", "--format", "csv", "--level", level)
         assert header(done) == declared("funnel", level, has=columns_of(tables["per_user"]), stages=stages, by="cohort")
+    # --by naming the archetype: one key column, as the declaration writes a copied column once.
+    done = run("metrics", "funnel", tables["per_user"], "--stages", ",".join(stages), "--stage-column", "stage",
+               "--by", "archetype", "--format", "csv", "--level", "row")
+    assert header(done) == declared("funnel", "row", has=columns_of(tables["per_user"]), stages=stages, by="archetype")
+    assert len(done.stdout.decode().splitlines()[1].split(",")) == len(header(done))
     assert "conversion_to_certified" in declared("funnel", "group", stages=stages)
 
 
