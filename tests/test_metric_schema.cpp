@@ -14,7 +14,7 @@ namespace {
 namespace m = riskscale::metrics;
 
 // Usable in constant expressions: a front end may look a table up at compile time.
-static_assert(m::find_metric_table("impact") != nullptr);
+static_assert(m::find_metric_table("impact")->metric == "impact");
 static_assert(m::find_metric_table("nothing") == nullptr);
 static_assert(m::find_metric_table("adoption")->input("seats")->required);
 static_assert(m::find_metric_table("interaction")->levels[0].name == "row");

@@ -4,7 +4,7 @@
 // the sentence a refusal gives as accepted) and, per output level, its output columns in order,
 // with when each is written. Names in braces are filled in by the caller: `{stage}` with each
 // funnel stage, `{mode}` with each delivery mode, `{by}` with the column the user named (the course
-// of a programme table, the cohort of a funnel). The CLI and Python read every column name and
+// of a programme table, the cohort of a funnel), `{stage_column}` with the per-user funnel's stage column. The CLI and Python read every column name and
 // accepted sentence from here (Python as `riskscale._core.METRIC_COLUMNS`).
 #pragma once
 
@@ -130,7 +130,7 @@ struct metric_table_schema {
 /// The input column every metric groups by when the table has it.
 inline constexpr metric_input archetype_column{"archetype", false, cell_kind::archetype,
                                                "an archetype id of SPEC §1, or empty for none"};
-/// The output columns every metric ends its rows with.
+/// The output column every metric with an input table ends its rows with: why a value is NaN, or ok.
 inline constexpr metric_output reason_column{"reason"};
 
 /// Adoption gap (`adoption`): one row per account.
