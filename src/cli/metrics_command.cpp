@@ -733,15 +733,23 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
   CLI::App* impact =
       common(metrics->add_subcommand("impact", "Renewal/retention/expansion with vs without completed onboarding"),
              "impact", true, level_choices(m::impact_table::levels));
-  impact->add_option("--completed", options.completed,
-                     "Column flagging completed onboarding (default: onboarding_completed)");
+  // The defaults, as the core declares them.
+  const m::impact_settings defaults;
+  std::string outcomes;
+  for (const std::string_view name : m::default_impact_outcomes) outcomes += std::string(name) + ", ";
+  impact->add_option(
+      "--completed", options.completed,
+      "Column flagging completed onboarding (default: " + std::string(m::impact_table::completed.name) + ")");
   impact
       ->add_option("--outcomes", options.outcomes,
-                   "Outcome columns, comma separated (default: renewed, retained, expanded, those present)")
+                   "Outcome columns, comma separated (default: " + outcomes + "those present)")
       ->delimiter(',');
-  impact->add_option("--min-group-size", options.min_group_size,
-                     "A side with fewer accounts is flagged small_group (default: 10)");
-  impact->add_option("--confidence", options.confidence, "Confidence level of the intervals (default: 0.95)")
+  impact->add_option(
+      "--min-group-size", options.min_group_size,
+      "A side with fewer accounts is flagged small_group (default: " + std::to_string(defaults.min_group_size) + ")");
+  impact
+      ->add_option("--confidence", options.confidence,
+                   "Confidence level of the intervals (default: " + text_number(defaults.confidence) + ")")
       ->check(CLI::Range(0.0, 1.0));
   impact->footer(
       "Difference of rates (completed - not) with Newcombe's hybrid score interval (Stat Med 1998;17:873, method 10).\n"
