@@ -19,3 +19,4 @@
 #include "riskscale/metrics/impact.hpp"
 #include "riskscale/metrics/interaction.hpp"
 #include "riskscale/metrics/cost.hpp"
+#include "riskscale/metrics/schema.hpp"

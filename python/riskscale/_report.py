@@ -15,10 +15,11 @@ from typing import Any, Dict, List, Mapping, Optional, Union
 import numpy as np
 import pandas as pd
 
-from . import _columns, _core
+from . import _core
 from ._drift import _ids, _inputs, _mapped
 from ._policy import Policy, _core_policy
-from .metrics import IMPACT_OUTCOMES, _archetypes, _labelled, _numbers
+from .metrics import (_ADOPTION, _FUNNEL, _IMPACT, _INTERACTION, _PROGRAM, IMPACT_OUTCOMES, _archetypes, _labelled,
+                      _numbers, _read)
 
 __all__ = ["Report", "report"]
 
@@ -81,7 +82,8 @@ def _goals_json(goals: Any) -> Optional[str]:
 
 # The metric kinds of ``metrics=``, as ``riskscale report --metrics KIND=FILE`` takes them.
 _METRIC_KINDS = ("funnel", "program", "adoption", "interaction", "impact")
-_NOT_STAGES = ("archetype", "cohort", "account_id", "period", "channel")
+# The funnel table's columns that are never stages (every other column is one), as the core declares them.
+_NOT_STAGES = tuple(c["name"] for c in _core.METRIC_COLUMNS["funnel"]["inputs"] if c["kind"] in ("key", "archetype"))
 
 
 def _lifecycle(metrics: Mapping[str, pd.DataFrame]) -> "_core.ReportMetrics":
@@ -107,42 +109,36 @@ def _lifecycle(metrics: Mapping[str, pd.DataFrame]) -> "_core.ReportMetrics":
 def _add_metric(out: "_core.ReportMetrics", kind: str, frame: pd.DataFrame) -> None:
     archetype = _archetypes(frame)
     if kind == "adoption":
-        seats = _numbers(frame, "seats", "licensed seats per account, a count >= 0")
-        trained = _numbers(frame, "trained", "users trained per account, a count >= 0")
-        active = _numbers(frame, "active", "users active over the period per account, a count >= 0")
+        seats, trained, active = (_read(frame, c) for c in (_ADOPTION.seats, _ADOPTION.trained, _ADOPTION.active))
         with _labelled(frame.index):
             out.add_adoption(seats, trained, active, archetype)
     elif kind == "funnel":
         stages = [str(c) for c in frame.columns if c not in _NOT_STAGES]
-        columns = [_numbers(frame, s, "a count per row, >= 0, one column per funnel stage") for s in stages]
+        columns = [_numbers(frame, s, _FUNNEL.stage.accepted) for s in stages]
         with _labelled(frame.index):
             out.add_funnel(stages, columns, archetype)
     elif kind == "program":
-        completed = _numbers(frame, "completed", f"a completed flag per enrolment: {_columns.FLAG_TEXTS}", flag=True)
+        completed = _read(frame, _PROGRAM.completed)
         course, courses = None, []
-        if "course" in frame.columns:
-            codes, uniques = pd.factorize(frame["course"], sort=True)
+        if _PROGRAM.course.name in frame.columns:
+            codes, uniques = pd.factorize(frame[_PROGRAM.course.name], sort=True)
             course, courses = np.ascontiguousarray(codes, dtype=np.int32), [str(u) for u in uniques]
         with _labelled(frame.index):
-            out.add_program(
-                completed, course, courses,
-                _numbers(frame, "assessment_passed", "1 passed, 0 failed, empty when not assessed", required=False,
-                         flag=True),
-                _numbers(frame, "days_to_completion", "days >= 0 for completed enrolments, else empty", required=False),
-                archetype)
+            out.add_program(completed, course, courses, _read(frame, _PROGRAM.assessment_passed),
+                            _read(frame, _PROGRAM.days_to_completion), archetype)
     elif kind == "interaction":
-        counts = [_numbers(frame, n, f"{n} per channel and period, a count >= 0")
-                  for n in ("interactions", "posts", "followers")]
+        counts = [_read(frame, c) for c in (_INTERACTION.interactions, _INTERACTION.posts, _INTERACTION.followers)]
         with _labelled(frame.index):
             out.add_interaction(*counts, archetype)
     else:
         outcomes = [c for c in IMPACT_OUTCOMES if c in frame.columns]
         if not outcomes:
             raise _core.InputError(f"no outcome column; accepted: columns named {', '.join(IMPACT_OUTCOMES)}")
-        flags = f"a flag per account: {_columns.FLAG_TEXTS}"
-        completed = _numbers(frame, "onboarding_completed", flags, flag=True)
+        completed_column = _IMPACT.onboarding_completed
+        flags = completed_column.accepted
+        completed = _read(frame, completed_column)
         for outcome in outcomes:
-            with _labelled(frame.index, {"completed": "onboarding_completed", "outcome": outcome}):
+            with _labelled(frame.index, {"completed": completed_column.name, "outcome": outcome}):
                 out.add_impact(outcome, completed, _numbers(frame, outcome, flags, flag=True), archetype)
 
 

@@ -19,10 +19,12 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from types import SimpleNamespace
+from typing import Any, Dict, Iterator, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -41,6 +43,95 @@ IMPACT_OUTCOMES = tuple(_core.IMPACT_DEFAULTS["outcomes"])
 
 _GROUPS = tuple(ARCHETYPES) + (OVERALL,)
 _SettingsSource = Union[str, "os.PathLike[str]", Mapping[str, Any], None]
+
+
+# ---------------------------------------------------------------------------------------------
+# the metric tables' columns, as the core declares them (include/riskscale/metrics/schema.hpp)
+
+
+def columns(metric: str) -> Dict[str, Any]:
+    """The columns a metric table reads and writes, as the C++ core declares them.
+
+    Parameters
+    ----------
+    metric : str
+        A metric table: ``"adoption"``, ``"adoption_users"`` (the users table of :func:`adoption`),
+        ``"funnel"``, ``"program"``, ``"impact"``, ``"interaction"``, ``"cost"``, ``"delivery_cost"``
+        or ``"break_even"`` (the two tables of the command line's ``metrics cost`` without input).
+
+    Returns
+    -------
+    dict
+        ``rows`` (what one input row is), ``inputs`` (a list of ``{"name", "required", "kind",
+        "accepted"}``: ``kind`` one of count, flag, number, archetype, key, text; ``accepted`` the
+        sentence a refusal of the column gives) and ``outputs`` (level -> list of ``{"name",
+        "when", "each"}`` in column order). ``when`` is ``always``, ``input_has`` (copied from the
+        input when it has the column), ``row_identity`` (copied by the command line, whose tables
+        have no row labels; a DataFrame keeps the input's index instead) or ``with_users``
+        (adoption with a users table); ``each`` is ``once``, ``each_stage``, ``each_later_stage`` or
+        ``each_mode``, with ``{stage}`` and ``{mode}`` in the name standing for each stage or
+        delivery mode; ``{by}`` stands for the column named by ``by``. A DataFrame result has the
+        level's columns with the leading group keys (``archetype``, ``outcome``, the course) as its
+        index; :func:`cost` with ``learners`` gives its own wide layout.
+
+    Examples
+    --------
+    >>> [c["name"] for c in columns("adoption")["inputs"] if c["required"]]
+    ['seats', 'trained', 'active']
+    >>> columns("impact")["outputs"]["group"][-3]["name"]
+    'ci_lower'
+    """
+    if metric not in _core.METRIC_COLUMNS:
+        raise ValueError(f"metric={metric!r}; accepted: one of {', '.join(_core.METRIC_COLUMNS)}")
+    return copy.deepcopy(_core.METRIC_COLUMNS[metric])
+
+
+class _Input(NamedTuple):
+    """A declared input column: its name, whether it is required, its kind and the accepted sentence."""
+
+    name: str
+    required: bool
+    kind: str
+    accepted: str
+
+
+def _inputs(metric: str) -> SimpleNamespace:
+    """The declared input columns of ``metric`` as attributes (``{stage}`` as ``stage``)."""
+    return SimpleNamespace(**{c["name"].strip("{}"): _Input(**c) for c in _core.METRIC_COLUMNS[metric]["inputs"]})
+
+
+_ADOPTION = _inputs("adoption")
+_USERS = _inputs("adoption_users")
+_FUNNEL = _inputs("funnel")
+_PROGRAM = _inputs("program")
+_IMPACT = _inputs("impact")
+_INTERACTION = _inputs("interaction")
+_COST = _inputs("cost")
+_ARCHETYPE = _ADOPTION.archetype.name
+_REASON = _core.METRIC_COLUMNS["adoption"]["outputs"]["group"][-1]["name"]
+
+
+def _levels(metric: str) -> Tuple[str, ...]:
+    """The declared output levels of ``metric``, the default first."""
+    return tuple(_core.METRIC_COLUMNS[metric]["outputs"])
+
+
+def _output_names(metric: str, level: str, data: Optional[pd.DataFrame] = None, *, with_users: bool = False,
+                  stages: Sequence[str] = (), by: Optional[str] = None, copied_only: bool = False) -> List[str]:
+    """The declared output columns of a level for the columns of ``data`` (as the core lists them)."""
+    present = [c for c in data.columns if isinstance(c, str)] if data is not None else []
+    return _core.metric_output_names(metric, level, present, False, with_users, list(stages), by or "", copied_only)
+
+
+def _pattern(metric: str, level: str, each: str) -> str:
+    """The declared name pattern of a level's repeated column (``each_later_stage``, ``each_mode``)."""
+    return next(c["name"] for c in _core.METRIC_COLUMNS[metric]["outputs"][level] if c["each"] == each)
+
+
+def _read(frame: pd.DataFrame, column: _Input, required: Optional[bool] = None) -> Optional[np.ndarray]:
+    """A declared column as contiguous float64, refused in the declaration's words."""
+    return _numbers(frame, column.name, column.accepted, column.required if required is None else required,
+                    flag=column.kind == "flag")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,15 +161,15 @@ def _numbers(frame: pd.DataFrame, name: str, accepted: str, required: bool = Tru
 
 def _archetypes(frame: pd.DataFrame) -> Optional[np.ndarray]:
     """The ``archetype`` column as int8 codes in SPEC §1 order (-1 for missing), or None."""
-    if "archetype" not in frame.columns:
+    if _ARCHETYPE not in frame.columns:
         return None
-    values = frame["archetype"]
+    values = frame[_ARCHETYPE]
     categorical = pd.Categorical(values, categories=list(ARCHETYPES))
     codes = np.asarray(categorical.codes, dtype=np.int8)
     unknown = np.flatnonzero((codes < 0) & values.notna().to_numpy() & (values.astype(str) != "").to_numpy())
     if unknown.size:
         row = int(unknown[0])
-        raise _core.InputError(f"row {frame.index[row]!r}, column 'archetype': {values.iloc[row]!r} is not an "
+        raise _core.InputError(f"row {frame.index[row]!r}, column {_ARCHETYPE!r}: {values.iloc[row]!r} is not an "
                                f"archetype; accepted: one of {', '.join(ARCHETYPES)}, or empty")
     return np.ascontiguousarray(codes)
 
@@ -95,13 +186,21 @@ def _check_level(level: str, accepted: Sequence[str]) -> None:
         raise ValueError(f"level={level!r}; accepted: {' or '.join(repr(a) for a in accepted)}")
 
 
-def _group_frame(groups: List[Dict[str, Any]], columns: Sequence[str], by_archetype: bool) -> pd.DataFrame:
-    """One row per archetype (when the data had archetypes) and an ``overall`` row."""
+def _group_frame(groups: List[Dict[str, Any]], names: Sequence[str], by_archetype: bool) -> pd.DataFrame:
+    """One row per archetype (when the data had archetypes) and an ``overall`` row: ``names`` are the
+    level's declared columns, the archetype first (the index) and the reason last."""
     picks = range(len(_GROUPS)) if by_archetype else [len(_GROUPS) - 1]
-    frame = pd.DataFrame([{c: groups[g][c] for c in columns} for g in picks],
-                         index=pd.Index([_GROUPS[g] for g in picks], name="archetype"))
-    frame["reason"] = [_core.metrics_describe_reasons(int(groups[g]["reasons"])) for g in picks]
+    frame = pd.DataFrame([{c: groups[g][c] for c in names[1:-1]} for g in picks],
+                         index=pd.Index([_GROUPS[g] for g in picks], name=names[0]))
+    frame[names[-1]] = [_core.metrics_describe_reasons(int(groups[g]["reasons"])) for g in picks]
     return frame
+
+
+def _row_frame(names: Sequence[str], values: Mapping[str, Any], reasons: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """A per-row result: the level's declared ``names`` taken from ``values``, the reason last."""
+    columns = {name: values[name] for name in names[:-1]}
+    columns[names[-1]] = _reason_text(reasons)
+    return pd.DataFrame(columns, index=index)
 
 
 def _passthrough(frame: pd.DataFrame, names: Sequence[str]) -> Dict[str, Any]:
@@ -148,58 +247,57 @@ def adoption(data: pd.DataFrame, users: Optional[pd.DataFrame] = None, *, level:
     >>> adoption(accounts, level="account")["reason"].tolist()
     ['ok', 'trained_above_seats']
     """
-    _check_level(level, ("group", "account"))
+    _check_level(level, _levels("adoption"))
     archetype = _archetypes(data)
-    seats = _numbers(data, "seats", "licensed seats per account, a count >= 0")
+    seats = _read(data, _ADOPTION.seats)
     cross: Dict[str, np.ndarray] = {}
     if users is not None:
-        own = [c for c in ("trained", "active") if c in data.columns]
+        own = [c for c in (_ADOPTION.trained.name, _ADOPTION.active.name) if c in data.columns]
         if own:
             raise _core.InputError(f"data has column {own[0]!r} and users were given; accepted: trained and active "
                                    "either as columns of data or counted from users, not both")
-        if "account_id" not in data.columns:
-            raise _core.InputError("missing column 'account_id' in data; accepted: the account ids users refer to")
-        ids = data["account_id"]
+        if _ADOPTION.account_id.name not in data.columns:
+            raise _core.InputError(f"missing column {_ADOPTION.account_id.name!r} in data; accepted: the account ids "
+                                   "users refer to")
+        ids = data[_ADOPTION.account_id.name]
         repeated = np.flatnonzero(ids.duplicated().to_numpy())
         if repeated.size:
             row = int(repeated[0])
-            raise _core.InputError(f"row {data.index[row]!r}, column 'account_id': {ids.iloc[row]!r} appears twice; "
-                                   "accepted: one row per account when users are given")
-        if "account_id" not in users.columns:
-            raise _core.InputError("missing column 'account_id' in users; accepted: the account of each user")
-        account = np.ascontiguousarray(pd.Index(ids).get_indexer(users["account_id"]), dtype=np.int64)
-        flags = f"a flag per user: {_columns.FLAG_TEXTS}"
+            raise _core.InputError(f"row {data.index[row]!r}, column {_ADOPTION.account_id.name!r}: {ids.iloc[row]!r} "
+                                   "appears twice; accepted: one row per account when users are given")
+        user_id = _USERS.account_id.name
+        if user_id not in users.columns:
+            raise _core.InputError(f"missing column {user_id!r} in users; accepted: {_USERS.account_id.accepted}")
+        account = np.ascontiguousarray(pd.Index(ids).get_indexer(users[user_id]), dtype=np.int64)
         try:
             with _labelled(users.index):
-                counts = _core.metrics_count_users(account, _numbers(users, "trained", flags, flag=True),
-                                                   _numbers(users, "active", flags, flag=True), len(data))
+                counts = _core.metrics_count_users(account, _read(users, _USERS.trained), _read(users, _USERS.active),
+                                                   len(data))
         except _core.InputError as error:
             unknown = np.flatnonzero(account < 0)
-            if "'account_id'" not in str(error) or not unknown.size:
+            if f"{user_id!r}" not in str(error) or not unknown.size:
                 raise
             row = int(unknown[0])
-            raise _core.InputError(f"row {users.index[row]!r}, column 'account_id': {users['account_id'].iloc[row]!r} "
-                                   "is not an account_id of data; accepted: the account_id of an account row") from None
-        trained, active = counts["trained"], counts["active"]
-        cross = {"users": counts["users"], "trained_inactive": counts["trained_inactive"],
-                 "active_untrained": counts["active_untrained"]}
+            raise _core.InputError(f"row {users.index[row]!r}, column {user_id!r}: {users[user_id].iloc[row]!r} "
+                                   f"is not an {user_id} of data; accepted: the {user_id} of an account row") from None
+        trained, active = counts[_USERS.trained.name], counts[_USERS.active.name]
+        # The cross counts: the columns the declaration writes with a users table.
+        cross = {c["name"]: counts[c["name"]] for c in _core.METRIC_COLUMNS["adoption"]["outputs"]["account"]
+                 if c["when"] == "with_users"}
     else:
-        trained = _numbers(data, "trained", "users trained per account, a count >= 0")
-        active = _numbers(data, "active", "users active over the period per account, a count >= 0")
+        trained = _read(data, _ADOPTION.trained)
+        active = _read(data, _ADOPTION.active)
     with _labelled(data.index):
-        out = _core.metrics_adoption(seats, trained, active, archetype, cross.get("trained_inactive"),
-                                     cross.get("active_untrained"))
+        out = _core.metrics_adoption(seats, trained, active, archetype, *(cross.get(c["name"]) for c in
+                                     _core.METRIC_COLUMNS["adoption"]["outputs"]["group"] if c["when"] == "with_users"))
+    names = _output_names("adoption", level, data, with_users=users is not None)
     if level == "account":
-        columns: Dict[str, Any] = _passthrough(data, ("account_id", "archetype"))
-        columns.update(seats=seats, trained=trained, active=active)
-        columns.update(cross)
-        columns.update({k: out[k] for k in ("training_coverage", "activation", "shelfware_seats")})
-        columns["reason"] = _reason_text(out["reasons"])
-        return pd.DataFrame(columns, index=data.index)
-    names = ["accounts", "excluded", "seats", "trained", "active", "shelfware_seats"]
-    if users is not None:
-        names += ["trained_inactive", "active_untrained"]
-    return _group_frame(out["groups"], names + ["training_coverage", "activation"], archetype is not None)
+        values: Dict[str, Any] = dict(out)
+        values.update(_passthrough(data, _output_names("adoption", level, data, copied_only=True)))
+        values.update({_ADOPTION.seats.name: seats, _ADOPTION.trained.name: trained, _ADOPTION.active.name: active})
+        values.update(cross)
+        return _row_frame(names, values, out["reasons"], data.index)
+    return _group_frame(out["groups"], names, archetype is not None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,23 +357,23 @@ def funnel(data: pd.DataFrame, stages: Sequence[str], *, stage_column: Optional[
     >>> funnel(cohorts, ["invited", "logged_in", "certified"]).loc["overall", "largest_drop_stage"]
     'certified'
     """
-    _check_level(level, ("group", "row"))
+    _check_level(level, _levels("funnel"))
     stages = [str(s) for s in stages]
     if len(stages) < 2 or len(set(stages)) != len(stages):
         raise ValueError(f"stages={stages!r}; accepted: at least two distinct stage names in funnel order")
     if stage_column is None:
-        columns = [_numbers(data, s, "a count per row, >= 0, one column per stage") for s in stages]
+        columns = [_numbers(data, s, _FUNNEL.stage.accepted) for s in stages]
         archetype = _archetypes(data)
         row_index = data.index
-        keys = _passthrough(data, tuple(c for c in (by, "archetype") if c is not None))
+        keys = _passthrough(data, _output_names("funnel", "row", data, by=by, copied_only=True))
     else:
         if stage_column not in data.columns:
-            raise _core.InputError(f"missing column {stage_column!r}; accepted: each user's furthest stage")
+            raise _core.InputError(f"missing column {stage_column!r}; accepted: {_FUNNEL.stage_column.accepted}")
         if by is not None and by not in data.columns:
             raise _core.InputError(f"missing column {by!r}; accepted: the cohort of each user")
         furthest = _stage_indices(data[stage_column], stages, stage_column)
         user_archetype = _archetypes(data)
-        key_names = [c for c in (by, "archetype") if c is not None and c in data.columns]
+        key_names = _output_names("funnel", "row", data, by=by, copied_only=True)
         if key_names:
             grouped = data[key_names].groupby(key_names, sort=True, dropna=False, observed=True)
             cohort = np.ascontiguousarray(grouped.ngroup().to_numpy(), dtype=np.int64)
@@ -283,9 +381,9 @@ def funnel(data: pd.DataFrame, stages: Sequence[str], *, stage_column: Optional[
             cohorts = len(row_index)
         else:
             cohort = np.zeros(len(data), dtype=np.int64)
-            row_index = pd.Index([OVERALL], name="cohort")
+            row_index = pd.Index([OVERALL], name=_FUNNEL.cohort.name)
             cohorts = 1
-        with _labelled(data.index, {"furthest_stage": stage_column, "cohort": by or "cohort"}):
+        with _labelled(data.index, {"furthest_stage": stage_column, "cohort": by or _FUNNEL.cohort.name}):
             counts = _core.metrics_funnel_counts(furthest, cohort, cohorts, len(stages))
         columns = [np.ascontiguousarray(counts[:, s]) for s in range(len(stages))]
         archetype = None
@@ -296,30 +394,31 @@ def funnel(data: pd.DataFrame, stages: Sequence[str], *, stage_column: Optional[
     with _labelled(row_index):
         out = _core.metrics_funnel(stages, columns, archetype)
 
+    # The declared columns (per-user data keeps its cohort keys as the index); the largest drop,
+    # which the core gives as a step index, is named here by its stage.
+    names = _output_names("funnel", level, data if stage_column is None else None, stages=stages, by=by)
+    conversion = _pattern("funnel", level, "each_later_stage")
+    largest_drop = "largest_drop_stage"
+
     def conversions(step_conversion: Any, largest: Any) -> Dict[str, Any]:
         matrix = np.asarray(step_conversion, dtype=np.float64).reshape(-1, len(stages) - 1)
-        named = {f"conversion_to_{s}": matrix[:, j] for j, s in enumerate(stages[1:])}
-        names = np.asarray(list(stages[1:]) + [None], dtype=object)
-        named["largest_drop_stage"] = names[np.where(np.asarray(largest) < 0, len(stages), np.asarray(largest) + 1) - 1]
+        named = {conversion.replace("{stage}", s): matrix[:, j] for j, s in enumerate(stages[1:])}
+        later = np.asarray(list(stages[1:]) + [None], dtype=object)
+        named[largest_drop] = later[np.where(np.asarray(largest) < 0, len(stages), np.asarray(largest) + 1) - 1]
         return named
 
     if level == "row":
-        result: Dict[str, Any] = dict(keys)
-        result.update({s: columns[k] for k, s in enumerate(stages)})
-        result.update(conversions(out["step_conversion"], out["largest_drop_step"]))
-        result["overall_conversion"] = out["overall_conversion"]
-        result["reason"] = _reason_text(out["reasons"])
-        ordered = list(keys) + stages + [f"conversion_to_{s}" for s in stages[1:]] + [
-            "overall_conversion", "largest_drop_stage", "reason"]
-        return pd.DataFrame(result, index=row_index)[ordered]
+        values: Dict[str, Any] = dict(out)
+        values.update(keys)
+        values.update({s: columns[k] for k, s in enumerate(stages)})
+        values.update(conversions(out["step_conversion"], out["largest_drop_step"]))
+        return _row_frame(names, values, out["reasons"], row_index)
     groups = out["groups"]
     for g in groups:
         for k, s in enumerate(stages):
             g[s] = g["counts"][k]
         named = conversions([g["step_conversion"]], [g["largest_drop_step"]])
         g.update({k: v[0] for k, v in named.items()})
-    names = ["rows", "excluded"] + stages + [f"conversion_to_{s}" for s in stages[1:]] + [
-        "overall_conversion", "largest_drop_stage"]
     return _group_frame(groups, names, archetype is not None)
 
 
@@ -356,10 +455,11 @@ def program(data: pd.DataFrame, *, by: Optional[str] = None) -> pd.DataFrame:
     >>> program(enrolments).loc[("a", "overall"), "completion_rate"]
     0.5
     """
-    key = by if by is not None else ("course" if "course" in data.columns else None)
+    course_name = _PROGRAM.course.name
+    key = by if by is not None else (course_name if course_name in data.columns else None)
     if by is not None and by not in data.columns:
-        raise _core.InputError(f"missing column {by!r}; accepted: the course or format of each enrolment")
-    completed = _numbers(data, "completed", f"a completed flag per enrolment: {_columns.FLAG_TEXTS}", flag=True)
+        raise _core.InputError(f"missing column {by!r}; accepted: {_PROGRAM.course.accepted}")
+    completed = _read(data, _PROGRAM.completed)
     course = None
     courses: List[Any] = []
     if key is not None:
@@ -367,21 +467,17 @@ def program(data: pd.DataFrame, *, by: Optional[str] = None) -> pd.DataFrame:
         course = np.ascontiguousarray(codes, dtype=np.int32)
         courses = list(uniques)
     archetype = _archetypes(data)
-    with _labelled(data.index, {"course": key or "course"}):
-        cells = _core.metrics_program(
-            completed, course, len(courses),
-            _numbers(data, "assessment_passed", "1 passed, 0 failed, empty when not assessed", required=False, flag=True),
-            _numbers(data, "days_to_completion", "days >= 0 for completed enrolments, else empty", required=False),
-            archetype)
+    with _labelled(data.index, {"course": key or course_name}):  # the core's name of the course column
+        cells = _core.metrics_program(completed, course, len(courses), _read(data, _PROGRAM.assessment_passed),
+                                      _read(data, _PROGRAM.days_to_completion), archetype)
     groups = range(len(_GROUPS)) if archetype is not None else [len(_GROUPS) - 1]
     wanted = [c for c in cells if c["group"] in groups]
     index = pd.MultiIndex.from_tuples(
         [(courses[c["course"]] if c["course"] < len(courses) else OVERALL, _GROUPS[c["group"]]) for c in wanted],
-        names=[key or "course", "archetype"])
-    names = ["enrolments", "completions", "completion_rate", "assessed", "passed", "pass_rate",
-             "median_days_to_completion"]
-    frame = pd.DataFrame([{n: c[n] for n in names} for c in wanted], index=index, columns=names)
-    frame["reason"] = [_core.metrics_describe_reasons(int(c["reasons"])) for c in wanted]
+        names=[key or course_name, _ARCHETYPE])
+    names = _output_names("program", "group", by=key or course_name)[2:]  # after the index: course, archetype
+    frame = pd.DataFrame([{n: c[n] for n in names[:-1]} for c in wanted], index=index, columns=names[:-1])
+    frame[names[-1]] = [_core.metrics_describe_reasons(int(c["reasons"])) for c in wanted]
     return frame
 
 
@@ -389,7 +485,8 @@ def program(data: pd.DataFrame, *, by: Optional[str] = None) -> pd.DataFrame:
 # 4. impact
 
 
-def impact(data: pd.DataFrame, *, completed: str = "onboarding_completed", outcomes: Optional[Sequence[str]] = None,
+def impact(data: pd.DataFrame, *, completed: str = _IMPACT.onboarding_completed.name,
+           outcomes: Optional[Sequence[str]] = None,
            min_group_size: int = _core.IMPACT_DEFAULTS["min_group_size"],
            confidence: float = _core.IMPACT_DEFAULTS["confidence"]) -> pd.DataFrame:
     """Business impact: outcome rates of accounts that completed onboarding versus the others.
@@ -436,19 +533,17 @@ def impact(data: pd.DataFrame, *, completed: str = "onboarding_completed", outco
     names = list(outcomes) if outcomes is not None else [c for c in IMPACT_OUTCOMES if c in data.columns]
     if not names:
         raise _core.InputError(f"no outcome column; accepted: outcomes=[...] or columns named {', '.join(IMPACT_OUTCOMES)}")
-    flags = f"a flag per account: {_columns.FLAG_TEXTS}"
+    flags = _IMPACT.onboarding_completed.accepted  # every outcome is accepted as the completed flag
     completed_flags = _numbers(data, completed, flags, flag=True)
     archetype = _archetypes(data)
-    columns = ["accounts_completed", "outcome_completed", "rate_completed", "completed_ci_lower", "completed_ci_upper",
-               "accounts_not_completed", "outcome_not_completed", "rate_not_completed", "not_completed_ci_lower",
-               "not_completed_ci_upper", "difference", "ci_lower", "ci_upper"]
+    declared = _output_names("impact", "group")  # outcome, archetype (the index), ..., reason
     frames = []
     for outcome in names:
-        with _labelled(data.index, {"completed": completed, "outcome": outcome}):
+        with _labelled(data.index, {"completed": completed, "outcome": outcome}):  # the core's generic names
             groups = _core.metrics_impact(completed_flags, _numbers(data, outcome, flags, flag=True), archetype,
                                           int(min_group_size), float(confidence))
-        frames.append(_group_frame(groups, columns, archetype is not None))
-    return pd.concat(frames, keys=names, names=["outcome", "archetype"])
+        frames.append(_group_frame(groups, declared[1:], archetype is not None))
+    return pd.concat(frames, keys=names, names=declared[:2])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -480,20 +575,19 @@ def interaction_rate(data: pd.DataFrame, *, level: str = "row") -> pd.DataFrame:
     >>> interaction_rate(channels)["interaction_rate"].tolist()
     [0.5]
     """
-    _check_level(level, ("row", "group"))
-    counts = {name: _numbers(data, name, f"{name} per channel and period, a count >= 0")
-              for name in ("interactions", "posts", "followers")}
+    _check_level(level, _levels("interaction"))
+    read = (_INTERACTION.interactions, _INTERACTION.posts, _INTERACTION.followers)
+    counts = {column.name: _read(data, column) for column in read}
     archetype = _archetypes(data)
     with _labelled(data.index):
-        out = _core.metrics_interaction_rate(counts["interactions"], counts["posts"], counts["followers"], archetype)
+        out = _core.metrics_interaction_rate(*counts.values(), archetype)
+    names = _output_names("interaction", level, data)
     if level == "group":
-        return _group_frame(out["groups"], ["rows", "excluded", "interactions", "posts", "post_followers",
-                                            "interaction_rate"], archetype is not None)
-    result: Dict[str, Any] = _passthrough(data, ("account_id", "channel", "period", "archetype"))
-    result.update(counts)
-    result["interaction_rate"] = out["interaction_rate"]
-    result["reason"] = _reason_text(out["reasons"])
-    return pd.DataFrame(result, index=data.index)
+        return _group_frame(out["groups"], names, archetype is not None)
+    values: Dict[str, Any] = dict(out)
+    values.update(_passthrough(data, _output_names("interaction", level, data, copied_only=True)))
+    values.update(counts)
+    return _row_frame(names, values, out["reasons"], data.index)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -640,33 +734,32 @@ def cost(data: Optional[pd.DataFrame] = None, *, learners: Union[int, Sequence[i
         frame = pd.DataFrame(result, index=pd.Index(counts, name="learners"))
         frame.attrs["break_even"] = {mode: _core.metrics_break_even(mode, layers) for mode in ("ilt_onsite", "ilt_virtual")}
         return frame
-    _check_level(level, ("group", "account"))
-    users = _numbers(data, "users", "learners per account, a count >= 0")
-    if "recommendations" not in data.columns:
-        raise _core.InputError("missing column 'recommendations'; accepted: format ids joined by ';' per account")
-    distinct, codes, ids = _recommendation_table(data["recommendations"])
+    _check_level(level, _levels("cost"))
+    users = _read(data, _COST.users)
+    if _COST.recommendations.name not in data.columns:
+        raise _core.InputError(f"missing column {_COST.recommendations.name!r}; "
+                               f"accepted: {_COST.recommendations.accepted}")
+    distinct, codes, ids = _recommendation_table(data[_COST.recommendations.name])
     table = np.ascontiguousarray(distinct[codes])
     archetype = _archetypes(data)
     with _labelled(data.index):
         out = _core.metrics_training_cost(users, table, ids, archetype, layers)
+    names = _output_names("cost", level, data)
+    mode_cost = _pattern("cost", level, "each_mode")
     if level == "account":
-        columns: Dict[str, Any] = _passthrough(data, ("account_id", "archetype"))
-        columns["users"] = users
-        columns["total_cost"] = out["total_cost"]
-        columns["cost_per_learner"] = out["cost_per_learner"]
-        for mode in DELIVERY_MODES:
-            columns[f"{mode}_cost"] = out["mode_cost"][mode]
+        values: Dict[str, Any] = dict(out)
+        values.update(_passthrough(data, _output_names("cost", level, data, copied_only=True)))
+        values[_COST.users.name] = users
+        values.update({mode_cost.replace("{mode}", mode): out["mode_cost"][mode] for mode in DELIVERY_MODES})
         # Which formats lack a delivery mode, by the core's effective mapping.
         modes = json.loads(_core.metrics_cost_settings(layers))["format_modes"]
         unknown = np.asarray([";".join(ids[k] for k in row if k >= 0 and ids[k] not in modes) for row in distinct],
                              dtype=object)
-        columns["unknown_formats"] = unknown[codes]
-        columns["reason"] = _reason_text(out["reasons"])
-        return pd.DataFrame(columns, index=data.index)
+        values["unknown_formats"] = unknown[codes]
+        return _row_frame(names, values, out["reasons"], data.index)
     for g in out["groups"]:
-        g.update({f"{mode}_cost": g["mode_cost"][mode] for mode in DELIVERY_MODES})
-    return _group_frame(out["groups"], ["accounts", "unpriced", "users", "total_cost", "cost_per_learner"] +
-                        [f"{mode}_cost" for mode in DELIVERY_MODES], archetype is not None)
+        g.update({mode_cost.replace("{mode}", mode): g["mode_cost"][mode] for mode in DELIVERY_MODES})
+    return _group_frame(out["groups"], names, archetype is not None)
 
 
 __all__ = [
@@ -676,6 +769,7 @@ __all__ = [
     "REASONS",
     "adoption",
     "break_even",
+    "columns",
     "cost",
     "cost_settings",
     "funnel",

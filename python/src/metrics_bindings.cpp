@@ -5,10 +5,12 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -271,9 +273,61 @@ std::optional<std::uint64_t> break_even(const std::string& mode_name, const std:
   return metrics::break_even(cost_settings_of(settings_layers), *mode);
 }
 
+// METRIC_COLUMNS: metrics/schema.hpp as plain Python data, metric -> {"rows", "inputs", "outputs": {level: [...]}}.
+py::dict metric_columns() {
+  constexpr std::array<const char*, 4> when = {"always", "input_has", "row_identity", "with_users"};
+  constexpr std::array<const char*, 4> each = {"once", "each_stage", "each_later_stage", "each_mode"};
+  py::dict tables;
+  for (const metrics::metric_table_schema& table : metrics::metric_tables) {
+    py::list inputs;
+    for (const metrics::metric_input& column : table.inputs) {
+      inputs.append(py::dict("name"_a = std::string(column.name), "required"_a = column.required,
+                             "kind"_a = std::string(metrics::to_string(column.kind)),
+                             "accepted"_a = std::string(column.accepted)));
+    }
+    py::dict outputs;
+    for (const metrics::metric_level& level : table.levels) {
+      py::list columns;
+      for (const metrics::metric_output& column : level.columns) {
+        columns.append(py::dict("name"_a = std::string(column.name),
+                                "when"_a = when[static_cast<std::size_t>(column.when)],
+                                "each"_a = each[static_cast<std::size_t>(column.each)]));
+      }
+      outputs[py::str(std::string(level.name))] = columns;
+    }
+    tables[py::str(std::string(table.metric))] =
+        py::dict("rows"_a = std::string(table.rows), "inputs"_a = inputs, "outputs"_a = outputs);
+  }
+  return tables;
+}
+
+// metrics::output_names of a declared level for the columns `present` in the input.
+std::vector<std::string> metric_output_names(const std::string& metric, const std::string& level_name,
+                                             const std::vector<std::string>& present, bool row_identity,
+                                             bool with_users, const std::vector<std::string>& stages,
+                                             const std::string& by, bool copied_only) {
+  const metrics::metric_table_schema* table = metrics::find_metric_table(metric);
+  if (table == nullptr) throw py::value_error("metric '" + metric + "' is not a declared metric table");
+  const metrics::metric_level* level = table->level(level_name);
+  if (level == nullptr) throw py::value_error("level '" + level_name + "' is not a level of metric '" + metric + "'");
+  metrics::output_choice choice;
+  choice.input_has = [&present](std::string_view name) {
+    return std::find(present.begin(), present.end(), name) != present.end();
+  };
+  choice.row_identity = row_identity;
+  choice.with_users = with_users;
+  choice.stages = stages;
+  choice.by = by;
+  return metrics::output_names(*level, choice, copied_only);
+}
+
 }  // namespace
 
 void bind_metrics(py::module_& m) {
+  m.attr("METRIC_COLUMNS") = metric_columns();
+  m.def("metric_output_names", &metric_output_names, "metric"_a, "level"_a, "present"_a = std::vector<std::string>(),
+        "row_identity"_a = false, "with_users"_a = false, "stages"_a = std::vector<std::string>(), "by"_a = "",
+        "copied_only"_a = false);
   m.attr("METRIC_REASONS") = [] {
     py::list names;
     for (std::size_t i = 0; i < metrics::reason_count; ++i)

@@ -77,9 +77,24 @@ std::vector<double> required_metric_numbers(const metric_table& t, const std::st
   return metric_numbers(t, name, accepted, flag);
 }
 
+std::vector<double> metric_numbers(const metric_table& t, const m::metric_input& column) {
+  return metric_numbers(t, std::string(column.name), std::string(column.accepted), column.kind == m::cell_kind::flag);
+}
+
+std::vector<double> required_metric_numbers(const metric_table& t, const m::metric_input& column) {
+  return required_metric_numbers(t, std::string(column.name), std::string(column.accepted),
+                                 column.kind == m::cell_kind::flag);
+}
+
+std::vector<std::string> metric_output_names(const metric_table& t, const m::metric_level& level,
+                                             m::output_choice choice, bool copied_only) {
+  choice.input_has = [&t](std::string_view name) { return t.has(name); };
+  return m::output_names(level, choice, copied_only);
+}
+
 std::vector<std::int8_t> metric_archetypes(const metric_table& t) {
   std::vector<std::int8_t> codes;
-  const auto found = t.columns.find("archetype");
+  const auto found = t.columns.find(std::string(m::archetype_column.name));
   if (found == t.columns.end()) return codes;
   for (std::size_t row = 0; row < found->second.size(); ++row) {
     const std::string& text = found->second[row];
@@ -89,7 +104,7 @@ std::vector<std::int8_t> metric_archetypes(const metric_table& t) {
     }
     const auto type = riskscale::archetype_from_string(text);
     if (!type) {
-      throw cli_error(t.where(row) + ", column 'archetype': '" + text +
+      throw cli_error(t.where(row) + ", column '" + std::string(m::archetype_column.name) + "': '" + text +
                       "' is not an archetype; accepted: high_scale_high_risk, high_scale_low_risk, "
                       "low_scale_high_risk, low_scale_low_risk, or empty");
     }
@@ -101,29 +116,27 @@ std::vector<std::int8_t> metric_archetypes(const metric_table& t) {
 program_table read_program_table(const std::string& path, const std::string& by, std::size_t max_record_bytes) {
   program_table p;
   metric_table& t = p.table;
-  t = read_metric_table(
-      path, {by.empty() ? "course" : by, "completed", "assessment_passed", "days_to_completion", "archetype"},
-      max_record_bytes);
+  namespace columns = m::program_table;
+  std::vector<std::string> wanted = m::input_names(columns::inputs);
+  if (!by.empty()) wanted.front() = by;  // the course column, named
+  t = read_metric_table(path, wanted, max_record_bytes);
   std::string key = by;
-  if (key.empty() && t.has("course")) key = "course";
+  if (key.empty() && t.has(columns::course.name)) key = columns::course.name;
   if (!by.empty() && !t.has(by)) {
-    throw cli_error(t.source + " lacks the column '" + by + "'; accepted: the course or format of each enrolment");
+    throw cli_error(t.source + " lacks the column '" + by + "'; accepted: " + std::string(columns::course.accepted));
   }
-  const std::vector<double> completed =
-      required_metric_numbers(t, "completed", "a completed flag per enrolment: 1/0, true/false or yes/no", true);
-  const std::vector<double> passed =
-      metric_numbers(t, "assessment_passed", "1 passed, 0 failed, empty when not assessed", true);
-  const std::vector<double> days =
-      metric_numbers(t, "days_to_completion", "days >= 0 for a completed enrolment, else empty");
+  const std::vector<double> completed = required_metric_numbers(t, columns::completed);
+  const std::vector<double> passed = metric_numbers(t, columns::assessment_passed);
+  const std::vector<double> days = metric_numbers(t, columns::days_to_completion);
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
   std::vector<std::int32_t> course;
   if (!key.empty()) {
-    for (const auto& value : t.columns.at(key)) {
+    for (const auto& value : t.column(key)) {
       if (!value.empty()) p.course_codes.emplace(value, 0);
     }
     std::int32_t next = 0;
     for (auto& entry : p.course_codes) entry.second = next++;
-    for (const auto& value : t.columns.at(key)) course.push_back(value.empty() ? -1 : p.course_codes.at(value));
+    for (const auto& value : t.column(key)) course.push_back(value.empty() ? -1 : p.course_codes.at(value));
   }
   m::program_input in;
   in.completed = completed;
@@ -136,18 +149,17 @@ program_table read_program_table(const std::string& path, const std::string& by,
   if (!archetype.empty()) in.archetype = archetype;
   p.course_column = key;
   p.by_archetype = !archetype.empty();
-  p.result = refusing(t, {{"course", key}}, [&] { return m::program(in); });
+  p.result = refusing(t, {{std::string(columns::course.name), key}}, [&] { return m::program(in); });
   return p;
 }
 
 interaction_table read_interaction_table(const std::string& path, std::size_t max_record_bytes) {
   interaction_table x;
   metric_table& t = x.table;
-  t = read_metric_table(path, {"channel", "period", "account_id", "archetype", "interactions", "posts", "followers"},
-                        max_record_bytes);
-  x.interactions = required_metric_numbers(t, "interactions", "interactions per channel and period, a count >= 0");
-  x.posts = required_metric_numbers(t, "posts", "posts per channel and period, a count >= 0");
-  x.followers = required_metric_numbers(t, "followers", "followers per channel and period, a count >= 0");
+  t = read_metric_table(path, m::input_names(m::interaction_table::inputs), max_record_bytes);
+  x.interactions = required_metric_numbers(t, m::interaction_table::interactions);
+  x.posts = required_metric_numbers(t, m::interaction_table::posts);
+  x.followers = required_metric_numbers(t, m::interaction_table::followers);
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
   m::interaction_input in;
   in.interactions = x.interactions;
@@ -160,8 +172,8 @@ interaction_table read_interaction_table(const std::string& path, std::size_t ma
 }
 
 std::vector<std::string> impact_columns(const std::string& completed, const std::vector<std::string>& requested) {
-  std::vector<std::string> wanted{completed, "archetype"};
-  wanted.insert(wanted.end(), m::default_impact_outcomes.begin(), m::default_impact_outcomes.end());
+  std::vector<std::string> wanted = m::input_names(m::impact_table::inputs);
+  wanted.front() = completed;  // the completed column, named
   wanted.insert(wanted.end(), requested.begin(), requested.end());
   return wanted;
 }
@@ -174,15 +186,18 @@ std::vector<std::string> impact_outcomes(const metric_table& t, const std::vecto
     }
   }
   if (outcomes.empty()) {
-    throw cli_error(t.source +
-                    " has no outcome column; accepted: --outcomes COLUMNS, or columns renewed, retained, expanded");
+    std::string names;
+    for (const std::string_view name : m::default_impact_outcomes) {
+      names += (names.empty() ? "" : ", ") + std::string(name);
+    }
+    throw cli_error(t.source + " has no outcome column; accepted: --outcomes COLUMNS, or columns " + names);
   }
   return outcomes;
 }
 
 m::per_group<m::impact_group> impact_of(const metric_table& t, const std::string& completed, const std::string& outcome,
                                         const m::impact_settings& settings) {
-  const std::string flag = "a flag per account: 1/0, true/false or yes/no";
+  const std::string flag(m::impact_table::completed.accepted);  // every outcome is accepted as the completed flag
   const std::vector<double> done = required_metric_numbers(t, completed, flag, true);
   const std::vector<double> values = required_metric_numbers(t, outcome, flag, true);
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
@@ -190,7 +205,7 @@ m::per_group<m::impact_group> impact_of(const metric_table& t, const std::string
   in.completed = done;
   in.outcome = values;
   if (!archetype.empty()) in.archetype = archetype;
-  return refusing(t, {{"completed", completed}, {"outcome", outcome}}, [&] {
+  return refusing(t, {{"completed", completed}, {"outcome", outcome}}, [&] {  // the core's generic names
     try {
       return m::impact(in, settings);
     } catch (const m::column_error&) {
@@ -202,11 +217,11 @@ m::per_group<m::impact_group> impact_of(const metric_table& t, const std::string
 }
 
 m::per_group<m::adoption_group> read_adoption_groups(const std::string& path, std::size_t max_record_bytes) {
-  const metric_table t = read_metric_table(path, {"archetype", "seats", "trained", "active"}, max_record_bytes);
-  const std::vector<double> seats = required_metric_numbers(t, "seats", "licensed seats per account, a count >= 0");
-  const std::vector<double> trained = required_metric_numbers(t, "trained", "users trained per account, a count >= 0");
-  const std::vector<double> active =
-      required_metric_numbers(t, "active", "users active over the period per account, a count >= 0");
+  namespace columns = m::adoption_table;
+  const metric_table t = read_metric_table(path, m::input_names(columns::inputs), max_record_bytes);
+  const std::vector<double> seats = required_metric_numbers(t, columns::seats);
+  const std::vector<double> trained = required_metric_numbers(t, columns::trained);
+  const std::vector<double> active = required_metric_numbers(t, columns::active);
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
   m::adoption_input in;
   in.seats = seats;
@@ -219,9 +234,10 @@ m::per_group<m::adoption_group> read_adoption_groups(const std::string& path, st
 std::vector<std::string> funnel_stage_columns(const metric_table& t) {
   std::vector<std::string> stages;
   for (const std::string& name : t.header) {
-    if (name != "archetype" && name != "cohort" && name != "account_id" && name != "period" && name != "channel") {
-      stages.push_back(name);
-    }
+    const bool key = std::any_of(m::funnel_table::inputs.begin(), m::funnel_table::inputs.end(), [&](const auto& c) {
+      return c.name == name && (c.kind == m::cell_kind::key || c.kind == m::cell_kind::archetype);
+    });
+    if (!key) stages.push_back(name);
   }
   return stages;
 }
@@ -233,7 +249,7 @@ m::per_group<m::funnel_group> funnel_groups(const metric_table& t, const std::ve
   }
   std::vector<std::vector<double>> counts;
   for (const std::string& stage : stages) {
-    counts.push_back(required_metric_numbers(t, stage, "a count per row, >= 0, one column per funnel stage"));
+    counts.push_back(required_metric_numbers(t, stage, std::string(m::funnel_table::stage.accepted)));
   }
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
   m::funnel_input in;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/cli_error.hpp"
@@ -21,7 +22,11 @@ struct metric_table {
   std::vector<std::size_t> lines;                           ///< line of each data row
   std::map<std::string, std::vector<std::string>> columns;  ///< the wanted columns the header has
 
-  [[nodiscard]] bool has(const std::string& name) const { return columns.count(name) > 0; }
+  [[nodiscard]] bool has(std::string_view name) const { return columns.count(std::string(name)) > 0; }
+  /// The wanted column `name`, which the header has.
+  [[nodiscard]] const std::vector<std::string>& column(std::string_view name) const {
+    return columns.at(std::string(name));
+  }
   [[nodiscard]] std::size_t rows() const noexcept { return lines.size(); }
   [[nodiscard]] std::string where(std::size_t row) const { return source + " line " + std::to_string(lines.at(row)); }
 };
@@ -39,6 +44,15 @@ struct metric_table {
 /// metric_numbers of a column the metric needs: throws cli_error naming the column when it is absent.
 [[nodiscard]] std::vector<double> required_metric_numbers(const metric_table& t, const std::string& name,
                                                           const std::string& accepted, bool flag = false);
+/// metric_numbers of a declared column: its name, accepted sentence and whether it is a flag from the core.
+[[nodiscard]] std::vector<double> metric_numbers(const metric_table& t, const metrics::metric_input& column);
+/// required_metric_numbers of a declared column (metrics/schema.hpp).
+[[nodiscard]] std::vector<double> required_metric_numbers(const metric_table& t, const metrics::metric_input& column);
+/// The output column names of `level` for table `t` (its columns decide the copied ones); with
+/// `copied_only`, only those copied from `t` (metrics::output_names).
+[[nodiscard]] std::vector<std::string> metric_output_names(const metric_table& t, const metrics::metric_level& level,
+                                                           metrics::output_choice choice = {},
+                                                           bool copied_only = false);
 /// The archetype column as SPEC §1 codes (-1 for an empty cell); empty when there is no such column.
 [[nodiscard]] std::vector<std::int8_t> metric_archetypes(const metric_table& t);
 
@@ -97,8 +111,8 @@ struct interaction_table {
 [[nodiscard]] metrics::per_group<metrics::adoption_group> read_adoption_groups(const std::string& path,
                                                                                std::size_t max_record_bytes);
 
-/// The stage names of a funnel table read without --stages: every column but archetype, cohort,
-/// account_id, period and channel, in file order.
+/// The stage names of a funnel table read without --stages: every column but the funnel table's
+/// key and archetype columns (metrics/schema.hpp), in file order.
 [[nodiscard]] std::vector<std::string> funnel_stage_columns(const metric_table& t);
 /// The funnel groups of a table with a count column per stage (`stages`, in funnel order).
 [[nodiscard]] metrics::per_group<metrics::funnel_group> funnel_groups(const metric_table& t,

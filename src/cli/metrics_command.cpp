@@ -167,53 +167,76 @@ std::vector<std::size_t> shown_groups(bool by_archetype) {
 
 std::string reasons(m::reason_set set) { return m::describe(set); }
 
+// The declared output level `name` of a metric (the --level given, already checked against the declaration).
+const m::metric_level& level_named(const m::constant_list<m::metric_level>& levels, std::string_view name) {
+  for (const m::metric_level& level : levels) {
+    if (level.name == name) return level;
+  }
+  throw cli_error("--level " + std::string(name) +
+                  ": not a level of this metric; accepted: " + std::string(levels[0].name));
+}
+
+// The --level choices of a metric with more than one declared level, the default first; none for one level.
+std::vector<std::string> level_choices(const m::constant_list<m::metric_level>& levels) {
+  std::vector<std::string> names;
+  if (levels.size() > 1) {
+    for (const m::metric_level& level : levels) names.emplace_back(level.name);
+  }
+  return names;
+}
+
 // ---------------------------------------------------------------------------------------------
 // adoption
 
 result run_adoption(const metrics_command_options& o) {
-  const bool level_account = o.level == "account";
-  metric_table t =
-      read_metric_table(o.input, {"account_id", "archetype", "seats", "trained", "active"}, o.max_record_bytes);
-  const std::vector<double> seats = required_metric_numbers(t, "seats", "licensed seats per account, a count >= 0");
+  namespace columns = m::adoption_table;
+  namespace user_columns = m::adoption_users_table;
+  const m::metric_level& level = level_named(columns::levels, o.level);
+  const bool level_account = level.name != columns::levels[0].name;
+  metric_table t = read_metric_table(o.input, m::input_names(columns::inputs), o.max_record_bytes);
+  const std::vector<double> seats = required_metric_numbers(t, columns::seats);
   std::vector<double> trained, active;
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
   std::optional<m::user_counts> users;
   if (!o.users.empty()) {
-    if (t.has("trained") || t.has("active")) {
-      throw cli_error(t.source + " has trained/active columns and --users was given; accepted: one or the other");
+    if (t.has(columns::trained.name) || t.has(columns::active.name)) {
+      throw cli_error(t.source + " has " + std::string(columns::trained.name) + "/" +
+                      std::string(columns::active.name) + " columns and --users was given; accepted: one or the other");
     }
-    if (!t.has("account_id"))
-      throw cli_error(t.source + " lacks the column 'account_id'; accepted: the ids --users refers to");
+    const std::string id(columns::account_id.name);
+    if (!t.has(id)) throw cli_error(t.source + " lacks the column '" + id + "'; accepted: the ids --users refers to");
     std::unordered_map<std::string, std::int64_t> index;
-    const auto& ids = t.columns.at("account_id");
+    const auto& ids = t.column(id);
     for (std::size_t row = 0; row < ids.size(); ++row) {
       if (!index.emplace(ids[row], static_cast<std::int64_t>(row)).second) {
-        throw cli_error(t.where(row) + ", column 'account_id': '" + ids[row] +
+        throw cli_error(t.where(row) + ", column '" + id + "': '" + ids[row] +
                         "' appears twice; accepted: one row per account with --users");
       }
     }
-    const metric_table u = read_metric_table(o.users, {"account_id", "trained", "active"}, o.max_record_bytes);
-    if (!u.has("account_id"))
-      throw cli_error(u.source + " lacks the column 'account_id'; accepted: the account of each user");
+    const metric_table u = read_metric_table(o.users, m::input_names(user_columns::inputs), o.max_record_bytes);
+    const std::string user_id(user_columns::account_id.name);
+    if (!u.has(user_id)) {
+      throw cli_error(u.source + " lacks the column '" + user_id +
+                      "'; accepted: " + std::string(user_columns::account_id.accepted));
+    }
     std::vector<std::int64_t> account;
-    const auto& user_ids = u.columns.at("account_id");
+    const auto& user_ids = u.column(user_id);
     for (std::size_t row = 0; row < user_ids.size(); ++row) {
       const auto found = index.find(user_ids[row]);
       if (found == index.end()) {
-        throw cli_error(u.where(row) + ", column 'account_id': '" + user_ids[row] + "' is not an account_id of " +
-                        t.source + "; accepted: the account_id of an account row");
+        throw cli_error(u.where(row) + ", column '" + user_id + "': '" + user_ids[row] + "' is not an " + id + " of " +
+                        t.source + "; accepted: the " + id + " of an account row");
       }
       account.push_back(found->second);
     }
-    const std::string flag = "a flag per user: 1/0, true/false or yes/no";
-    const std::vector<double> trained_flags = required_metric_numbers(u, "trained", flag, true);
-    const std::vector<double> active_flags = required_metric_numbers(u, "active", flag, true);
+    const std::vector<double> trained_flags = required_metric_numbers(u, user_columns::trained);
+    const std::vector<double> active_flags = required_metric_numbers(u, user_columns::active);
     users = refusing(u, {}, [&] { return m::count_users(account, trained_flags, active_flags, t.rows()); });
     trained.assign(users->trained.data(), users->trained.data() + users->trained.size());
     active.assign(users->active.data(), users->active.data() + users->active.size());
   } else {
-    trained = required_metric_numbers(t, "trained", "users trained per account, a count >= 0");
-    active = required_metric_numbers(t, "active", "users active over the period per account, a count >= 0");
+    trained = required_metric_numbers(t, columns::trained);
+    active = required_metric_numbers(t, columns::active);
   }
   m::adoption_input in;
   in.seats = seats;
@@ -228,17 +251,13 @@ result run_adoption(const metrics_command_options& o) {
 
   result out;
   out.excluded = r.groups[m::overall_group].excluded;
+  m::output_choice choice;
+  choice.with_users = users.has_value();
+  out.columns = metric_output_names(t, level, choice);
   if (level_account) {
     out.title = "Adoption gap per account (" + t.source + ")";
-    const auto* ids = t.has("account_id") ? &t.columns.at("account_id") : nullptr;
-    const auto* types = t.has("archetype") ? &t.columns.at("archetype") : nullptr;
-    if (ids) out.columns.push_back("account_id");
-    if (types) out.columns.push_back("archetype");
-    for (const char* name : {"seats", "trained", "active"}) out.columns.emplace_back(name);
-    if (users)
-      for (const char* name : {"users", "trained_inactive", "active_untrained"}) out.columns.emplace_back(name);
-    for (const char* name : {"training_coverage", "activation", "shelfware_seats", "reason"})
-      out.columns.emplace_back(name);
+    const auto* ids = t.has(columns::account_id.name) ? &t.column(columns::account_id.name) : nullptr;
+    const auto* types = t.has(m::archetype_column.name) ? &t.column(m::archetype_column.name) : nullptr;
     for (std::size_t row = 0; row < t.rows(); ++row) {
       const auto i = static_cast<Eigen::Index>(row);
       std::vector<cell> line;
@@ -253,9 +272,6 @@ result run_adoption(const metrics_command_options& o) {
     return out;
   }
   out.title = "Adoption gap per archetype (" + t.source + ", " + std::to_string(t.rows()) + " accounts)";
-  out.columns = {"archetype", "accounts", "excluded", "seats", "trained", "active", "shelfware_seats"};
-  if (users) out.columns.insert(out.columns.end(), {"trained_inactive", "active_untrained"});
-  out.columns.insert(out.columns.end(), {"training_coverage", "activation", "reason"});
   for (std::size_t g : shown_groups(!archetype.empty())) {
     const m::adoption_group& group = r.groups[g];
     std::vector<cell> line{text(m::group_name(g)), count(group.accounts), count(group.excluded), group.seats,
@@ -274,12 +290,6 @@ result run_adoption(const metrics_command_options& o) {
 // ---------------------------------------------------------------------------------------------
 // funnel
 
-void add_funnel_columns(result& out, const std::vector<std::string>& stages) {
-  out.columns.insert(out.columns.end(), stages.begin(), stages.end());
-  for (std::size_t s = 1; s < stages.size(); ++s) out.columns.push_back("conversion_to_" + stages[s]);
-  out.columns.insert(out.columns.end(), {"overall_conversion", "largest_drop_stage", "reason"});
-}
-
 void add_funnel_values(std::vector<cell>& line, const std::vector<std::string>& stages, const double* counts,
                        const double* step_conversion, double overall, int largest_drop, m::reason_set set) {
   for (std::size_t s = 0; s < stages.size(); ++s) line.emplace_back(counts[s]);
@@ -295,9 +305,17 @@ result run_funnel(const metrics_command_options& o) {
     throw cli_error("--stages names " + std::to_string(stages.size()) +
                     " stage; accepted: at least two, in funnel order");
   const bool per_user = !o.stage_column.empty();
+  namespace columns = m::funnel_table;
   std::vector<std::string> wanted = stages;
-  wanted.insert(wanted.end(), {"archetype", o.by, o.stage_column, "cohort", "account_id"});
+  wanted.insert(wanted.end(), {o.by, o.stage_column});
+  for (const m::metric_input& column : columns::inputs) {
+    if (column.kind == m::cell_kind::key || column.kind == m::cell_kind::archetype) wanted.emplace_back(column.name);
+  }
   metric_table t = read_metric_table(o.input, wanted, o.max_record_bytes);
+  m::output_choice choice;
+  choice.stages = stages;
+  choice.by = o.by;
+  choice.row_identity = !per_user;  // per-user rows are cohorts, not input rows
   const std::vector<std::int8_t> row_archetype = metric_archetypes(t);
 
   // The funnel rows: the input's rows, or for per-user data one per (cohort, archetype).
@@ -307,25 +325,23 @@ result run_funnel(const metrics_command_options& o) {
   std::vector<std::string> key_names;
   if (!per_user) {
     for (std::size_t s = 0; s < stages.size(); ++s) {
-      counts[s] = required_metric_numbers(t, stages[s], "a count per row, >= 0, one column per stage of --stages");
+      counts[s] = required_metric_numbers(t, stages[s], std::string(columns::stage.accepted) + " of --stages");
     }
     archetype = row_archetype;
-    for (const std::string& name : {o.by, std::string("cohort"), std::string("account_id"), std::string("archetype")}) {
-      if (!name.empty() && t.has(name) && std::find(key_names.begin(), key_names.end(), name) == key_names.end()) {
-        key_names.push_back(name);
-      }
-    }
+    key_names = metric_output_names(t, level_named(columns::levels, "row"), choice, true);
     for (std::size_t row = 0; row < t.rows(); ++row) {
       std::vector<cell> key;
-      for (const auto& name : key_names) key.push_back(maybe(&t.columns.at(name), row));
+      for (const auto& name : key_names) key.push_back(maybe(&t.column(name), row));
       keys.push_back(std::move(key));
     }
   } else {
-    if (!t.has(o.stage_column))
-      throw cli_error(t.source + " lacks the column '" + o.stage_column + "'; accepted: each user's furthest stage");
+    if (!t.has(o.stage_column)) {
+      throw cli_error(t.source + " lacks the column '" + o.stage_column +
+                      "'; accepted: " + std::string(columns::furthest_stage.accepted));
+    }
     if (!o.by.empty() && !t.has(o.by))
       throw cli_error(t.source + " lacks the column '" + o.by + "'; accepted: each user's cohort");
-    const auto& stage_text = t.columns.at(o.stage_column);
+    const auto& stage_text = t.column(o.stage_column);
     std::vector<double> furthest;
     for (std::size_t row = 0; row < stage_text.size(); ++row) {
       const auto named = std::find(stages.begin(), stages.end(), stage_text[row]);
@@ -341,7 +357,7 @@ result run_funnel(const metrics_command_options& o) {
     // Cohorts: each distinct (--by value, archetype), sorted.
     std::map<std::pair<std::string, int>, std::int64_t> cohort_of;
     const auto key_of = [&](std::size_t row) {
-      return std::make_pair(o.by.empty() ? std::string() : t.columns.at(o.by)[row],
+      return std::make_pair(o.by.empty() ? std::string() : t.column(o.by)[row],
                             row_archetype.empty() ? -1 : static_cast<int>(row_archetype[row]));
     };
     for (std::size_t row = 0; row < t.rows(); ++row) cohort_of.emplace(key_of(row), 0);
@@ -357,15 +373,17 @@ result run_funnel(const metrics_command_options& o) {
       const auto column = matrix.col(static_cast<Eigen::Index>(s));
       counts[s].assign(column.data(), column.data() + column.size());
     }
-    if (!o.by.empty()) key_names.push_back(o.by);
-    if (!row_archetype.empty()) key_names.emplace_back("archetype");
+    key_names = metric_output_names(t, level_named(columns::levels, "row"), choice, true);
     for (const auto& [key, code] : cohort_of) {
-      std::vector<cell> shown;
-      if (!o.by.empty()) shown.push_back(text(key.first));
-      if (!row_archetype.empty()) {
-        shown.push_back(key.second >= 0 ? text(m::group_name(static_cast<std::size_t>(key.second))) : cell());
-        archetype.push_back(static_cast<std::int8_t>(key.second));
+      std::vector<cell> shown;  // a cell per key column: the --by value, then the archetype (once when --by names it)
+      for (const std::string& name : key_names) {
+        if (name == o.by) {
+          shown.push_back(text(key.first));
+        } else {
+          shown.push_back(key.second >= 0 ? text(m::group_name(static_cast<std::size_t>(key.second))) : cell());
+        }
       }
+      if (!row_archetype.empty()) archetype.push_back(static_cast<std::int8_t>(key.second));
       keys.push_back(std::move(shown));
     }
   }
@@ -379,8 +397,7 @@ result run_funnel(const metrics_command_options& o) {
   out.excluded = r.groups[m::overall_group].excluded;
   if (o.level == "row") {
     out.title = "Funnel per " + std::string(per_user ? "cohort" : "row") + " (" + t.source + ")";
-    out.columns = key_names;
-    add_funnel_columns(out, stages);
+    out.columns = metric_output_names(t, level_named(columns::levels, o.level), choice);
     std::vector<double> row_counts(stages.size());
     for (std::size_t row = 0; row < keys.size(); ++row) {
       for (std::size_t s = 0; s < stages.size(); ++s) row_counts[s] = counts[s][row];
@@ -393,8 +410,7 @@ result run_funnel(const metrics_command_options& o) {
     return out;
   }
   out.title = "Funnel per archetype (" + t.source + ")";
-  out.columns = {"archetype", "rows", "excluded"};
-  add_funnel_columns(out, stages);
+  out.columns = metric_output_names(t, level_named(columns::levels, o.level), choice);
   for (std::size_t g : shown_groups(!archetype.empty())) {
     const m::funnel_group& group = r.groups[g];
     std::vector<cell> line{text(m::group_name(g)), count(group.rows), count(group.excluded)};
@@ -419,13 +435,12 @@ result run_program(const metrics_command_options& o) {
   const auto& course_codes = p.course_codes;
   const m::program_result& r = p.result;
   result out;
-  const std::string course_column = key.empty() ? "course" : key;
+  const std::string course_column = key.empty() ? std::string(m::program_table::course.name) : key;
   out.title = "Programme metrics per " + course_column + " and archetype (" + t.source + ", " +
               std::to_string(t.rows()) + " enrolments)";
-  out.columns = {course_column, "archetype",       "enrolments",
-                 "completions", "completion_rate", "assessed",
-                 "passed",      "pass_rate",       "median_days_to_completion",
-                 "reason"};
+  m::output_choice choice;
+  choice.by = course_column;
+  out.columns = metric_output_names(t, level_named(m::program_table::levels, o.level), choice);
   std::vector<std::pair<std::string, std::size_t>> courses;
   for (const auto& [name, code] : course_codes) courses.emplace_back(name, static_cast<std::size_t>(code));
   courses.emplace_back("overall", course_codes.size());
@@ -445,7 +460,7 @@ result run_program(const metrics_command_options& o) {
 result run_impact(const metrics_command_options& o) {
   const metric_table t = read_metric_table(o.input, impact_columns(o.completed, o.outcomes), o.max_record_bytes);
   const std::vector<std::string> outcomes = impact_outcomes(t, o.outcomes);
-  const bool by_archetype = t.has("archetype");
+  const bool by_archetype = t.has(m::archetype_column.name);
   m::impact_settings settings;
   settings.min_group_size = o.min_group_size;
   settings.confidence = o.confidence;
@@ -453,22 +468,7 @@ result run_impact(const metrics_command_options& o) {
   result out;
   out.title = "Impact of completed onboarding (" + o.completed + ") per outcome and archetype (" + t.source +
               "; Newcombe hybrid score interval, " + text_number(o.confidence * 100) + "%)";
-  out.columns = {"outcome",
-                 "archetype",
-                 "accounts_completed",
-                 "outcome_completed",
-                 "rate_completed",
-                 "completed_ci_lower",
-                 "completed_ci_upper",
-                 "accounts_not_completed",
-                 "outcome_not_completed",
-                 "rate_not_completed",
-                 "not_completed_ci_lower",
-                 "not_completed_ci_upper",
-                 "difference",
-                 "ci_lower",
-                 "ci_upper",
-                 "reason"};
+  out.columns = metric_output_names(t, level_named(m::impact_table::levels, o.level));
   for (const auto& outcome : outcomes) {
     const auto groups = impact_of(t, o.completed, outcome, settings);
     for (std::size_t g : shown_groups(by_archetype)) {
@@ -503,8 +503,7 @@ result run_interaction(const metrics_command_options& o) {
   result out;
   if (o.level == "group") {
     out.title = "Interaction rate (%) per archetype, pooled (" + t.source + ")";
-    out.columns = {"archetype", "rows",           "excluded",         "interactions",
-                   "posts",     "post_followers", "interaction_rate", "reason"};
+    out.columns = metric_output_names(t, level_named(m::interaction_table::levels, o.level));
     for (std::size_t g : shown_groups(channels.by_archetype)) {
       const m::interaction_group& x = r.groups[g];
       out.add({text(m::group_name(g)), count(x.rows), count(x.excluded), x.interactions, x.posts, x.post_followers,
@@ -513,14 +512,10 @@ result run_interaction(const metrics_command_options& o) {
     return out;
   }
   out.title = "Interaction rate (%) per channel and period (" + t.source + ")";
+  const m::metric_level& level = level_named(m::interaction_table::levels, o.level);
   std::vector<const std::vector<std::string>*> keys;
-  for (const char* name : {"account_id", "channel", "period", "archetype"}) {
-    if (t.has(name)) {
-      out.columns.emplace_back(name);
-      keys.push_back(&t.columns.at(name));
-    }
-  }
-  out.columns.insert(out.columns.end(), {"interactions", "posts", "followers", "interaction_rate", "reason"});
+  for (const std::string& name : metric_output_names(t, level, {}, true)) keys.push_back(&t.column(name));
+  out.columns = metric_output_names(t, level);
   for (std::size_t row = 0; row < t.rows(); ++row) {
     std::vector<cell> line;
     for (const auto* key : keys) line.push_back(maybe(key, row));
@@ -562,7 +557,7 @@ result run_cost(const metrics_command_options& o) {
   if (o.input.empty()) {
     if (o.learners.empty()) {
       out.title = "Break-even of on-demand against instructor-led training";
-      out.columns = {"instructor_led", "break_even_learners", "reason"};
+      out.columns = m::output_names(m::break_even_table::levels[0], {});
       for (const auto mode : {m::delivery_mode::ilt_onsite, m::delivery_mode::ilt_virtual}) {
         const auto learners = m::break_even(settings, mode);
         out.add({text(m::to_string(mode)), learners ? count(static_cast<std::size_t>(*learners)) : cell(),
@@ -571,7 +566,7 @@ result run_cost(const metrics_command_options& o) {
       return out;
     }
     out.title = "Training cost per delivery mode";
-    out.columns = {"learners", "mode", "sessions", "total_cost", "cost_per_learner"};
+    out.columns = m::output_names(m::delivery_cost_table::levels[0], {});
     for (const double learners : o.learners) {
       for (std::size_t k = 0; k < m::delivery_mode_count; ++k) {
         const auto mode = static_cast<m::delivery_mode>(k);
@@ -587,13 +582,12 @@ result run_cost(const metrics_command_options& o) {
     add_break_even(out, settings);
     return out;
   }
-  metric_table t =
-      read_metric_table(o.input, {"account_id", "archetype", "users", "recommendations"}, o.max_record_bytes);
-  const std::vector<double> users = required_metric_numbers(t, "users", "learners per account, a count >= 0");
-  if (!t.has("recommendations")) {
-    throw cli_error(
-        t.source +
-        " lacks the column 'recommendations'; accepted: format ids joined by ';' (riskscale classify output)");
+  namespace columns = m::cost_table;
+  metric_table t = read_metric_table(o.input, m::input_names(columns::inputs), o.max_record_bytes);
+  const std::vector<double> users = required_metric_numbers(t, columns::users);
+  if (!t.has(columns::recommendations.name)) {
+    throw cli_error(t.source + " lacks the column '" + std::string(columns::recommendations.name) +
+                    "'; accepted: " + std::string(columns::recommendations.accepted));
   }
   const std::vector<std::int8_t> archetype = metric_archetypes(t);
   // Each row's format ids as indices into the distinct ids, -1 padded.
@@ -601,7 +595,7 @@ result run_cost(const metrics_command_options& o) {
   std::unordered_map<std::string, std::int16_t> position;
   std::vector<std::vector<std::int16_t>> mix(t.rows());
   std::size_t width = 0;
-  const auto& texts = t.columns.at("recommendations");
+  const auto& texts = t.column(columns::recommendations.name);
   for (std::size_t row = 0; row < t.rows(); ++row) {
     std::stringstream parts(texts[row]);
     for (std::string id; std::getline(parts, id, ';');) {
@@ -623,19 +617,12 @@ result run_cost(const metrics_command_options& o) {
   if (!archetype.empty()) in.archetype = archetype;
   const m::cost_result r = refusing(t, {}, [&] { return m::training_cost(in, settings); });
   out.excluded = r.groups[m::overall_group].unpriced;
-  std::vector<std::string> mode_columns;
-  for (std::size_t k = 0; k < m::delivery_mode_count; ++k) {
-    mode_columns.push_back(std::string(m::to_string(static_cast<m::delivery_mode>(k))) + "_cost");
-  }
-  if (o.level == "account") {
+  const m::metric_level& level = level_named(columns::levels, o.level);
+  out.columns = metric_output_names(t, level);
+  if (level.name != columns::levels[0].name) {
     out.title = "Training cost of each account's recommended mix, standalone (" + t.source + ")";
-    const auto* account_ids = t.has("account_id") ? &t.columns.at("account_id") : nullptr;
-    const auto* types = t.has("archetype") ? &t.columns.at("archetype") : nullptr;
-    if (account_ids) out.columns.emplace_back("account_id");
-    if (types) out.columns.emplace_back("archetype");
-    out.columns.insert(out.columns.end(), {"users", "total_cost", "cost_per_learner"});
-    out.columns.insert(out.columns.end(), mode_columns.begin(), mode_columns.end());
-    out.columns.insert(out.columns.end(), {"unknown_formats", "reason"});
+    const auto* account_ids = t.has(columns::account_id.name) ? &t.column(columns::account_id.name) : nullptr;
+    const auto* types = t.has(m::archetype_column.name) ? &t.column(m::archetype_column.name) : nullptr;
     for (std::size_t row = 0; row < t.rows(); ++row) {
       const auto i = static_cast<Eigen::Index>(row);
       std::vector<cell> line;
@@ -654,9 +641,6 @@ result run_cost(const metrics_command_options& o) {
   } else {
     out.title = "Training cost of the recommended mixes per archetype (" + t.source + ", " + std::to_string(t.rows()) +
                 " accounts; once-per-format costs counted once per group)";
-    out.columns = {"archetype", "accounts", "unpriced", "users", "total_cost", "cost_per_learner"};
-    out.columns.insert(out.columns.end(), mode_columns.begin(), mode_columns.end());
-    out.columns.emplace_back("reason");
     for (std::size_t g : shown_groups(!archetype.empty())) {
       const m::cost_group& x = r.groups[g];
       std::vector<cell> line{text(m::group_name(g)), count(x.accounts), count(x.unpriced), x.users,
@@ -709,7 +693,7 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
 
   CLI::App* adoption =
       common(metrics->add_subcommand("adoption", "Adoption gap: training coverage, activation, shelfware seats"),
-             "adoption", true, {"group", "account"});
+             "adoption", true, level_choices(m::adoption_table::levels));
   adoption->add_option("--users", options.users,
                        "User table CSV (account_id, trained, active flags): counts trained/active per account and "
                        "adds trained_inactive, active_untrained");
@@ -722,7 +706,7 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
 
   CLI::App* funnel =
       common(metrics->add_subcommand("funnel", "Funnel drop-off: step and overall conversion, largest drop"), "funnel",
-             true, {"group", "row"});
+             true, level_choices(m::funnel_table::levels));
   funnel->add_option("--stages", options.stages, "Stage names in funnel order, comma separated (at least two)")
       ->required()
       ->delimiter(',');
@@ -738,8 +722,8 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
       "  cohort,invited,logged_in,finished_course,certified\n  2024-01,100,80,40,30\n"
       "  riskscale metrics funnel users.csv --stages invited,logged_in,certified --stage-column stage --by cohort");
 
-  CLI::App* program =
-      common(metrics->add_subcommand("program", "Programme metrics per course and archetype"), "program", true, {});
+  CLI::App* program = common(metrics->add_subcommand("program", "Programme metrics per course and archetype"),
+                             "program", true, level_choices(m::program_table::levels));
   program->add_option("--by", options.by, "Course (or format) column (default: course, when present)");
   program->footer(
       "Input: one row per enrolment: completed (1/0), optional course, assessment_passed (1/0, empty when not\n"
@@ -749,16 +733,24 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
 
   CLI::App* impact =
       common(metrics->add_subcommand("impact", "Renewal/retention/expansion with vs without completed onboarding"),
-             "impact", true, {});
-  impact->add_option("--completed", options.completed,
-                     "Column flagging completed onboarding (default: onboarding_completed)");
+             "impact", true, level_choices(m::impact_table::levels));
+  // The defaults, as the core declares them.
+  const m::impact_settings defaults;
+  std::string outcomes;
+  for (const std::string_view name : m::default_impact_outcomes) outcomes += std::string(name) + ", ";
+  impact->add_option(
+      "--completed", options.completed,
+      "Column flagging completed onboarding (default: " + std::string(m::impact_table::completed.name) + ")");
   impact
       ->add_option("--outcomes", options.outcomes,
-                   "Outcome columns, comma separated (default: renewed, retained, expanded, those present)")
+                   "Outcome columns, comma separated (default: " + outcomes + "those present)")
       ->delimiter(',');
-  impact->add_option("--min-group-size", options.min_group_size,
-                     "A side with fewer accounts is flagged small_group (default: 10)");
-  impact->add_option("--confidence", options.confidence, "Confidence level of the intervals (default: 0.95)")
+  impact->add_option(
+      "--min-group-size", options.min_group_size,
+      "A side with fewer accounts is flagged small_group (default: " + std::to_string(defaults.min_group_size) + ")");
+  impact
+      ->add_option("--confidence", options.confidence,
+                   "Confidence level of the intervals (default: " + text_number(defaults.confidence) + ")")
       ->check(CLI::Range(0.0, 1.0));
   impact->footer(
       "Difference of rates (completed - not) with Newcombe's hybrid score interval (Stat Med 1998;17:873, method 10).\n"
@@ -768,7 +760,7 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
 
   CLI::App* interaction =
       common(metrics->add_subcommand("interaction", "Community/social interaction rate per channel and period"),
-             "interaction", true, {"row", "group"});
+             "interaction", true, level_choices(m::interaction_table::levels));
   interaction->footer(
       "Input: interactions, posts, followers (counts), optional channel, period, account_id, archetype.\n"
       "Rate = interactions / posts / followers x 100 (%); groups pool their rows.\n"
@@ -777,7 +769,7 @@ CLI::App* add_metrics_command(CLI::App& app, metrics_command_options& options) {
 
   CLI::App* cost =
       common(metrics->add_subcommand("cost", "Training cost: recommended mixes, modes compared, break-even"), "cost",
-             false, {"group", "account"});
+             false, level_choices(m::cost_table::levels));
   cost->add_option("--learners", options.learners,
                    "Without input: learner counts to price every mode at, comma separated")
       ->delimiter(',');

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "riskscale/metrics/impact.hpp"
+#include "riskscale/metrics/schema.hpp"
 
 namespace riskscale::cli {
 
@@ -22,11 +23,11 @@ struct metrics_command_options {
   std::string format = "text";  ///< text, json or csv
   std::string level;            ///< --level: group or the per-row level (account / row); empty: the metric's default
   std::string users;            ///< adoption --users: user table CSV
-  std::vector<std::string> stages;                 ///< funnel --stages, in funnel order
-  std::string stage_column;                        ///< funnel --stage-column: per-user furthest stage
-  std::string by;                                  ///< funnel cohort / program course column
-  std::string completed = "onboarding_completed";  ///< impact --completed
-  std::vector<std::string> outcomes;               ///< impact --outcomes
+  std::vector<std::string> stages;                               ///< funnel --stages, in funnel order
+  std::string stage_column;                                      ///< funnel --stage-column: per-user furthest stage
+  std::string by;                                                ///< funnel cohort / program course column
+  std::string completed{metrics::impact_table::completed.name};  ///< impact --completed
+  std::vector<std::string> outcomes;                             ///< impact --outcomes
   std::size_t min_group_size = metrics::impact_settings{}.min_group_size;  ///< impact --min-group-size
   double confidence = metrics::impact_settings{}.confidence;               ///< impact --confidence
   std::string settings_path;                                               ///< cost --settings: cost settings JSON

@@ -47,7 +47,7 @@ report::lifecycle_metrics load_lifecycle_metrics(const std::vector<std::string>&
       out.funnel_stages = funnel_stage_columns(t);
       out.funnel = funnel_groups(t, out.funnel_stages);
     } else {
-      const std::string completed = "onboarding_completed";
+      const std::string completed(metrics::impact_table::completed.name);
       const metric_table t = read_metric_table(path, impact_columns(completed, {}), max_record_bytes);
       for (const std::string& outcome : impact_outcomes(t, {})) {
         out.impact.push_back({outcome, impact_of(t, completed, outcome, out.impact_settings)});

@@ -104,3 +104,85 @@ def test_policy_users_do_not_compile_the_plan_tables(tmp_path):
 
 def test_the_plan_include_rule_can_fail(tmp_path):
     assert "plan_settings.hpp" in _reached_headers("riskscale/plan.hpp", tmp_path, _include_dirs())
+
+
+# The metric tables' columns are declared once, in include/riskscale/metrics/schema.hpp: the CLI's metric
+# files and riskscale.metrics read them from there and never spell a declared name as a string literal,
+# except these words, which stand for something else where they appear.
+SCHEMA = ROOT / "include" / "riskscale" / "metrics" / "schema.hpp"
+METRIC_CLI = sorted((ROOT / "src" / "cli").glob("metric*.cpp"))
+METRIC_PYTHON = ROOT / "python" / "riskscale" / "metrics.py"
+NOT_COLUMNS_CPP = {
+    "rows": "the key of the JSON document's rows",
+    "cohort": "a word of the per-user funnel's title",
+    "completed": "the core's own name of the impact's flag column in its refusals",
+    "outcome": "the core's own name of the impact's outcome column in its refusals",
+}
+NOT_COLUMNS_PYTHON = {
+    "cohort": "the core's own name of funnel_counts' cohort column in its refusals",
+    "course": "the core's own name of the programme's course column, and the course index of its cells",
+    "completed": "the core's own name of the impact's flag column in its refusals",
+    "outcome": "the core's own name of the impact's outcome column in its refusals",
+    "largest_drop_stage": "computed by the Python layer from the core's step index",
+    "unknown_formats": "computed by the Python layer from the core's format modes",
+    "sessions": "a key of the core's delivery costs (cost(learners=...) has a wide layout of its own)",
+    "learners": "the index of cost(learners=...)'s wide layout",
+}
+
+
+def _declared_metric_columns():
+    """Every input and output column name metrics/schema.hpp declares (patterns such as {stage} left out)."""
+    text = SCHEMA.read_text()
+    names = set(re.findall(r'metric_input \w+\{"([a-z_]+)"', text))
+    names |= set(re.findall(r'\{"([a-z_]+)"(?:\}|, shown_when)', text))
+    impact = (ROOT / "include" / "riskscale" / "metrics" / "impact.hpp").read_text()
+    names |= set(re.findall(r'"([a-z_]+)"', re.search(r"default_impact_outcomes = \{([^}]*)\}", impact).group(1)))
+    return names
+
+
+def _spelled_cpp(path, names):
+    """The declared names `path` (C++) spells as a whole string literal, with their lines."""
+    found = []
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        found += [f"{path.name}:{number}: \"{n}\"" for n in re.findall(r'"([a-z_]+)"', line) if n in names]
+    return found
+
+
+def _spelled_python(path, names):
+    """The declared names `path` (Python) spells as a string constant outside docstrings and __all__."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    skipped = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            skipped.add(id(first.value))  # a docstring
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            skipped |= {id(n) for n in ast.walk(node.value)}
+    return [f"{path.name}:{n.lineno}: {n.value!r}" for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skipped and n.value in names]
+
+
+def test_metric_front_ends_spell_no_declared_column():
+    names = _declared_metric_columns()
+    assert {"seats", "shelfware_seats", "interaction_rate", "completion_rate", "ci_lower", "recommendations"} <= names
+    assert len(METRIC_CLI) >= 2
+    cpp = [hit for path in METRIC_CLI for hit in _spelled_cpp(path, names - set(NOT_COLUMNS_CPP))]
+    assert cpp == [], "the CLI spells declared metric columns (read them from metrics/schema.hpp):\n" + "\n".join(cpp)
+    python = _spelled_python(METRIC_PYTHON, names - set(NOT_COLUMNS_PYTHON))
+    assert python == [], "riskscale.metrics spells declared metric columns (read them from " \
+        "_core.METRIC_COLUMNS):\n" + "\n".join(python)
+
+
+def test_the_column_rule_finds_a_spelled_column(tmp_path):
+    names = _declared_metric_columns()
+    cpp = tmp_path / "metrics_command.cpp"
+    cpp.write_text('out.columns = {"archetype", "seats", "shelfware_seats"};\nauto s = "a shelfware_seats note";\n')
+    assert _spelled_cpp(cpp, names) == ['metrics_command.cpp:1: "archetype"', 'metrics_command.cpp:1: "seats"',
+                                        'metrics_command.cpp:1: "shelfware_seats"']
+    python = tmp_path / "metrics.py"
+    python.write_text('"""Docstring: "ci_lower"."""\n__all__ = ["interaction_rate"]\n'
+                      'def f(out):\n    """ci_upper"""\n    return out["ci_lower"], "completion_rate x"\n')
+    assert _spelled_python(python, names) == ["metrics.py:5: 'ci_lower'"]
