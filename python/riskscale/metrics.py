@@ -164,14 +164,12 @@ def _archetypes(frame: pd.DataFrame) -> Optional[np.ndarray]:
     if _ARCHETYPE not in frame.columns:
         return None
     values = frame[_ARCHETYPE]
-    categorical = pd.Categorical(values, categories=list(ARCHETYPES))
-    codes = np.asarray(categorical.codes, dtype=np.int8)
-    unknown = np.flatnonzero((codes < 0) & values.notna().to_numpy() & (values.astype(str) != "").to_numpy())
-    if unknown.size:
-        row = int(unknown[0])
-        raise _core.InputError(f"row {frame.index[row]!r}, column {_ARCHETYPE!r}: {values.iloc[row]!r} is not an "
-                               f"archetype; accepted: one of {', '.join(ARCHETYPES)}, or empty")
-    return np.ascontiguousarray(codes)
+    codes, unknown = _columns.archetype_codes(values)
+    if unknown is not None:
+        raise _columns.input_error(f"row {frame.index[unknown]!r}, column {_ARCHETYPE!r}: {values.iloc[unknown]!r} is "
+                                   f"not an archetype; accepted: {_core.ARCHETYPE_CELL_TEXTS}",
+                                   row=frame.index[unknown], column=_ARCHETYPE, value=values.iloc[unknown])
+    return codes
 
 
 def _reason_text(reasons: np.ndarray) -> pd.Categorical:
@@ -669,7 +667,7 @@ def _recommendation_table(texts: pd.Series) -> Tuple[np.ndarray, np.ndarray, Lis
     codes, uniques = pd.factorize(texts.fillna("").astype(str), sort=False)
     ids: List[str] = []
     position: Dict[str, int] = {}
-    parts = [[p for p in text.split(";") if p] for text in uniques]
+    parts = _columns.split_lists(uniques)
     for items in parts:
         for p in items:
             position.setdefault(p, len(position))

@@ -98,17 +98,12 @@ std::vector<std::int8_t> metric_archetypes(const metric_table& t) {
   if (found == t.columns.end()) return codes;
   for (std::size_t row = 0; row < found->second.size(); ++row) {
     const std::string& text = found->second[row];
-    if (text.empty()) {
-      codes.push_back(-1);
-      continue;
-    }
-    const auto type = riskscale::archetype_from_string(text);
-    if (!type) {
+    const std::optional<std::int8_t> code = parse_archetype_cell(text);  // -1: empty, no archetype
+    if (!code) {
       throw cli_error(t.where(row) + ", column '" + std::string(m::archetype_column.name) + "': '" + text +
-                      "' is not an archetype; accepted: high_scale_high_risk, high_scale_low_risk, "
-                      "low_scale_high_risk, low_scale_low_risk, or empty");
+                      "' is not an archetype; accepted: " + std::string(archetype_cell_texts));
     }
-    codes.push_back(static_cast<std::int8_t>(*type));
+    codes.push_back(*code);
   }
   return codes;
 }

@@ -75,7 +75,8 @@ def test_adoption_refuses_bad_columns(run, tmp_path, accounts):
     assert done.returncode == 2
     assert b"y.csv line 3, column 'trained': 'lots' is not a number" in done.stderr
     done = run("metrics", "adoption", write(tmp_path / "z.csv", "seats,trained,active,archetype\n1,1,1,medium\n"))
-    assert done.returncode == 2 and b"line 2, column 'archetype': 'medium' is not an archetype" in done.stderr
+    assert done.returncode == 2
+    assert b"line 2, column 'archetype': 'medium' is not an archetype; accepted: high_scale_high_risk, high_scale_low_risk, low_scale_high_risk, low_scale_low_risk, or empty\n" in done.stderr
     out = tmp_path / "never.csv"
     done = run("metrics", "adoption", tmp_path / "missing.csv", "-o", out)
     assert done.returncode == 2 and not out.exists()

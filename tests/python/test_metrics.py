@@ -96,8 +96,9 @@ def test_adoption_refuses_bad_columns_naming_row_and_column(accounts):
         metrics.adoption(bad)
     bad = accounts.astype({"archetype": object})
     bad.loc["r5", "archetype"] = "medium"
-    with pytest.raises(ValueError, match=r"row 'r5', column 'archetype': 'medium' is not an archetype"):
-        metrics.adoption(bad)
+    with pytest.raises(riskscale.InputError, match=r"row 'r5', column 'archetype': 'medium' is not an archetype; accepted: high_scale_high_risk, high_scale_low_risk, low_scale_high_risk, low_scale_low_risk, or empty$") as raised:
+        metrics.adoption(bad)  # the CLI's sentence (tests/cli/test_metrics_cli.py), from the core's cell rule
+    assert raised.value.row == "r5" and raised.value.column == "archetype"
     with pytest.raises(ValueError, match="level="):
         metrics.adoption(accounts, level="user")
 
