@@ -21,7 +21,12 @@
 namespace py = pybind11;
 using namespace pybind11::literals;
 namespace metrics = riskscale::metrics;
+using riskscale_python::adoption_input_of;
+using riskscale_python::funnel_input_of;
+using riskscale_python::impact_input_of;
+using riskscale_python::interaction_input_of;
 using riskscale_python::new_column;
+using riskscale_python::program_input_of;
 using riskscale_python::translating;
 using riskscale_python::view;
 
@@ -43,13 +48,8 @@ py::list group_list(const metrics::per_group<Group>& groups, ToDict&& to_dict) {
 
 py::dict adoption(const py::object& seats, const py::object& trained, const py::object& active,
                   const py::object& archetype, const py::object& trained_inactive, const py::object& active_untrained) {
-  metrics::adoption_input in;
-  in.seats = view<double>(seats, "seats");
-  in.trained = view<double>(trained, "trained");
-  in.active = view<double>(active, "active");
-  in.archetype = view<std::int8_t>(archetype, "archetype");
-  in.trained_inactive = view<double>(trained_inactive, "trained_inactive");
-  in.active_untrained = view<double>(active_untrained, "active_untrained");
+  const metrics::adoption_input in =
+      adoption_input_of(seats, trained, active, archetype, trained_inactive, active_untrained);
   const std::size_t rows = in.rows();
   auto coverage = new_column<double>(rows), activation = new_column<double>(rows), shelfware = new_column<double>(rows);
   auto reasons = new_column<metrics::reason_set>(rows);
@@ -83,13 +83,7 @@ py::dict funnel_steps_dict(const metrics::funnel_steps& steps) {
 }
 
 py::dict funnel(const std::vector<std::string>& stage_names, const py::list& stages, const py::object& archetype) {
-  metrics::funnel_input in;
-  in.stage_names = stage_names;
-  for (std::size_t s = 0; s < stages.size(); ++s) {
-    const std::string name = s < stage_names.size() ? stage_names[s] : "stage " + std::to_string(s);
-    in.stages.push_back(view<double>(stages[s], name.c_str()));
-  }
-  in.archetype = view<std::int8_t>(archetype, "archetype");
+  const metrics::funnel_input in = funnel_input_of(stage_names, stages, archetype);
   const std::size_t rows = in.rows();
   const std::size_t steps = !stages.empty() ? stages.size() - 1 : 0;
   py::array_t<double> conversion({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(steps)});
@@ -127,13 +121,8 @@ py::array_t<double> funnel_counts(const py::object& furthest_stage, const py::ob
 py::list program(const py::object& completed, const py::object& course, std::size_t course_count,
                  const py::object& assessment_passed, const py::object& days_to_completion,
                  const py::object& archetype) {
-  metrics::program_input in;
-  in.completed = view<double>(completed, "completed");
-  in.course = view<std::int32_t>(course, "course");
-  in.course_count = course_count;
-  in.assessment_passed = view<double>(assessment_passed, "assessment_passed");
-  in.days_to_completion = view<double>(days_to_completion, "days_to_completion");
-  in.archetype = view<std::int8_t>(archetype, "archetype");
+  const metrics::program_input in =
+      program_input_of(completed, course, course_count, assessment_passed, days_to_completion, archetype);
   const metrics::program_result result = translating([&] { return metrics::program(in); });
   py::list out;
   for (std::size_t course_index = 0; course_index <= course_count; ++course_index) {
@@ -151,10 +140,7 @@ py::list program(const py::object& completed, const py::object& course, std::siz
 
 py::list impact(const py::object& completed, const py::object& outcome, const py::object& archetype,
                 std::size_t min_group_size, double confidence) {
-  metrics::impact_input in;
-  in.completed = view<double>(completed, "completed");
-  in.outcome = view<double>(outcome, "outcome");
-  in.archetype = view<std::int8_t>(archetype, "archetype");
+  const metrics::impact_input in = impact_input_of(completed, outcome, archetype);
   const metrics::impact_settings settings{min_group_size, confidence};
   const auto groups = translating([&] { return metrics::impact(in, settings); });
   return group_list(groups, [](const metrics::impact_group& g) {
@@ -171,11 +157,7 @@ py::list impact(const py::object& completed, const py::object& outcome, const py
 
 py::dict interaction_rate(const py::object& interactions, const py::object& posts, const py::object& followers,
                           const py::object& archetype) {
-  metrics::interaction_input in;
-  in.interactions = view<double>(interactions, "interactions");
-  in.posts = view<double>(posts, "posts");
-  in.followers = view<double>(followers, "followers");
-  in.archetype = view<std::int8_t>(archetype, "archetype");
+  const metrics::interaction_input in = interaction_input_of(interactions, posts, followers, archetype);
   const std::size_t rows = in.rows();
   auto rate = new_column<double>(rows);
   auto reasons = new_column<metrics::reason_set>(rows);

@@ -21,7 +21,6 @@ namespace {
 using riskscale::policy;
 using riskscale_python::borrow_column;
 using riskscale_python::translating;
-using riskscale_python::view;
 namespace metrics = riskscale::metrics;
 
 // The metric results of the report's Onboarding and lifecycle section, computed by the core one metric
@@ -31,51 +30,33 @@ struct report_metrics {
 
   void add_adoption(const py::object& seats, const py::object& trained, const py::object& active,
                     const py::object& archetype) {
-    metrics::adoption_input in;
-    in.seats = view<double>(seats, "seats");
-    in.trained = view<double>(trained, "trained");
-    in.active = view<double>(active, "active");
-    in.archetype = view<std::int8_t>(archetype, "archetype");
+    const metrics::adoption_input in = riskscale_python::adoption_input_of(seats, trained, active, archetype);
     lifecycle.adoption = translating([&] { return metrics::adoption(in).groups; });
   }
   void add_funnel(const std::vector<std::string>& stage_names, const std::vector<py::object>& stages,
                   const py::object& archetype) {
-    metrics::funnel_input in;
-    in.stage_names = stage_names;
-    for (std::size_t s = 0; s < stages.size(); ++s) in.stages.push_back(view<double>(stages[s], "stages"));
-    in.archetype = view<std::int8_t>(archetype, "archetype");
+    const metrics::funnel_input in = riskscale_python::funnel_input_of(stage_names, stages, archetype);
     lifecycle.funnel = translating([&] { return metrics::funnel(in).groups; });
     lifecycle.funnel_stages = stage_names;
   }
   void add_program(const py::object& completed, const py::object& course, const std::vector<std::string>& courses,
                    const py::object& assessment_passed, const py::object& days_to_completion,
                    const py::object& archetype) {
-    metrics::program_input in;
-    in.completed = view<double>(completed, "completed");
-    in.course = view<std::int32_t>(course, "course");
-    in.course_count = courses.size();
-    in.assessment_passed = view<double>(assessment_passed, "assessment_passed");
-    in.days_to_completion = view<double>(days_to_completion, "days_to_completion");
-    in.archetype = view<std::int8_t>(archetype, "archetype");
+    const metrics::program_input in = riskscale_python::program_input_of(
+        completed, course, courses.size(), assessment_passed, days_to_completion, archetype);
     lifecycle.program = translating([&] { return metrics::program(in); });
     lifecycle.courses = courses;
   }
   void add_impact(const std::string& outcome_name, const py::object& completed, const py::object& outcome,
                   const py::object& archetype) {
-    metrics::impact_input in;
-    in.completed = view<double>(completed, "completed");
-    in.outcome = view<double>(outcome, "outcome");
-    in.archetype = view<std::int8_t>(archetype, "archetype");
+    const metrics::impact_input in = riskscale_python::impact_input_of(completed, outcome, archetype);
     lifecycle.impact.push_back(
         {outcome_name, translating([&] { return metrics::impact(in, lifecycle.impact_settings); })});
   }
   void add_interaction(const py::object& interactions, const py::object& posts, const py::object& followers,
                        const py::object& archetype) {
-    metrics::interaction_input in;
-    in.interactions = view<double>(interactions, "interactions");
-    in.posts = view<double>(posts, "posts");
-    in.followers = view<double>(followers, "followers");
-    in.archetype = view<std::int8_t>(archetype, "archetype");
+    const metrics::interaction_input in =
+        riskscale_python::interaction_input_of(interactions, posts, followers, archetype);
     lifecycle.interaction = translating([&] { return metrics::interaction_rate(in).groups; });
   }
 };
