@@ -167,7 +167,7 @@ def _archetypes(frame: pd.DataFrame) -> Optional[np.ndarray]:
     codes, unknown = _columns.archetype_codes(values)
     if unknown is not None:
         raise _columns.input_error(f"row {frame.index[unknown]!r}, column {_ARCHETYPE!r}: {values.iloc[unknown]!r} is "
-                                   f"not an archetype; accepted: {_core.ARCHETYPE_CELL_TEXTS}",
+                                   f"not an archetype; accepted: {_ADOPTION.archetype.accepted}",
                                    row=frame.index[unknown], column=_ARCHETYPE, value=values.iloc[unknown])
     return codes
 

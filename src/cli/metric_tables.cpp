@@ -101,7 +101,7 @@ std::vector<std::int8_t> metric_archetypes(const metric_table& t) {
     const std::optional<std::int8_t> code = parse_archetype_cell(text);  // -1: empty, no archetype
     if (!code) {
       throw cli_error(t.where(row) + ", column '" + std::string(m::archetype_column.name) + "': '" + text +
-                      "' is not an archetype; accepted: " + std::string(archetype_cell_texts));
+                      "' is not an archetype; accepted: " + std::string(m::archetype_column.accepted));
     }
     codes.push_back(*code);
   }

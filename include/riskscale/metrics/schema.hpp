@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "riskscale/cell_text.hpp"
 #include "riskscale/metrics/cost.hpp"
 #include "riskscale/metrics/impact.hpp"
 
@@ -128,8 +129,7 @@ struct metric_table_schema {
 };
 
 /// The input column every metric groups by when the table has it.
-inline constexpr metric_input archetype_column{"archetype", false, cell_kind::archetype,
-                                               "an archetype id of SPEC §1, or empty for none"};
+inline constexpr metric_input archetype_column{"archetype", false, cell_kind::archetype, archetype_cell_texts};
 /// The output column every metric with an input table ends its rows with: why a value is NaN, or ok.
 inline constexpr metric_output reason_column{"reason"};
 
