@@ -18,15 +18,7 @@ using riskscale::testing::table;
 
 constexpr double score_tolerance = 1e-9;  // conformance README: scores within 1e-9
 
-const std::vector<std::string> score_columns = {"risk_score",
-                                                "scale_score",
-                                                "frequency_score",
-                                                "reach_score",
-                                                "margin",
-                                                "p_high_scale_high_risk",
-                                                "p_high_scale_low_risk",
-                                                "p_low_scale_high_risk",
-                                                "p_low_scale_low_risk"};
+const std::vector<std::string>& score_columns = riskscale::testing::conformance_score_columns;
 
 // One row of our output, whichever API produced it.
 struct observed {

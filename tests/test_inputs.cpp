@@ -228,15 +228,7 @@ TEST(inputs_conformance, classified_rows_match_and_invalid_rows_name_input_and_r
   for (std::size_t r = 0; r < invalid.rows.size(); ++r) invalid_row[invalid.cell(r, "account_id")] = r;
   const batch_result result = riskscale::classify(crm.view, pol, {2, 7});
   const std::vector<std::string> fields = pol.input_fields();
-  const std::vector<std::string> scores = {"risk_score",
-                                           "scale_score",
-                                           "frequency_score",
-                                           "reach_score",
-                                           "margin",
-                                           "p_high_scale_high_risk",
-                                           "p_high_scale_low_risk",
-                                           "p_low_scale_high_risk",
-                                           "p_low_scale_low_risk"};
+  const std::vector<std::string>& scores = riskscale::testing::conformance_score_columns;
   std::size_t seen_valid = 0, seen_invalid = 0;
   for (std::size_t r = 0; r < result.rows; ++r) {
     const std::string id = crm.data.cell(r, "Account ID");

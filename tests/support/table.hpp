@@ -61,6 +61,18 @@ inline table read_table(const std::string& path) {
   return result;
 }
 
+/// The scored columns of SPEC §8 that the conformance files give (within 1e-9), written out here on
+/// purpose rather than read from output_schema.hpp: a test states what it expects on its own.
+inline const std::vector<std::string> conformance_score_columns = {"risk_score",
+                                                                   "scale_score",
+                                                                   "frequency_score",
+                                                                   "reach_score",
+                                                                   "margin",
+                                                                   "p_high_scale_high_risk",
+                                                                   "p_high_scale_low_risk",
+                                                                   "p_low_scale_high_risk",
+                                                                   "p_low_scale_low_risk"};
+
 /// The folder of the shared conformance files (SPEC §8 expectations), set by CMake.
 inline std::string conformance_path(const std::string& file) {
   return std::string(RISKSCALE_CONFORMANCE_DIR) + "/" + file;
