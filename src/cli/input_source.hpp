@@ -1,4 +1,5 @@
-// riskscale CLI: what every command opens first: its policy and its input (a file, or stdin for "-").
+// riskscale CLI: what every command opens first: its policy, its input (a file, or stdin for "-") and
+// the input's header row.
 #pragma once
 
 #include <cerrno>
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "cli/cli_error.hpp"
+#include "csv/csv.hpp"
 #include "riskscale/text_file.hpp"
 #include "riskscale/policy.hpp"
 #include "riskscale/policy_json.hpp"
@@ -62,5 +64,14 @@ struct input_source {
     size = error ? 0 : static_cast<std::size_t>(bytes);
   }
 };
+
+/// Reads the header row of the table `name` into `header`; an empty input or a malformed header ends
+/// the command, the first saying what `table` (e.g. "a CSV file") was expected.
+inline void read_header_row(csv::reader& reader, csv::record& header, const std::string& name,
+                            const std::string& table = "a CSV file") {
+  if (!reader.next(header))
+    throw cli_error(name + " is empty; accepted: " + table + " whose first row names the columns");
+  if (header.malformed) throw cli_error(name + ": the header row is malformed (" + header.error + ")");
+}
 
 }  // namespace riskscale::cli

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "cli/cli_error.hpp"
+#include "cli/input_source.hpp"
 #include "csv/csv.hpp"
 
 namespace riskscale::cli {
@@ -64,9 +65,7 @@ std::vector<join_table> load_joins(const join_options& options) {
     csv::record record;
     join_table join;
     join.path = path;
-    if (!reader.next(record))
-      throw cli_error("--join " + path + " is empty; accepted: a CSV file whose first row names the columns");
-    if (record.malformed) throw cli_error("--join " + path + ": the header row is malformed (" + record.error + ")");
+    read_header_row(reader, record, "--join " + path);
     join.header = record.fields;
     const auto key = std::find(join.header.begin(), join.header.end(), key_column);
     if (key == join.header.end()) {

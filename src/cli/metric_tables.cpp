@@ -19,9 +19,7 @@ metric_table read_metric_table(const std::string& path, const std::vector<std::s
   csv::reader reader(*in.stream);
   reader.set_max_record_bytes(max_record_bytes);
   csv::record record;
-  if (!reader.next(record))
-    throw cli_error(in.name + " is empty; accepted: a CSV file whose first row names the columns");
-  if (record.malformed) throw cli_error(in.name + ": the header row is malformed (" + record.error + ")");
+  read_header_row(reader, record, in.name);
   metric_table t;
   t.header = record.fields;
   const std::vector<std::string>& header = t.header;

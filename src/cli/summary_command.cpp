@@ -108,9 +108,7 @@ int run_summary(const summary_options& options) {
   csv::reader peek(*source.stream);
   peek.set_max_record_bytes(max_record_bytes);
   csv::record header;
-  if (!peek.next(header))
-    throw cli_error(source.name + " is empty; accepted: a CSV file whose first row names the columns");
-  if (header.malformed) throw cli_error(source.name + ": the header row is malformed (" + header.error + ")");
+  read_header_row(peek, header, source.name);
   portfolio_summary summary(pol);
   if (is_classified_output(header.fields)) {
     summary = summarize_classified(peek, header.fields, pol, source.name);

@@ -62,10 +62,7 @@ account_table read_account_table(const std::string& path, const std::string& id_
   table.name = source.name;
   csv::reader reader(*source.stream);
   csv::record record;
-  if (!reader.next(record)) {
-    throw cli_error(source.name + " is empty; accepted: an account table whose first row names the columns");
-  }
-  if (record.malformed) throw cli_error(source.name + ": the header row is malformed (" + record.error + ")");
+  read_header_row(reader, record, source.name, "an account table");
   const std::size_t fields = record.fields.size();
   const std::size_t id = find_column(record.fields, id_column, "--accounts-id", source.name);
   while (reader.next(record)) {
