@@ -166,4 +166,13 @@ TEST(MetricSchema, OutputNamesFollowTheInputAndTheChoices) {
   EXPECT_EQ(impact[14], "ci_upper");
 }
 
+TEST(MetricSchema, FunnelStagesAreEveryColumnButTheKeysAndTheArchetype) {
+  for (const char* key : {"archetype", "cohort", "account_id", "period", "channel"}) {
+    EXPECT_FALSE(m::funnel_table::is_stage_column(key)) << key;
+  }
+  for (const char* stage : {"invited", "logged_in", "certified", "Cohort", "stage"}) {
+    EXPECT_TRUE(m::funnel_table::is_stage_column(stage)) << stage;
+  }
+}
+
 }  // namespace

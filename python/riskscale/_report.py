@@ -83,7 +83,6 @@ def _goals_json(goals: Any) -> Optional[str]:
 # The metric kinds of ``metrics=``, as ``riskscale report --metrics KIND=FILE`` takes them.
 _METRIC_KINDS = ("funnel", "program", "adoption", "interaction", "impact")
 # The funnel table's columns that are never stages (every other column is one), as the core declares them.
-_NOT_STAGES = tuple(c["name"] for c in _core.METRIC_COLUMNS["funnel"]["inputs"] if c["kind"] in ("key", "archetype"))
 
 
 def _lifecycle(metrics: Mapping[str, pd.DataFrame]) -> "_core.ReportMetrics":
@@ -113,7 +112,7 @@ def _add_metric(out: "_core.ReportMetrics", kind: str, frame: pd.DataFrame) -> N
         with _labelled(frame.index):
             out.add_adoption(seats, trained, active, archetype)
     elif kind == "funnel":
-        stages = [str(c) for c in frame.columns if c not in _NOT_STAGES]
+        stages = _core.funnel_stage_columns([str(c) for c in frame.columns])
         columns = [_numbers(frame, s, _FUNNEL.stage.accepted) for s in stages]
         with _labelled(frame.index):
             out.add_funnel(stages, columns, archetype)

@@ -307,6 +307,17 @@ std::vector<std::string> metric_output_names(const std::string& metric, const st
 
 void bind_metrics(py::module_& m) {
   m.attr("METRIC_COLUMNS") = metric_columns();
+  // The stage columns of a funnel table read without named stages (metrics::funnel_table::is_stage_column).
+  m.def(
+      "funnel_stage_columns",
+      [](const std::vector<std::string>& names) {
+        std::vector<std::string> stages;
+        for (const std::string& name : names) {
+          if (metrics::funnel_table::is_stage_column(name)) stages.push_back(name);
+        }
+        return stages;
+      },
+      "names"_a);
   m.def("metric_output_names", &metric_output_names, "metric"_a, "level"_a, "present"_a = std::vector<std::string>(),
         "row_identity"_a = false, "with_users"_a = false, "stages"_a = std::vector<std::string>(), "by"_a = "",
         "copied_only"_a = false);

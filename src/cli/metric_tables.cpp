@@ -227,10 +227,7 @@ m::per_group<m::adoption_group> read_adoption_groups(const std::string& path, st
 std::vector<std::string> funnel_stage_columns(const metric_table& t) {
   std::vector<std::string> stages;
   for (const std::string& name : t.header) {
-    const bool key = std::any_of(m::funnel_table::inputs.begin(), m::funnel_table::inputs.end(), [&](const auto& c) {
-      return c.name == name && (c.kind == m::cell_kind::key || c.kind == m::cell_kind::archetype);
-    });
-    if (!key) stages.push_back(name);
+    if (m::funnel_table::is_stage_column(name)) stages.push_back(name);
   }
   return stages;
 }

@@ -228,6 +228,14 @@ inline constexpr std::array<metric_output, 9> row = {
      reason_column}};
 /// The levels, the default first.
 inline constexpr std::array<metric_level, 2> levels = {{{"group", group}, {"row", row}}};
+/// True when a column of a table read without named stages is a stage: every column that is not a
+/// key or the archetype (so not `archetype`, `cohort`, `account_id`, `period` or `channel`).
+[[nodiscard]] constexpr bool is_stage_column(std::string_view name) noexcept {
+  for (const metric_input& column : inputs) {
+    if (column.name == name && (column.kind == cell_kind::key || column.kind == cell_kind::archetype)) return false;
+  }
+  return true;
+}
 }  // namespace funnel_table
 
 /// Programme metrics (`program`): one row per enrolment.
