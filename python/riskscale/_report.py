@@ -146,8 +146,7 @@ def _plan_columns(plans: pd.DataFrame) -> Dict[str, List[str]]:
     if not isinstance(plans, pd.DataFrame):
         raise ValueError(f"plans: expected a pandas DataFrame, got {type(plans).__name__}")
     columns: Dict[str, List[str]] = {}
-    for name in ("account_id", "day", "date", "stage", "channel", "kind", "title", "archetype", "format", "audience",
-                 "detail"):
+    for name in _core.PLAN_CSV_COLUMNS:  # the columns `riskscale plan --all` writes (plan_export.hpp)
         if name not in plans.columns:
             continue
         values = plans[name]
